@@ -1,0 +1,174 @@
+"""The rebuild: articles → paragraphs → chunks → vectors + BM25 → a new index, swapped in.
+
+Incremental by default: an article whose content hash, embedder and chunking
+are unchanged keeps its stored vectors; only new and changed articles are
+embedded. Any failure leaves the previous index serving.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index import store
+from index.chunk import chunk_paragraphs
+from index.corpus import load_articles
+from index.dense import build_dense, choose_type
+from index.embed import Embedder
+from index.errors import HoibaoError, NoArticles
+from index.lexical import LexicalIndex
+
+CHUNKER_VERSION = 1
+
+
+@dataclass
+class BuildReport:
+    directory: Path
+    articles: int
+    paragraphs: int
+    chunks: int
+    embedded: int
+    reused: int
+    seconds: float
+    index_type: str
+    full_reason: str = ""
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [
+            f"Indexed {self.articles} articles, {self.paragraphs} paragraphs, {self.chunks} chunks "
+            f"in {self.seconds:.1f} s ({self.embedded} embedded, {self.reused} reused; {self.index_type} index).",
+            f"Index: {self.directory}",
+        ]
+        if self.full_reason:
+            lines.insert(0, f"Full rebuild: {self.full_reason}.")
+        lines += [f"Skipped {name}: {why}" for name, why in self.skipped]
+        return "\n".join(lines)
+
+
+def _previous(index_dir: Path) -> dict | None:
+    try:
+        return store.read_manifest(index_dir)
+    except HoibaoError:
+        return None
+
+
+def _reusable_vectors(index_dir: Path, manifest: dict | None, embedder_id: str, chunking: dict, full: bool):
+    """Old vectors per unchanged article, and why there are none when there are none."""
+    if full:
+        return {}, "--full was given"
+    if manifest is None:
+        return {}, ""
+    if manifest["embedder"]["id"] != embedder_id:
+        return {}, f"the embedder changed ({manifest['embedder']['id']} → {embedder_id})"
+    if manifest.get("chunking") != chunking:
+        return {}, "the chunking parameters changed"
+    try:
+        old = store.load(index_dir)
+    except HoibaoError as exc:
+        return {}, f"the old index cannot be reused ({exc})"
+    article_of = np.array([p.article_id for p in old.paragraphs], dtype=object)[old.chunk_paragraph]
+    hashes = {aid: meta["hash"] for aid, meta in manifest["articles"].items()}
+    return {
+        aid: (hashes[aid], np.asarray(old.vectors[article_of == aid]))
+        for aid in hashes
+    }, ""
+
+
+def _embed(embedder: Embedder, texts: list[str], batch_size: int, progress: bool) -> np.ndarray:
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    bar = None
+    if progress and len(texts) > batch_size:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(texts), unit="chunk", desc="Embedding", file=sys.stderr)
+    parts = []
+    for start in range(0, len(texts), batch_size):
+        parts.append(embedder.embed_passages(texts[start : start + batch_size]))
+        if bar:
+            bar.update(len(parts[-1]))
+    if bar:
+        bar.close()
+    return np.vstack(parts)
+
+
+def build_index(
+    seeds_dir: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    *,
+    max_tokens: int = 480,
+    index_type: str = "auto",
+    batch_size: int = 32,
+    full: bool = False,
+    progress: bool = True,
+) -> BuildReport:
+    """Build (or incrementally rebuild) the index and swap it in; returns what was done."""
+    started = time.perf_counter()
+    loaded = load_articles(seeds_dir)
+    if not loaded.articles:
+        raise NoArticles(seeds_dir, loaded.skipped)
+    window = min(max_tokens, embedder.max_tokens)
+    chunking = {"max_tokens": window, "chunker": CHUNKER_VERSION}
+    previous = _previous(index_dir)
+    reusable, full_reason = _reusable_vectors(index_dir, previous, embedder.id, chunking, full)
+
+    paragraphs, vectors_by_chunk, to_embed, chunk_paragraph = [], [], [], []
+    for article in loaded.articles:
+        base = len(paragraphs)
+        paragraphs.extend(article.paragraphs)
+        chunks = chunk_paragraphs([p.text for p in article.paragraphs], window, embedder.count_tokens)
+        old_hash, old_vectors = reusable.get(article.article_id, (None, None))
+        reuse = old_hash == article.content_hash and old_vectors is not None and len(old_vectors) == len(chunks)
+        for i, chunk in enumerate(chunks):
+            chunk_paragraph.append(base + chunk.paragraph)
+            if reuse:
+                vectors_by_chunk.append(old_vectors[i])
+            else:
+                vectors_by_chunk.append(None)
+                to_embed.append((len(vectors_by_chunk) - 1, chunk.text))
+
+    fresh = _embed(embedder, [text for _, text in to_embed], batch_size, progress)
+    for (row, _), vector in zip(to_embed, fresh):
+        vectors_by_chunk[row] = vector
+    vectors = np.vstack(vectors_by_chunk).astype(np.float32) if vectors_by_chunk else np.zeros((0, embedder.dim), np.float32)
+
+    chosen = choose_type(len(vectors), index_type)
+    manifest = {
+        "format_version": store.FORMAT_VERSION,
+        "embedder": {"id": embedder.id, "dim": embedder.dim},
+        "chunking": chunking,
+        "lexical": {"terms": "folded syllables + syllable bigrams", "bm25": "k1=1.2 b=0.75"},
+        "dense": {"type": chosen},
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "counts": {"articles": len(loaded.articles), "paragraphs": len(paragraphs), "chunks": len(vectors)},
+        "articles": {
+            a.article_id: {
+                "source": a.source, "title": a.title, "hash": a.content_hash, "paragraphs": len(a.paragraphs),
+                "author": a.author, "date": a.date, "url": a.url,
+            }
+            for a in loaded.articles
+        },
+        "skipped": [{"file": name, "reason": why} for name, why in loaded.skipped],
+    }
+    build_dir = store.new_build_dir(index_dir)
+    try:
+        store.write_files(
+            build_dir, manifest, paragraphs, np.array(chunk_paragraph, dtype=np.int32), vectors,
+            build_dense(vectors, chosen), LexicalIndex.build([p.text for p in paragraphs]),
+        )
+        final = store.publish(build_dir, index_dir)
+    except BaseException:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        raise
+    return BuildReport(
+        directory=final, articles=len(loaded.articles), paragraphs=len(paragraphs), chunks=len(vectors),
+        embedded=len(to_embed), reused=len(vectors) - len(to_embed), seconds=time.perf_counter() - started,
+        index_type=chosen, full_reason=full_reason if previous else "", skipped=loaded.skipped,
+    )

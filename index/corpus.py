@@ -1,0 +1,214 @@
+"""Articles from disk: read, clean, and split into body paragraphs with provenance.
+
+Article file format (UTF-8, `.txt` or `.md`):
+
+    ---                      optional front matter (url, date, author, title)
+    url: https://...
+    date: 2023-02-01
+    ---
+    Title on the first non-empty line
+
+    Body paragraphs separated by blank lines.
+
+Noise that must never become an answer is dropped here: lines of lone
+punctuation, photo captions ("... Ảnh: H.H", often repeated), an all-caps
+signature at the end (kept as the author). Subheadings are kept as the section
+of the paragraphs below them, not as paragraphs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.text import has_letters_or_digits, nfc, words
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+_FRONT_MATTER_KEYS = ("url", "date", "author", "title")
+_FRONT_LINE = re.compile(r"^\s*(url|date|author|title)\s*:\s*(.+?)\s*$", re.IGNORECASE)
+# "... Ảnh: H.H", "(Ảnh: TTXVN)", "Ảnh minh họa: Internet" at the end of a line.
+_CAPTION = re.compile(r"(?:^|[\s(.])(?:Ảnh|Ảnh minh họa|Ảnh minh hoạ|Nguồn ảnh|Photo)\s*:\s*.{1,40}$", re.IGNORECASE)
+_SENTENCE_PUNCT = tuple(".!?…:;”\"»)")
+_MAX_SUBHEADING_WORDS = 16
+_MAX_SIGNATURE_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One body paragraph as a reader sees it, with where it came from."""
+
+    article_id: str
+    title: str
+    source: str
+    number: int  # 1 = first body paragraph after the title, as a reader counts
+    text: str
+    section: str = ""
+    author: str = ""
+    date: str = ""
+    url: str = ""
+
+
+@dataclass
+class Article:
+    article_id: str
+    source: str
+    title: str
+    paragraphs: list[Paragraph]
+    author: str = ""
+    date: str = ""
+    url: str = ""
+    content_hash: str = ""
+
+
+@dataclass
+class LoadReport:
+    articles: list[Article] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
+
+
+class UnreadableArticle(ValueError):
+    """An article file that cannot be indexed; the message says why."""
+
+
+def content_hash(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def _split_front_matter(lines: list[str]) -> tuple[dict[str, str], list[str]]:
+    """Front matter as a `---` block, or `key: value` lines before the title."""
+    meta: dict[str, str] = {}
+    body = list(lines)
+    while body and not body[0].strip():
+        body.pop(0)
+    if body and body[0].strip() == "---":
+        end = next((i for i in range(1, len(body)) if body[i].strip() == "---"), None)
+        if end is not None:
+            for line in body[1:end]:
+                match = _FRONT_LINE.match(line)
+                if match:
+                    meta[match.group(1).lower()] = match.group(2)
+            return meta, body[end + 1 :]
+    while body:
+        match = _FRONT_LINE.match(body[0])
+        if match:
+            meta[match.group(1).lower()] = match.group(2)
+            body.pop(0)
+        elif not body[0].strip() and meta:
+            body.pop(0)
+        else:
+            break
+    return meta, body
+
+
+def _blocks(lines: list[str]) -> list[list[str]]:
+    """Blank-line separated blocks of non-empty, stripped lines."""
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for line in lines:
+        if line.strip():
+            current.append(line.strip())
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def is_noise_line(line: str) -> bool:
+    """Lone punctuation, separators and photo captions."""
+    return not has_letters_or_digits(line) or bool(_CAPTION.search(line))
+
+
+def is_signature(block: str) -> bool:
+    """An all-caps byline such as 'HOÀNG HIỆP' (letters only, a few words)."""
+    tokens = block.replace(".", " ").split()
+    return (
+        0 < len(tokens) <= _MAX_SIGNATURE_WORDS
+        and block == block.upper()
+        and all(t.isalpha() for t in tokens)
+    )
+
+
+def is_subheading(block: str) -> bool:
+    """A short line without sentence punctuation at its end ('Đẩy nhanh thực hiện ...')."""
+    return len(words(block)) <= _MAX_SUBHEADING_WORDS and not block.rstrip().endswith(_SENTENCE_PUNCT)
+
+
+def _clean_block(lines: list[str]) -> str:
+    """Drop noise lines and consecutive repeats (captions often come twice)."""
+    kept: list[str] = []
+    for line in lines:
+        if is_noise_line(line) or (kept and kept[-1] == line):
+            continue
+        kept.append(line)
+    return " ".join(kept)
+
+
+def parse_article(raw_text: str, article_id: str, source: str) -> Article:
+    """Turn one article's text into a title and numbered body paragraphs."""
+    meta, body = _split_front_matter(nfc(raw_text).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    blocks = [text for text in (_clean_block(b) for b in _blocks(body)) if text]
+    if not blocks:
+        raise UnreadableArticle("no text")
+    title = meta.get("title") or blocks.pop(0)
+    author = meta.get("author", "")
+    # The signature is the last block that is a short all-caps line.
+    if blocks and is_signature(blocks[-1]):
+        signature = blocks.pop()
+        author = author or signature
+    paragraphs: list[Paragraph] = []
+    section = ""
+    for text in blocks:
+        if is_subheading(text):
+            section = text
+            continue
+        paragraphs.append(
+            Paragraph(
+                article_id=article_id,
+                title=title,
+                source=source,
+                number=len(paragraphs) + 1,
+                text=text,
+                section=section,
+                author=author,
+                date=meta.get("date", ""),
+                url=meta.get("url", ""),
+            )
+        )
+    if not paragraphs:
+        raise UnreadableArticle("no body paragraphs after the title")
+    return Article(article_id, source, title, paragraphs, author, meta.get("date", ""), meta.get("url", ""))
+
+
+def read_article(path: Path) -> Article:
+    """Read and parse one file; raises UnreadableArticle with a reason."""
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise UnreadableArticle("empty file")
+    if b"\x00" in raw:
+        raise UnreadableArticle("binary file, not text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableArticle(f"not UTF-8 (byte {exc.start}); save it as UTF-8") from None
+    article = parse_article(text, article_id=path.stem, source=path.name)
+    article.content_hash = content_hash(raw)
+    return article
+
+
+def article_files(seeds_dir: Path) -> list[Path]:
+    return sorted(p for p in seeds_dir.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+
+
+def load_articles(seeds_dir: Path) -> LoadReport:
+    """Every readable article in `seeds_dir`; unreadable ones are listed, not fatal."""
+    report = LoadReport()
+    for path in article_files(seeds_dir):
+        try:
+            report.articles.append(read_article(path))
+        except (UnreadableArticle, OSError) as exc:
+            report.skipped.append((path.name, str(exc)))
+    return report

@@ -1,0 +1,48 @@
+"""FAISS inner-product indexes over normalised vectors (inner product = cosine)."""
+
+from __future__ import annotations
+
+import faiss
+import numpy as np
+
+# Below this many chunks exact search is fast enough and costs nothing in recall.
+APPROXIMATE_FROM = 50_000
+HNSW_M = 32
+HNSW_EF_SEARCH = 128
+HNSW_EF_CONSTRUCTION = 80
+
+
+def choose_type(n_vectors: int, requested: str = "auto") -> str:
+    if requested != "auto":
+        return requested
+    return "flat" if n_vectors < APPROXIMATE_FROM else "hnsw"
+
+
+def build_dense(vectors: np.ndarray, index_type: str) -> faiss.Index:
+    dim = vectors.shape[1]
+    if index_type == "flat":
+        index = faiss.IndexFlatIP(dim)
+    elif index_type == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+    elif index_type == "ivfpq":
+        n_list = max(1, int(4 * np.sqrt(len(vectors))))
+        quantizer = faiss.IndexFlatIP(dim)
+        index = faiss.IndexIVFPQ(quantizer, dim, n_list, 48, 8, faiss.METRIC_INNER_PRODUCT)
+        index.train(np.ascontiguousarray(vectors, dtype=np.float32))
+        index.nprobe = min(n_list, 32)
+    else:
+        raise ValueError(f"unknown index type {index_type!r}: use auto, flat, hnsw or ivfpq")
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def search_dense(index: faiss.Index, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """Top-k (row, cosine) for one normalised query vector, best first."""
+    k = min(k, index.ntotal)
+    if k == 0:
+        return []
+    scores, rows = index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k)
+    return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]

@@ -1,0 +1,37 @@
+"""Errors the user sees; each message says what to do next."""
+
+
+class HoibaoError(Exception):
+    """An expected failure, shown to the user without a traceback."""
+
+
+class IndexNotBuilt(HoibaoError):
+    def __init__(self, index_dir: object) -> None:
+        super().__init__(f"No index in {index_dir}. Build it with: hoibao index build --index-dir {index_dir}")
+
+
+class IndexCorrupt(HoibaoError):
+    def __init__(self, path: object, detail: str) -> None:
+        super().__init__(
+            f"The index file {path} cannot be read ({detail}). "
+            f"Rebuild it with: hoibao index build --full --index-dir {getattr(path, 'parent', path)}"
+        )
+
+
+class EmbedderMismatch(HoibaoError):
+    def __init__(self, built_with: str, configured: str, index_dir: object) -> None:
+        super().__init__(
+            f"The index in {index_dir} was built with embedder '{built_with}' but '{configured}' is configured. "
+            f"Rebuild it (hoibao index build --index-dir {index_dir}) or set HOIBAO_EMBEDDING_BACKEND / "
+            "HOIBAO_EMBEDDING_MODEL back to what it was built with."
+        )
+
+
+class ModelUnavailable(HoibaoError):
+    """The configured embedding model cannot be loaded (not installed, not on disk, no hub)."""
+
+
+class NoArticles(HoibaoError):
+    def __init__(self, seeds_dir: object, skipped: list[tuple[str, str]]) -> None:
+        detail = "; ".join(f"{name}: {why}" for name, why in skipped) or "no .txt or .md files"
+        super().__init__(f"No readable articles in {seeds_dir} ({detail}). Add UTF-8 .txt or .md files there.")

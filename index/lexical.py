@@ -1,0 +1,93 @@
+"""BM25 over accent-folded syllables and syllable bigrams.
+
+Users often type without diacritics; dense models collapse on such queries
+while folded BM25 keeps working, so folding happens on both sides. Scores are
+precomputed per (term, document) into a sparse matrix (bm25s' eager approach),
+so a query is a sum of a few columns.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from index.text import index_terms
+
+K1 = 1.2
+B = 0.75
+
+
+class LexicalIndex:
+    def __init__(self, vocab: dict[str, int], idf: np.ndarray, weights: sparse.csc_matrix) -> None:
+        self.vocab = vocab
+        self.idf_values = idf
+        self.weights = weights
+
+    @classmethod
+    def build(cls, documents: list[str]) -> "LexicalIndex":
+        counts = [Counter(index_terms(doc)) for doc in documents]
+        vocab: dict[str, int] = {}
+        for counter in counts:
+            for term in counter:
+                vocab.setdefault(term, len(vocab))
+        n_docs = len(documents)
+        lengths = np.array([sum(c.values()) for c in counts], dtype=np.float32)
+        avg = float(lengths.mean()) if n_docs else 1.0
+        rows, cols, tfs = [], [], []
+        for row, counter in enumerate(counts):
+            for term, tf in counter.items():
+                rows.append(row)
+                cols.append(vocab[term])
+                tfs.append(tf)
+        rows_a = np.array(rows, dtype=np.int32)
+        cols_a = np.array(cols, dtype=np.int32)
+        tf_a = np.array(tfs, dtype=np.float32)
+        df = np.bincount(cols_a, minlength=len(vocab)).astype(np.float32)
+        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+        norm = K1 * (1 - B + B * lengths[rows_a] / max(avg, 1e-6))
+        values = idf[cols_a] * tf_a * (K1 + 1) / (tf_a + norm)
+        weights = sparse.csc_matrix((values, (rows_a, cols_a)), shape=(n_docs, len(vocab)), dtype=np.float32)
+        return cls(vocab, idf, weights)
+
+    def idf(self, term: str) -> float:
+        """IDF of a folded term; unseen terms weigh like the rarest seen ones."""
+        idx = self.vocab.get(term)
+        if idx is None:
+            return float(self.idf_values.max()) if len(self.idf_values) else 1.0
+        return float(self.idf_values[idx])
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every document for `query` (zeros where nothing matches)."""
+        ids = sorted({self.vocab[t] for t in index_terms(query) if t in self.vocab})
+        if not ids:
+            return np.zeros(self.weights.shape[0], dtype=np.float32)
+        return np.asarray(self.weights[:, ids].sum(axis=1)).ravel()
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        """Top-k (row, score) with score > 0, best first."""
+        scores = self.scores(query)
+        k = min(k, len(scores))
+        if k == 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def save(self, directory: Path) -> None:
+        (directory / "lexical_vocab.json").write_text(json.dumps(self.vocab, ensure_ascii=False), "utf-8")
+        w = self.weights
+        np.savez(directory / "lexical.npz", data=w.data, indices=w.indices, indptr=w.indptr,
+                 shape=np.array(w.shape, dtype=np.int64), idf=self.idf_values)
+
+    @classmethod
+    def load(cls, directory: Path) -> "LexicalIndex":
+        vocab = json.loads((directory / "lexical_vocab.json").read_text("utf-8"))
+        with np.load(directory / "lexical.npz", allow_pickle=False) as arrays:
+            shape = tuple(int(x) for x in arrays["shape"])
+            weights = sparse.csc_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=shape)
+            idf = arrays["idf"]
+        return cls(vocab, idf, weights)

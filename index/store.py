@@ -1,0 +1,145 @@
+"""The index directory: write a complete build beside the old one, then flip a pointer.
+
+Layout (everything JSON or numpy/FAISS native; never pickle):
+
+    <index_dir>/current -> build-20261128T140000-1234   (symlink, swapped atomically)
+    <index_dir>/build-.../manifest.json    what, how, when: embedder id/dim, chunking, hashes
+    <index_dir>/build-.../paragraphs.jsonl the paragraph table (text + provenance)
+    <index_dir>/build-.../chunks.npy       chunk row -> paragraph row
+    <index_dir>/build-.../vectors.npy      normalised chunk vectors (reused by incremental builds)
+    <index_dir>/build-.../dense.faiss      FAISS inner-product index over the vectors
+    <index_dir>/build-.../lexical.npz, lexical_vocab.json   BM25 weights
+
+A symlink flip rather than renaming the directory itself: the index directory
+is often a mounted volume (containers), and a mount point cannot be renamed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from index.corpus import Paragraph
+from index.errors import EmbedderMismatch, IndexCorrupt, IndexNotBuilt
+from index.lexical import LexicalIndex
+
+FORMAT_VERSION = 1
+CURRENT = "current"
+
+
+@dataclass
+class StoredIndex:
+    directory: Path
+    manifest: dict
+    paragraphs: list[Paragraph]
+    chunk_paragraph: np.ndarray
+    vectors: np.ndarray
+    dense: faiss.Index
+    lexical: LexicalIndex
+
+    @property
+    def embedder_id(self) -> str:
+        return self.manifest["embedder"]["id"]
+
+
+def current_build(index_dir: Path) -> Path | None:
+    link = index_dir / CURRENT
+    if link.is_dir():
+        return link.resolve()
+    return None
+
+
+def new_build_dir(index_dir: Path) -> Path:
+    """An empty, hidden-from-readers directory to build into."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    path = index_dir / f"build-{stamp}-{os.getpid()}-{time.monotonic_ns() % 10**6}.tmp"
+    path.mkdir()
+    return path
+
+
+def write_files(
+    build_dir: Path,
+    manifest: dict,
+    paragraphs: list[Paragraph],
+    chunk_paragraph: np.ndarray,
+    vectors: np.ndarray,
+    dense: faiss.Index,
+    lexical: LexicalIndex,
+) -> None:
+    with open(build_dir / "paragraphs.jsonl", "w", encoding="utf-8") as out:
+        for paragraph in paragraphs:
+            out.write(json.dumps(asdict(paragraph), ensure_ascii=False) + "\n")
+    np.save(build_dir / "chunks.npy", chunk_paragraph.astype(np.int32), allow_pickle=False)
+    np.save(build_dir / "vectors.npy", vectors.astype(np.float32), allow_pickle=False)
+    faiss.write_index(dense, str(build_dir / "dense.faiss"))
+    lexical.save(build_dir)
+    # The manifest goes last: a directory without one is an unfinished build.
+    (build_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+
+
+def publish(build_dir: Path, index_dir: Path) -> Path:
+    """Make `build_dir` the current index atomically; remove older builds."""
+    final = build_dir.with_name(build_dir.name.removesuffix(".tmp"))
+    build_dir.rename(final)
+    tmp_link = index_dir / f".{CURRENT}.{os.getpid()}"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    tmp_link.symlink_to(final.name)
+    os.replace(tmp_link, index_dir / CURRENT)
+    for old in index_dir.glob("build-*"):
+        if old != final and not old.name.endswith(".tmp"):
+            shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+def read_manifest(index_dir: Path) -> dict:
+    build = current_build(index_dir)
+    if build is None or not (build / "manifest.json").exists():
+        raise IndexNotBuilt(index_dir)
+    try:
+        return json.loads((build / "manifest.json").read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexCorrupt(build / "manifest.json", str(exc)) from None
+
+
+def _load_paragraphs(path: Path) -> list[Paragraph]:
+    with open(path, encoding="utf-8") as lines:
+        return [Paragraph(**json.loads(line)) for line in lines if line.strip()]
+
+
+def load(index_dir: Path, expected_embedder: str | None = None) -> StoredIndex:
+    """Load the current index; clear errors for missing, foreign or damaged files."""
+    manifest = read_manifest(index_dir)
+    build = current_build(index_dir)
+    assert build is not None
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexCorrupt(build / "manifest.json", f"format {manifest.get('format_version')}, expected {FORMAT_VERSION}")
+    built_with = manifest["embedder"]["id"]
+    if expected_embedder is not None and built_with != expected_embedder:
+        raise EmbedderMismatch(built_with, expected_embedder, index_dir)
+    current_file = build / "manifest.json"
+    try:
+        current_file = build / "paragraphs.jsonl"
+        paragraphs = _load_paragraphs(current_file)
+        current_file = build / "chunks.npy"
+        chunk_paragraph = np.load(current_file, allow_pickle=False)
+        current_file = build / "vectors.npy"
+        vectors = np.load(current_file, mmap_mode="r", allow_pickle=False)
+        current_file = build / "dense.faiss"
+        dense = faiss.read_index(str(current_file))
+        current_file = build / "lexical.npz"
+        lexical = LexicalIndex.load(build)
+    except Exception as exc:  # numpy, FAISS and json each raise their own kinds
+        raise IndexCorrupt(current_file, f"{type(exc).__name__}: {str(exc)[:120]}") from None
+    counts = manifest["counts"]
+    if len(paragraphs) != counts["paragraphs"] or dense.ntotal != counts["chunks"] or len(chunk_paragraph) != counts["chunks"]:
+        raise IndexCorrupt(build, "file sizes disagree with the manifest")
+    return StoredIndex(build, manifest, paragraphs, chunk_paragraph, vectors, dense, lexical)

@@ -1,0 +1,101 @@
+"""Vietnamese text handling, in one place: NFC, accent folding, tokens, sentences.
+
+Both indexing and querying go through these functions, so an unaccented or NFD
+question meets the same tokens as the NFC article it is about.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Abbreviations after which a period does not end a sentence ("TP. Đà Nẵng",
+# "Q. Sơn Trà", "PGS. TS. Lê Văn A", "v.v."). Compared folded and lower-case.
+_ABBREVIATIONS = frozenset(
+    "tp q p x h t tt ths ts pgs gs bs ks ds ns ong ba mr mrs ms dr st no nxb vd tr ptg ubnd hdnd".split()
+)
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SENTENCE_END = re.compile(r"[.!?…][”\"’)»]*(\s+)")
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC, the one form stored and compared everywhere."""
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip diacritics (đ→d), so 'Phước Mỹ' and 'phuoc my' match."""
+    lowered = unicodedata.normalize("NFD", text.lower()).replace("đ", "d")
+    return "".join(ch for ch in lowered if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """Word tokens (syllables for Vietnamese) as written, NFC."""
+    return _WORD.findall(nfc(text))
+
+
+def tokens(text: str) -> list[str]:
+    """Folded syllable tokens: the lexical index's and the sentence scorer's unit."""
+    return _WORD.findall(fold(nfc(text)))
+
+
+def bigrams(toks: list[str]) -> list[str]:
+    """Adjacent syllable pairs ('phuoc_my'): Vietnamese words are mostly two syllables."""
+    return [f"{a}_{b}" for a, b in zip(toks, toks[1:])]
+
+
+def index_terms(text: str) -> list[str]:
+    """Terms the lexical index stores: folded syllables plus syllable bigrams."""
+    toks = tokens(text)
+    return toks + bigrams(toks)
+
+
+def has_letters_or_digits(text: str) -> bool:
+    """False for text made only of emoji, punctuation, symbols or spaces."""
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
+def _ends_with_abbreviation(chunk: str) -> bool:
+    match = re.search(r"(\w+)\.$", chunk)
+    if not match:
+        return False
+    word = match.group(1)
+    # Single capital letters are initials ("H.H", "Nguyễn V. A") not sentence ends.
+    return fold(word) in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences, keeping each sentence's exact characters.
+
+    Knows Vietnamese abbreviations ("TP.", "Q.", "TS."), initials, decimal and
+    thousands separators ("1.200"), and closing quotes (“...”) after the full stop.
+    """
+    text = text.strip()
+    if not text:
+        return []
+    pieces: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        candidate = text[start : match.start(1)]
+        following = text[match.end() : match.end() + 1]
+        # "kinh tế... thu hút": an ellipsis before a lower-case word goes on.
+        if _ends_with_abbreviation(candidate) or following.islower():
+            continue
+        if candidate.strip():
+            pieces.append(candidate.strip())
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        pieces.append(tail)
+    return pieces
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of `split_sentences(text)` inside `text`."""
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for sentence in split_sentences(text):
+        start = text.index(sentence, cursor)
+        spans.append((start, start + len(sentence)))
+        cursor = start + len(sentence)
+    return spans
