@@ -36,7 +36,6 @@ class Settings(BaseSettings):
     # Retrieval and answers
     top_k: int = Field(5, ge=1, le=50)
     candidates: int = Field(50, ge=5)
-    rrf_k: int = Field(60, ge=1)
     found_threshold: float = 0.0  # offset added to the calibrated threshold; see bot/answer.py
 
     # Chat behaviour shared by every channel

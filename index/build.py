@@ -17,7 +17,7 @@ import numpy as np
 
 from index import store
 from index.chunk import chunk_paragraphs
-from index.corpus import load_articles
+from index.corpus import Article, LoadReport, load_articles
 from index.dense import build_dense, choose_type
 from index.embed import Embedder
 from index.errors import HoibaoError, NoArticles
@@ -108,10 +108,14 @@ def build_index(
     batch_size: int = 32,
     full: bool = False,
     progress: bool = True,
+    articles: list[Article] | None = None,
 ) -> BuildReport:
-    """Build (or incrementally rebuild) the index and swap it in; returns what was done."""
+    """Build (or incrementally rebuild) the index and swap it in; returns what was done.
+
+    `articles` replaces reading `seeds_dir` (evaluation sets arrive already split).
+    """
     started = time.perf_counter()
-    loaded = load_articles(seeds_dir)
+    loaded = LoadReport(articles=articles) if articles is not None else load_articles(seeds_dir)
     if not loaded.articles:
         raise NoArticles(seeds_dir, loaded.skipped)
     window = min(max_tokens, embedder.max_tokens)

@@ -1,0 +1,135 @@
+"""What every chat channel decides the same way: input checks, rate limits, history.
+
+Telegram and Zalo adapters call these; none of it knows a platform.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from bot import messages
+from index.text import has_letters_or_digits, nfc
+
+if TYPE_CHECKING:
+    from bot.answer import Answer
+    from bot.service import AnswerService
+    from bot.settings import Settings
+
+log = logging.getLogger("hoibao.chat")
+
+
+def check_question(text: str | None, max_chars: int) -> str | None:
+    """A polite reply when `text` cannot be a question, else None."""
+    if text is None or not text.strip():
+        return messages.EMPTY
+    if len(text) > max_chars:
+        return messages.too_long(max_chars)
+    if not has_letters_or_digits(text):
+        return messages.SYMBOLS_ONLY
+    return None
+
+
+def clean_question(text: str) -> str:
+    """NFC, single-spaced, without control characters."""
+    text = "".join(ch if ch.isprintable() else " " for ch in nfc(text))
+    return " ".join(text.split())
+
+
+class RateLimiter:
+    """At most `per_minute` questions per user in any sliding 60 s window."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic, max_users: int = 10_000) -> None:
+        self.per_minute = per_minute
+        self.clock = clock
+        self.max_users = max_users
+        self._events: OrderedDict[int | str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def allow(self, user: int | str) -> bool:
+        now = self.clock()
+        with self._lock:
+            events = self._events.pop(user, deque())
+            while events and now - events[0] >= 60:
+                events.popleft()
+            allowed = len(events) < self.per_minute
+            if allowed:
+                events.append(now)
+            self._events[user] = events
+            while len(self._events) > self.max_users:
+                self._events.popitem(last=False)
+            return allowed
+
+    def retry_after(self, user: int | str) -> int:
+        """Seconds until `user` may ask again (0 if now)."""
+        with self._lock:
+            events = self._events.get(user)
+            if not events or len(events) < self.per_minute:
+                return 0
+            return max(1, int(60 - (self.clock() - events[0])) + 1)
+
+
+class ChatHistory:
+    """The last few questions of each chat, forgotten after `ttl` seconds of silence."""
+
+    def __init__(self, turns: int, ttl: float, clock: Callable[[], float] = time.monotonic, max_chats: int = 10_000) -> None:
+        self.turns = turns
+        self.ttl = ttl
+        self.clock = clock
+        self.max_chats = max_chats
+        self._chats: OrderedDict[int | str, tuple[float, list[str]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, chat: int | str) -> list[str]:
+        with self._lock:
+            entry = self._chats.get(chat)
+            if entry is None:
+                return []
+            seen, questions = entry
+            if self.clock() - seen > self.ttl:
+                del self._chats[chat]
+                return []
+            return list(questions)
+
+    def add(self, chat: int | str, question: str) -> None:
+        if self.turns == 0:
+            return
+        with self._lock:
+            _, questions = self._chats.pop(chat, (0.0, []))
+            questions = (questions + [question])[-self.turns :]
+            self._chats[chat] = (self.clock(), questions)
+            while len(self._chats) > self.max_chats:
+                self._chats.popitem(last=False)
+
+
+class Conversations:
+    """One question from any channel: checks, rate limit, history, answer, one log line.
+
+    Synchronous (the answer is CPU work): channels call `ask` through
+    `asyncio.to_thread`. Returns the Answer, or a str to send instead.
+    """
+
+    def __init__(self, service: "AnswerService", settings: "Settings", clock: Callable[[], float] = time.monotonic) -> None:
+        self.service = service
+        self.max_chars = settings.max_question_chars
+        self.rate = RateLimiter(settings.rate_limit_per_minute, clock)
+        self.history = ChatHistory(settings.history_turns, settings.history_ttl_seconds, clock)
+
+    def ask(self, chat: int | str, user: int | str, text: str | None) -> "Answer | str":
+        problem = check_question(text, self.max_chars)
+        if problem:
+            return problem
+        if not self.rate.allow(user):
+            return messages.rate_limited(self.rate.retry_after(user))
+        question = clean_question(text or "")
+        started = time.perf_counter()
+        answer = self.service.answer(question, self.history.get(chat))
+        self.history.add(chat, question)
+        log.info(
+            "answered chat=%s found=%s latency_ms=%.0f", chat, answer.found, (time.perf_counter() - started) * 1000
+        )
+        return answer

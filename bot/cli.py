@@ -1,0 +1,223 @@
+"""`hoibao`: the command line. Parses arguments, builds settings, calls the core."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot.settings import Settings
+from index.errors import HoibaoError
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """Settings from env/.env; paths given on the command line win."""
+    overrides = {}
+    for name in ("seeds_dir", "index_dir", "top_k"):
+        value = getattr(args, name, None)
+        if value is not None:
+            overrides[name] = value
+    return Settings(**overrides)
+
+
+def _service(settings: Settings, build_if_missing: bool = False):
+    from bot.service import AnswerService, embedder_from_settings, ensure_index
+
+    embedder = embedder_from_settings(settings)
+    if build_if_missing:
+        report = ensure_index(settings, embedder)
+        if report:
+            print(report.summary(), file=sys.stderr)
+    return AnswerService(settings, embedder)
+
+
+def cmd_index_build(args: argparse.Namespace) -> int:
+    from bot.service import embedder_from_settings
+    from index.build import build_index
+
+    settings = _settings(args)
+    report = build_index(
+        settings.seeds_dir, settings.index_dir, embedder_from_settings(settings),
+        max_tokens=settings.chunk_max_tokens, index_type=settings.index_type,
+        batch_size=settings.embedding_batch_size, full=args.full, progress=sys.stderr.isatty(),
+    )
+    print(report.summary())
+    return 0
+
+
+def cmd_index_info(args: argparse.Namespace) -> int:
+    from index.store import current_build, read_manifest
+
+    settings = _settings(args)
+    manifest = read_manifest(settings.index_dir)
+    if args.json:
+        print(json.dumps(manifest, ensure_ascii=False, indent=2))
+        return 0
+    counts = manifest["counts"]
+    print(f"Index:     {current_build(settings.index_dir)}")
+    print(f"Built:     {manifest['built_at']}")
+    print(f"Embedder:  {manifest['embedder']['id']} ({manifest['embedder']['dim']} dims)")
+    print(f"Dense:     {manifest['dense']['type']}; chunks up to {manifest['chunking']['max_tokens']} tokens")
+    print(f"Contents:  {counts['articles']} articles, {counts['paragraphs']} paragraphs, {counts['chunks']} chunks")
+    for aid, meta in manifest["articles"].items():
+        print(f"  - {meta['source']}: {meta['title']} ({meta['paragraphs']} paragraphs)")
+    for skipped in manifest.get("skipped", []):
+        print(f"  ! skipped {skipped['file']}: {skipped['reason']}")
+    return 0
+
+
+def _questions(args: argparse.Namespace):
+    if args.question:
+        yield " ".join(args.question)
+        return
+    for line in sys.stdin:
+        if line.strip():
+            yield line.strip()
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.chat import check_question, clean_question
+    from bot.render import plain_text, terminal
+
+    settings = _settings(args)
+    service = _service(settings)
+    for question in _questions(args):
+        problem = check_question(question, settings.max_question_chars)
+        if problem:
+            print(json.dumps({"question": question, "found": False, "answer": None, "reply": problem, "citations": []},
+                             ensure_ascii=False) if args.json else problem)
+            continue
+        answer = service.answer(clean_question(question))
+        if args.json:
+            print(json.dumps(answer.to_json(plain_text(answer)), ensure_ascii=False))
+        else:
+            print(terminal(answer) if sys.stdout.isatty() else plain_text(answer))
+            print()
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.chat import Conversations
+    from bot.render import terminal
+
+    settings = _settings(args)
+    service = _service(settings, build_if_missing=True)
+    conversations = Conversations(service, settings)
+    print("Hỏi Báo — gõ câu hỏi về các bài báo (Ctrl-D hoặc 'exit' để thoát).")
+    for title in service.answerer.titles[:5]:
+        print(f"  • {title}")
+    while True:
+        try:
+            question = input("\n? ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if question.strip().lower() in {"exit", "quit", "thoát"}:
+            return 0
+        reply = conversations.ask("console", "console", question)
+        print(reply if isinstance(reply, str) else terminal(reply))
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.evaluate import run_eval
+
+    settings = _settings(args)
+    return run_eval(Path(args.file), settings, Path(args.cache_dir), limit=args.limit, as_json=args.json)
+
+
+def cmd_telegram(args: argparse.Namespace) -> int:
+    from bot import telegram
+
+    settings = _settings(args)
+    telegram.run(settings, _service(settings, build_if_missing=True))
+    return 0
+
+
+def cmd_zalo(args: argparse.Namespace) -> int:
+    from bot import zalo
+
+    settings = _settings(args)
+    zalo.run(settings, _service(settings, build_if_missing=True))
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Telegram and/or Zalo when their tokens are set; else the console chat."""
+    settings = _settings(args)
+    if not (settings.telegram_bot_token or settings.zalo_bot_token):
+        return cmd_chat(args)
+    import asyncio
+
+    from bot.channels import serve_all
+
+    asyncio.run(serve_all(settings, _service(settings, build_if_missing=True)))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="hoibao", description="Ask the paper: answers about Vietnamese news articles, with the source paragraph.")
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def paths(q: argparse.ArgumentParser, seeds: bool = False) -> None:
+        q.add_argument("--index-dir", type=Path, help="index directory (default: HOIBAO_INDEX_DIR or var/index)")
+        if seeds:
+            q.add_argument("--seeds", dest="seeds_dir", type=Path, help="articles folder (default: HOIBAO_SEEDS_DIR or seeds)")
+
+    index = sub.add_parser("index", help="build or inspect the index").add_subparsers(dest="index_command", required=True)
+    build = index.add_parser("build", help="(re)build the index from the articles folder")
+    paths(build, seeds=True)
+    build.add_argument("--full", action="store_true", help="re-embed everything, even unchanged articles")
+    build.set_defaults(func=cmd_index_build)
+    info = index.add_parser("info", help="what is indexed and with which model")
+    paths(info)
+    info.add_argument("--json", action="store_true", help="print the manifest")
+    info.set_defaults(func=cmd_index_info)
+
+    ask = sub.add_parser("ask", help="answer one question (or one per line of stdin)")
+    ask.add_argument("question", nargs="*")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument("--top-k", type=int, help="citations to return")
+    paths(ask)
+    ask.set_defaults(func=cmd_ask)
+
+    for name, func, text in (
+        ("chat", cmd_chat, "console chat"),
+        ("run", cmd_run, "Telegram/Zalo when a token is set, else the console chat"),
+        ("telegram", cmd_telegram, "run the Telegram bot"),
+        ("zalo", cmd_zalo, "run the Zalo bot"),
+    ):
+        q = sub.add_parser(name, help=text)
+        paths(q, seeds=True)
+        q.set_defaults(func=func)
+
+    ev = sub.add_parser("eval", help="retrieval and answer quality on a SQuAD-format file")
+    ev.add_argument("file")
+    ev.add_argument("--cache-dir", default="var/eval-index", help="where the evaluation index is kept between runs")
+    ev.add_argument("--limit", type=int, help="evaluate only the first N questions")
+    ev.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ev.set_defaults(func=cmd_eval)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # httpx logs every request URL at INFO, and a Telegram URL carries the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        return args.func(args)
+    except HoibaoError as exc:
+        print(f"hoibao: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""The bot's own words (Vietnamese), shared by every channel."""
+
+from __future__ import annotations
+
+EMPTY = "Bạn hãy gõ một câu hỏi về các bài báo, ví dụ: «Ai là bí thư phường …?»"
+SYMBOLS_ONLY = "Mình chỉ hiểu câu hỏi bằng chữ. Bạn hãy gõ câu hỏi về nội dung các bài báo nhé."
+NOT_TEXT = "Mình chỉ trả lời câu hỏi dạng văn bản. Bạn hãy gõ câu hỏi về nội dung các bài báo nhé."
+APOLOGY = "Xin lỗi, mình gặp sự cố khi trả lời câu hỏi này. Bạn thử lại sau ít phút nhé."
+NOT_ALLOWED = "Xin lỗi, bot này chỉ phục vụ các nhóm/người dùng đã được cho phép."
+ADMIN_ONLY = "Chỉ quản trị viên mới dùng được lệnh này."
+REINDEX_STARTED = "Đang xây dựng lại chỉ mục… Trong lúc đó mình vẫn trả lời từ chỉ mục cũ."
+REINDEX_BUSY = "Chỉ mục đang được xây dựng lại, bạn chờ một lát nhé."
+NO_MORE_SOURCES = "Không còn nguồn nào khác cho câu hỏi này."
+NOT_FOUND = "Xin lỗi, các bài báo mình có không nói về điều này."
+FOUND_IN = "Nguồn"
+
+
+def too_long(limit: int) -> str:
+    return f"Câu hỏi dài quá (tối đa {limit} ký tự). Bạn hãy hỏi ngắn gọn hơn nhé."
+
+
+def rate_limited(seconds: int) -> str:
+    return f"Bạn hỏi nhanh quá. Bạn chờ khoảng {seconds} giây rồi hỏi tiếp nhé."
+
+
+def reindex_done(summary: str) -> str:
+    return f"Đã xây dựng lại chỉ mục.\n{summary}"
+
+
+def reindex_failed(reason: str) -> str:
+    return f"Không xây dựng lại được chỉ mục; chỉ mục cũ vẫn đang dùng.\nLý do: {reason}"
+
+
+def not_found(titles: list[str], limit: int = 5) -> str:
+    """'Not in the articles', and what the bot can answer about instead."""
+    if not titles:
+        return NOT_FOUND
+    shown = "\n".join(f"• {t}" for t in titles[:limit])
+    more = f"\n… và {len(titles) - limit} bài khác." if len(titles) > limit else ""
+    return f"{NOT_FOUND}\nMình trả lời được các câu hỏi về những bài sau:\n{shown}{more}"
+
+
+def greeting(examples: list[str]) -> str:
+    lines = [
+        "Xin chào! Mình là Hỏi Báo: hỏi mình về nội dung các bài báo, mình trả lời và trích đúng đoạn văn làm nguồn.",
+    ]
+    if examples:
+        lines.append("Bạn thử hỏi:")
+        lines += [f"• {q}" for q in examples]
+    lines.append("Gõ /sources để xem danh sách bài báo, /help để xem hướng dẫn.")
+    return "\n".join(lines)
+
+
+HELP = (
+    "Cách dùng:\n"
+    "• Gõ câu hỏi bằng tiếng Việt (có dấu hoặc không dấu), ví dụ «Ai là …?», «… bao nhiêu?», «… năm nào?».\n"
+    "• Mỗi câu trả lời kèm đoạn văn gốc, tên bài và số thứ tự đoạn để bạn kiểm tra.\n"
+    "• Hỏi tiếp ngắn gọn («Còn … thì sao?») được hiểu theo câu hỏi trước.\n"
+    "• /sources: danh sách bài báo. Trong nhóm: nhắc tên bot, trả lời tin nhắn của bot, hoặc dùng /ask câu hỏi."
+)

@@ -1,0 +1,90 @@
+"""The answering service a channel holds: one embedder, the current index, hot swaps.
+
+Built once at start-up. `/reindex` rebuilds in a worker thread while questions
+keep being answered from the old index; the new one replaces it in one
+assignment, so a question sees either the old or the new index, never a mix.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+
+from bot.answer import Answer, Answerer
+from bot.settings import Settings
+from index import store
+from index.build import BuildReport, build_index
+from index.embed import Embedder, make_embedder
+from index.errors import HoibaoError
+from index.search import Searcher
+
+log = logging.getLogger(__name__)
+
+
+def embedder_from_settings(settings: Settings) -> Embedder:
+    return make_embedder(
+        settings.embedding_backend,
+        settings.embedding_model,
+        settings.embedding_allow_download,
+        settings.embedding_batch_size,
+    )
+
+
+class ReindexBusy(HoibaoError):
+    def __init__(self) -> None:
+        super().__init__("A rebuild is already running; wait for it to finish.")
+
+
+class AnswerService:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or embedder_from_settings(settings)
+        self._rebuild_lock = threading.Lock()
+        self.answerer = self._load()
+
+    def _load(self) -> Answerer:
+        index = store.load(self.settings.index_dir, expected_embedder=self.embedder.id)
+        searcher = Searcher(index, self.embedder, candidates=self.settings.candidates)
+        return Answerer(searcher, top_k=self.settings.top_k, threshold_offset=self.settings.found_threshold)
+
+    def answer(self, question: str, history: Sequence[str] = ()) -> Answer:
+        return self.answerer.answer(question, history)
+
+    @property
+    def rebuilding(self) -> bool:
+        return self._rebuild_lock.locked()
+
+    def reindex(self, full: bool = False) -> BuildReport:
+        """Rebuild from the seeds folder and swap the new index in; raises ReindexBusy if one runs."""
+        if not self._rebuild_lock.acquire(blocking=False):
+            raise ReindexBusy()
+        try:
+            report = build_index(
+                self.settings.seeds_dir,
+                self.settings.index_dir,
+                self.embedder,
+                max_tokens=self.settings.chunk_max_tokens,
+                index_type=self.settings.index_type,
+                batch_size=self.settings.embedding_batch_size,
+                full=full,
+                progress=False,
+            )
+            self.answerer = self._load()
+            log.info("reindexed: %s articles, %s chunks", report.articles, report.chunks)
+            return report
+        finally:
+            self._rebuild_lock.release()
+
+
+def ensure_index(settings: Settings, embedder: Embedder) -> BuildReport | None:
+    """Build the index when there is none (first start); None when one exists."""
+    try:
+        store.read_manifest(settings.index_dir)
+        return None
+    except HoibaoError:
+        return build_index(
+            settings.seeds_dir, settings.index_dir, embedder,
+            max_tokens=settings.chunk_max_tokens, index_type=settings.index_type,
+            batch_size=settings.embedding_batch_size,
+        )
