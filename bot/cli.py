@@ -210,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     # httpx logs every request URL at INFO, and a Telegram URL carries the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("faiss.loader").setLevel(logging.WARNING)
     try:
         return args.func(args)
     except HoibaoError as exc:
