@@ -121,3 +121,110 @@ def build_eval_index(eval_set: EvalSet, cache_dir: Path, embedder: Embedder, pro
     """Index the set's paragraphs under `cache_dir`; unchanged paragraphs reuse their vectors."""
     build_index(cache_dir, cache_dir, embedder, articles=eval_set.articles, progress=progress)
     return cache_dir
+
+
+# ---------------------------------------------------------------- answers
+
+
+def f1(prediction: str, gold: str) -> float:
+    """SQuAD token F1 over folded syllables."""
+    from collections import Counter
+
+    from index.text import tokens
+
+    p, g = tokens(prediction), tokens(gold)
+    common = sum((Counter(p) & Counter(g)).values())
+    if not p or not g or not common:
+        return 0.0
+    precision, recall = common / len(p), common / len(g)
+    return 2 * precision * recall / (precision + recall)
+
+
+@dataclass
+class AnswerScores:
+    answerable: int = 0
+    answered: int = 0
+    accurate: int = 0
+    exact: int = 0
+    f1_sum: float = 0.0
+    cited_right: int = 0
+    unanswerable: int = 0
+    said_not_found: int = 0
+
+    def add(self, q: EvalQuestion, answer) -> None:
+        if not q.answers:
+            self.unanswerable += 1
+            self.said_not_found += not answer.found
+            return
+        self.answerable += 1
+        if not answer.found:
+            return
+        self.answered += 1
+        text = answer.answer or ""
+        self.accurate += contains_answer(text, q.answers)
+        self.exact += any(fold(text).strip() == fold(a).strip() for a in q.answers)
+        self.f1_sum += max(f1(text, a) for a in q.answers)
+        self.cited_right += bool(answer.citations) and contains_answer(answer.citations[0].paragraph.text, q.answers)
+
+    def row(self) -> dict[str, float]:
+        n = max(self.answerable, 1)
+        return {
+            "answered": self.answered / n,
+            "answer accuracy": self.accurate / n,
+            "exact match": self.exact / n,
+            "F1": self.f1_sum / n,
+            "cited paragraph holds answer": self.cited_right / n,
+            "not-found rate (unanswerable)": self.said_not_found / max(self.unanswerable, 1),
+        }
+
+
+def _print_table(title: str, rows: dict[str, dict[str, float]]) -> None:
+    print(f"\n{title}")
+    if not rows:
+        return
+    columns = list(next(iter(rows.values())))
+    widths = [max(10, len(c) + 2) for c in columns]
+    width = max(len(k) for k in rows) + 2
+    print(" " * width + "".join(f"{c:>{w}}" for c, w in zip(columns, widths)))
+    for name, values in rows.items():
+        print(f"{name:<{width}}" + "".join(f"{values[c]:>{w}.3f}" for c, w in zip(columns, widths)))
+
+
+def run_eval(path: Path, settings, cache_dir: Path, limit: int | None = None, as_json: bool = False) -> int:
+    """Index the file's paragraphs, then score retrieval and answers; prints tables (or JSON)."""
+    from bot.answer import Answerer
+    from bot.service import embedder_from_settings
+    from index import store
+
+    eval_set = load_squad(path)
+    questions = eval_set.questions[:limit] if limit else eval_set.questions
+    embedder = embedder_from_settings(settings)
+    build_eval_index(eval_set, cache_dir, embedder, progress=not as_json)
+    searcher = Searcher(store.load(cache_dir, embedder.id), embedder, candidates=settings.candidates)
+    retrieval = evaluate_retrieval(searcher, questions)
+    answerer = Answerer(searcher, top_k=settings.top_k, threshold_offset=settings.found_threshold)
+    answers = {"as written": AnswerScores(), "unaccented": AnswerScores()}
+    for q in questions:
+        answers["as written"].add(q, answerer.answer(q.question))
+        answers["unaccented"].add(q, answerer.answer(fold(q.question)))
+    n_answerable = sum(1 for q in questions if q.answers)
+    result = {
+        "file": str(path),
+        "paragraphs": len(eval_set.articles),
+        "questions": len(questions),
+        "answerable": n_answerable,
+        "unanswerable": len(questions) - n_answerable,
+        "embedder": embedder.id,
+        "retrieval": {k: v.row() for k, v in retrieval.methods.items()},
+        "answers": {k: v.row() for k, v in answers.items()},
+    }
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    print(
+        f"{path.name}: {len(eval_set.articles)} paragraphs, {len(questions)} distinct questions "
+        f"({n_answerable} answerable, {len(questions) - n_answerable} with no answer in any paragraph); {embedder.id}"
+    )
+    _print_table("Retrieval (paragraph containing the gold answer)", result["retrieval"])
+    _print_table("Answers (share of answerable questions; last column: of unanswerable ones)", result["answers"])
+    return 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.text import fold
+from index.text import fold, nfc
 
 PERSON, ROLE, NUMBER, DATE, PLACE, NAMED, WHICH, OTHER = (
     "person", "role", "number", "date", "place", "named", "which", "other",
@@ -21,23 +21,29 @@ PERSON, ROLE, NUMBER, DATE, PLACE, NAMED, WHICH, OTHER = (
 _KIND_PATTERNS: list[tuple[str, str]] = [
     (ROLE, r"\b(giu|dam nhiem|nam giu|la) (chuc vu|chuc danh|cuong vi|vi tri) (gi|nao)\b|\bchuc vu (gi|nao)\b|\bwhat (position|role|title)\b"),
     (DATE, r"\b(khi nao|bao gio|luc nao|ngay nao|thang nao|nam nao|thoi gian nao|thoi diem nao|when|what year|which year)\b"),
-    (NUMBER, r"\b(bao nhieu|may|how many|how much)\b"),
+    (NUMBER, r"\b(bao nhieu|how many|how much)\b"),
     (PLACE, r"\b(o dau|tai dau|noi nao|dia diem nao|dia phuong nao|o cho nao|where)\b"),
     (PERSON, r"\b(la ai|ai la|ai da|ai duoc|ai se|ai dang|nguoi nao|vi nao|ho ten|who)\b|^ai\b"),
     (NAMED, r"\b(ten (la )?gi|co ten|goi la gi|la gi|what is the name)\b"),
     (WHICH, r"\b\w+ nao\b"),
 ]
 
-# Folded function words of questions (Vietnamese and English); never content.
-_QUESTION_WORDS = frozenset(
+# Function words of questions. Matched with accents when the question has them:
+# folded, "đô" (capital) would collide with "do" and "An" (a place) with "an".
+_VI_STOPWORDS = frozenset(
     (
-        "la ai gi nao bao nhieu may khi gio luc dau sao tai vi nhu the co khong chua ha vay nhi a "
-        "cua va cac nhung mot duoc cho voi thi ma se nay ay kia hay hoac "
-        "ong ba anh chi theo "
-        "who what which when where why how many much is are was were the of a an does do did in on at to "
-        "for and or by with from as that this it its"
+        "là ai gì nào bao nhiêu mấy khi giờ lúc đâu sao tại vì như thế có không chưa hả vậy nhỉ à "
+        "của và các những một được cho với thì mà sẽ này ấy kia hay hoặc đã đang bị do ông bà anh chị theo"
     ).split()
 )
+_EN_STOPWORDS = frozenset(
+    (
+        "who what which when where why how many much is are was were the of a an does do did in on at to "
+        "for and or by with from as that this it its my your his her their"
+    ).split()
+)
+_FOLDED_STOPWORDS = frozenset(fold(w) for w in _VI_STOPWORDS) | _EN_STOPWORDS
+
 
 # Honorifics before a name; stripped from a person's name in a question.
 _HONORIFICS = {"ong", "ba", "anh", "chi", "co", "chu", "bac", "em", "ngai", "mr", "mrs", "ms"}
@@ -47,6 +53,13 @@ SURNAMES = set(
     "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly lam trinh dinh mai to ta "
     "truong chau cao luu quach kieu thai doan ha vuong tang lai luong trieu diep khuc la lu tong thach "
     "kim quan van khong dong tieu".split()
+)
+
+# Capitalised first words of institutions and places, never of a person's name.
+_INSTITUTION_WORDS = set(
+    "Quận Phường Thành Tỉnh Xã Huyện Ban Đảng Ủy Bộ Sở Công Trường Bệnh Viện Hội Nhà Trung Ngân Tổng Cục "
+    "Báo Đài Sông Núi Đường Cầu Chợ Khu Làng Thôn Ấp Nghị Kết Chỉ Luật Quyết Thông Chương Dự Đại Học Cộng "
+    "Liên Ủy Hợp Tập Công Việt Châu Biển Vịnh Đảo Miền Bắc Nam Tây Đông".split()
 )
 
 # First syllables of titles that sit before a name ("Bí thư ...", "Phó Chủ tịch ...").
@@ -96,6 +109,11 @@ def question_kind(question: str) -> str:
     folded = " ".join(re.findall(r"\w+", fold(question)))
     if person_in_question(question) and re.search(r"\b(la ai|la gi|lam gi|who is)\b", folded):
         return ROLE
+    lowered = nfc(question).lower()
+    # "mấy" asks how many; folded it would also match "máy" (machine).
+    if re.search(r"\bmấy\b", lowered) or (fold(question) == lowered and re.search(r"\bmay\b", folded)):
+        if not re.search(_KIND_PATTERNS[1][1], folded):
+            return NUMBER
     for kind, pattern in _KIND_PATTERNS:
         if re.search(pattern, folded):
             if kind == NAMED and re.search(r"\b(nguoi|ong|ba|anh|chi|vi|co ay|cau be|co gai)\b", folded):
@@ -105,11 +123,22 @@ def question_kind(question: str) -> str:
 
 
 def question_content(question: str) -> list[str]:
-    """Folded syllables of the question minus question words and the asking phrase."""
-    folded = " ".join(re.findall(r"\w+", fold(question)))
-    role = _KIND_PATTERNS[0][1]
-    folded = re.sub(role, " ", folded)
-    return [t for t in folded.split() if t not in _QUESTION_WORDS]
+    """Lower-case syllables of the question minus function words and the asking phrase.
+
+    Accented questions keep their accents (matched against accented text);
+    unaccented ones come back folded.
+    """
+    words = re.findall(r"\w+", nfc(question).lower())
+    exact = fold(question) != question.lower()
+    # Drop the role-asking phrase ("giữ chức vụ gì"): it is never in the answer.
+    folded = [fold(w) for w in words]
+    role = re.search(_KIND_PATTERNS[0][1], " ".join(folded))
+    if role:
+        before = len(" ".join(folded)[: role.start()].split())
+        words = words[:before] + words[before + len(role.group().split()) :]
+    if exact:
+        return [w for w in words if w not in _VI_STOPWORDS]
+    return [fold(w) for w in words if fold(w) not in _FOLDED_STOPWORDS]
 
 
 def capitalised_runs(text: str) -> list[tuple[int, int]]:
@@ -171,6 +200,8 @@ def person_spans(sentence: str, question: str) -> list[Span]:
         if not 2 <= len(sylls) <= 5:
             continue
         score = 1.0 + (1.0 if folded[0] in SURNAMES else 0.0)
+        if sentence[sylls[0][0] : sylls[0][1]] in _INSTITUTION_WORDS:
+            score -= 0.5
         before = fold(sentence[max(0, sylls[0][0] - 30) : sylls[0][0]]).split()
         if before and (before[-1] in _HONORIFICS or any(" ".join(before[-k:]) in _TITLE_HEADS for k in (1, 2, 3))):
             score += 0.5
@@ -178,7 +209,7 @@ def person_spans(sentence: str, question: str) -> list[Span]:
             score -= 1.0
         a, b = sylls[0][0], sylls[-1][1]
         spans.append(Span(a, b, sentence[a:b], score))
-    return [s for s in spans if s.score > 1.0]
+    return [s for s in spans if s.score >= 1.0]
 
 
 def role_span(sentence: str, person: str) -> Span | None:
@@ -212,7 +243,7 @@ def _anchor_bonus(sentence: str, start: int, end: int, question: str) -> float:
     q = re.findall(r"\w+", fold(question))
     before = re.findall(r"\w+", fold(sentence[max(0, start - 40) : start]))[-3:]
     after = re.findall(r"\w+", fold(sentence[end : end + 40]))[:3]
-    qset = set(question_content(question))
+    qset = {fold(w) for w in question_content(question)}
     near = sum(1 for w in before + after if w in qset)
     return 0.3 * near + (0.5 if before and before[-1] in q and before[-1] in qset else 0.0)
 
@@ -226,11 +257,15 @@ def number_spans(sentence: str, question: str) -> list[Span]:
         text = m.group().strip()
         end = m.start() + len(text)
         # "bao nhiêu trường hợp" → keep the counted noun when the sentence repeats it.
-        counted = re.search(r"(?:bao nhieu|may)\s+(\w+(?:\s+\w+)?)", fold(question))
+        counted = re.search(r"(?:bao nhieu|may)((?:\s+\w+){1,4})", fold(question))
         if counted:
-            noun = re.match(r"\s+" + r"\s+".join(map(re.escape, counted.group(1).split())), fold(sentence[end:]))
-            if noun:
-                end += noun.end()
+            following = fold(sentence[end:])
+            for word in counted.group(1).split():
+                step = re.match(r"\s+" + re.escape(word) + r"\b", following)
+                if not step:
+                    break
+                end += step.end()
+                following = following[step.end() :]
         spans.append(Span(m.start(), end, sentence[m.start() : end], 1.0 + _anchor_bonus(sentence, m.start(), m.end(), question)))
     return spans
 
