@@ -84,7 +84,8 @@ class Answer:
 
 _ELLIPSIS_START = re.compile(r"^(?:thế còn|vậy còn|còn|the con|vay con|con|and|what about|how about)\s+", re.I)
 _ELLIPSIS_END = re.compile(r"\s*(?:thì sao|thi sao|thế nào|the nao|ra sao|nữa|nua|thì|thi)?\s*[?.!]*\s*$", re.I)
-_FOLLOWUP_MAX_CONTENT = 4
+# Words where the asking part of a question begins ("... là ai", "... có bao nhiêu").
+_PREDICATE_STARTS = {fold(w) for w in "là ai gì bao mấy nào khi ở tại đâu có được đã sẽ đang giữ thì làm sinh nằm".split()}
 
 
 def is_followup(question: str) -> bool:
@@ -108,14 +109,17 @@ def resolve_followup(question: str, history: Sequence[str]) -> str:
     core = _ELLIPSIS_END.sub("", _ELLIPSIS_START.sub("", question.strip())).strip()
     if not core:
         return previous
-    head = fold(core.split()[0])
+    core_words = core.split()
     prev_words = previous.split()
     for i, word in enumerate(prev_words):
-        if fold(word) == head:
-            j = i + 1
-            while j < len(prev_words) and prev_words[j][:1].isupper():
-                j += 1
-            return " ".join(prev_words[:i] + [core] + prev_words[j:])
+        if fold(word) != fold(core_words[0]):
+            continue
+        # The previous phrase runs from the shared word to where the question part starts.
+        j = i + 1
+        while j < len(prev_words) and fold(prev_words[j]).strip("?.,!") not in _PREDICATE_STARTS:
+            j += 1
+        # Keep the previous question's own spelling of the shared word.
+        return " ".join(prev_words[: i + 1] + core_words[1:] + prev_words[j:])
     if core[:1].isupper():
         # A bare name: swap it for the previous question's last proper noun run.
         for i in range(len(prev_words) - 1, 0, -1):

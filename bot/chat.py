@@ -128,7 +128,8 @@ class Conversations:
         question = clean_question(text or "")
         started = time.perf_counter()
         answer = self.service.answer(question, self.history.get(chat))
-        self.history.add(chat, question)
+        # The resolved question, so a chain of follow-ups keeps its subject.
+        self.history.add(chat, answer.searched or question)
         log.info(
             "answered chat=%s found=%s latency_ms=%.0f", chat, answer.found, (time.perf_counter() - started) * 1000
         )
