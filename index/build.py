@@ -7,6 +7,7 @@ embedded. Any failure leaves the previous index serving.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sys
 import time
@@ -18,7 +19,7 @@ import numpy as np
 from index import store
 from index.chunk import chunk_paragraphs
 from index.corpus import Article, LoadReport, load_articles
-from index.dense import build_dense, choose_type
+from index.dense import build_dense, choose_type, recall_at_k
 from index.embed import Embedder
 from index.errors import HoibaoError, NoArticles
 from index.lexical import LexicalIndex
@@ -37,6 +38,7 @@ class BuildReport:
     seconds: float
     index_type: str
     full_reason: str = ""
+    recall_at_10: float = 1.0
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -45,6 +47,8 @@ class BuildReport:
             f"in {self.seconds:.1f} s ({self.embedded} embedded, {self.reused} reused; {self.index_type} index).",
             f"Index: {self.directory}",
         ]
+        if self.index_type != "flat":
+            lines.append(f"Approximate index recall@10 against exact search: {self.recall_at_10:.3f}")
         if self.full_reason:
             lines.insert(0, f"Full rebuild: {self.full_reason}.")
         lines += [f"Skipped {name}: {why}" for name, why in self.skipped]
@@ -80,22 +84,79 @@ def _reusable_vectors(index_dir: Path, manifest: dict | None, embedder_id: str, 
     }, ""
 
 
-def _embed(embedder: Embedder, texts: list[str], batch_size: int, progress: bool) -> np.ndarray:
-    if not texts:
-        return np.zeros((0, embedder.dim), dtype=np.float32)
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+class Checkpoint:
+    """Vectors embedded so far by an unfinished build, so a rerun resumes instead of restarting.
+
+    Lives in `<index_dir>/.partial-<embedder+window>/` as numpy files (keys are
+    hashes of the chunk text); removed once a build is published.
+    """
+
+    def __init__(self, index_dir: Path, embedder_id: str, window: int) -> None:
+        tag = hashlib.sha1(f"{embedder_id}|{window}|{CHUNKER_VERSION}".encode()).hexdigest()[:12]
+        self.directory = index_dir / f".partial-{tag}"
+
+    def load(self) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        for part in sorted(self.directory.glob("part-*.npz")):
+            try:
+                with np.load(part, allow_pickle=False) as data:
+                    found.update(zip(data["keys"].tolist(), data["vectors"]))
+            except (OSError, ValueError, KeyError):
+                continue  # a part cut short by the interruption: embed it again
+        return found
+
+    def save(self, keys: list[str], vectors: np.ndarray) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        n = len(list(self.directory.glob("part-*.npz")))
+        tmp = self.directory / f"tmp-{n:06d}.npz"
+        np.savez(tmp, keys=np.array(keys), vectors=vectors)
+        tmp.rename(self.directory / f"part-{n:06d}.npz")
+
+    def clear(self) -> None:
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+# Batches per checkpoint part: small enough to lose little, large enough to stay cheap.
+CHECKPOINT_EVERY = 8
+
+
+def _embed(embedder: Embedder, texts: list[str], batch_size: int, progress: bool, checkpoint: Checkpoint | None = None) -> np.ndarray:
+    """Passage vectors for `texts`, in batches, resuming from `checkpoint` when given."""
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    keys = [_key(t) for t in texts]
+    done = checkpoint.load() if checkpoint else {}
+    todo = [i for i, k in enumerate(keys) if k not in done]
+    for i, k in enumerate(keys):
+        if k in done:
+            out[i] = done[k]
     bar = None
-    if progress and len(texts) > batch_size:
+    if progress and len(todo) > batch_size:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(texts), unit="chunk", desc="Embedding", file=sys.stderr)
-    parts = []
-    for start in range(0, len(texts), batch_size):
-        parts.append(embedder.embed_passages(texts[start : start + batch_size]))
+        bar = tqdm(total=len(texts), initial=len(texts) - len(todo), unit="chunk", desc="Embedding", file=sys.stderr)
+    pending_keys: list[str] = []
+    pending: list[np.ndarray] = []
+    for n, start in enumerate(range(0, len(todo), batch_size), start=1):
+        rows = todo[start : start + batch_size]
+        vectors = embedder.embed_passages([texts[i] for i in rows])
+        out[rows] = vectors
+        if checkpoint:
+            pending_keys += [keys[i] for i in rows]
+            pending.append(vectors)
+            if n % CHECKPOINT_EVERY == 0:
+                checkpoint.save(pending_keys, np.vstack(pending))
+                pending_keys, pending = [], []
         if bar:
-            bar.update(len(parts[-1]))
+            bar.update(len(rows))
+    if checkpoint and pending:
+        checkpoint.save(pending_keys, np.vstack(pending))
     if bar:
         bar.close()
-    return np.vstack(parts)
+    return out
 
 
 def build_index(
@@ -138,7 +199,8 @@ def build_index(
                 vectors_by_chunk.append(None)
                 to_embed.append((len(vectors_by_chunk) - 1, chunk.text))
 
-    fresh = _embed(embedder, [text for _, text in to_embed], batch_size, progress)
+    checkpoint = Checkpoint(index_dir, embedder.id, window)
+    fresh = _embed(embedder, [text for _, text in to_embed], batch_size, progress, checkpoint)
     for (row, _), vector in zip(to_embed, fresh):
         vectors_by_chunk[row] = vector
     vectors = np.vstack(vectors_by_chunk).astype(np.float32) if vectors_by_chunk else np.zeros((0, embedder.dim), np.float32)
@@ -161,18 +223,23 @@ def build_index(
         },
         "skipped": [{"file": name, "reason": why} for name, why in loaded.skipped],
     }
+    dense = build_dense(vectors, chosen)
+    recall = recall_at_k(dense, vectors)
+    manifest["dense"]["recall_at_10_vs_exact"] = round(recall, 4)
     build_dir = store.new_build_dir(index_dir)
     try:
         store.write_files(
             build_dir, manifest, paragraphs, np.array(chunk_paragraph, dtype=np.int32), vectors,
-            build_dense(vectors, chosen), LexicalIndex.build([p.text for p in paragraphs]),
+            dense, LexicalIndex.build([p.text for p in paragraphs]),
         )
         final = store.publish(build_dir, index_dir)
     except BaseException:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise
+    checkpoint.clear()
     return BuildReport(
         directory=final, articles=len(loaded.articles), paragraphs=len(paragraphs), chunks=len(vectors),
         embedded=len(to_embed), reused=len(vectors) - len(to_embed), seconds=time.perf_counter() - started,
         index_type=chosen, full_reason=full_reason if previous else "", skipped=loaded.skipped,
+        recall_at_10=recall,
     )

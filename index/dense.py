@@ -46,3 +46,26 @@ def search_dense(index: faiss.Index, query: np.ndarray, k: int) -> list[tuple[in
         return []
     scores, rows = index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k)
     return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
+
+
+def recall_at_k(index: faiss.Index, vectors: np.ndarray, k: int = 10, sample: int = 200, seed: int = 0) -> float:
+    """Recall@k of `index` against exact search, with stored vectors as queries."""
+    if index_kind(index) == "flat" or len(vectors) == 0:
+        return 1.0
+    rng = np.random.default_rng(seed)
+    rows = rng.choice(len(vectors), size=min(sample, len(vectors)), replace=False)
+    queries = np.ascontiguousarray(vectors[rows], dtype=np.float32)
+    exact = faiss.IndexFlatIP(vectors.shape[1])
+    exact.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    k = min(k, len(vectors))
+    _, truth = exact.search(queries, k)
+    _, found = index.search(queries, k)
+    return float(np.mean([len(set(t) & set(f)) / k for t, f in zip(truth, found)]))
+
+
+def index_kind(index: faiss.Index) -> str:
+    if isinstance(index, faiss.IndexHNSW):
+        return "hnsw"
+    if isinstance(index, faiss.IndexIVF):
+        return "ivfpq"
+    return "flat"

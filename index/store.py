@@ -134,7 +134,8 @@ def load(index_dir: Path, expected_embedder: str | None = None) -> StoredIndex:
         current_file = build / "vectors.npy"
         vectors = np.load(current_file, mmap_mode="r", allow_pickle=False)
         current_file = build / "dense.faiss"
-        dense = faiss.read_index(str(current_file))
+        # Memory-mapped: several bot processes on one index share its pages.
+        dense = faiss.read_index(str(current_file), faiss.IO_FLAG_MMAP_IFC)
         current_file = build / "lexical.npz"
         lexical = LexicalIndex.load(build)
     except Exception as exc:  # numpy, FAISS and json each raise their own kinds

@@ -1,0 +1,100 @@
+"""Growing corpora: resumable builds, the automatic index-type switch, memory-mapped loads."""
+
+from __future__ import annotations
+
+import hashlib
+
+import faiss
+import numpy as np
+import pytest
+
+from index import dense as dense_mod
+from index import store
+from index.build import CHECKPOINT_EVERY, build_index
+from index.dense import build_dense, choose_type, recall_at_k
+
+
+class CountingEncoder:
+    """Deterministic plumbing encoder (not for quality claims): counts what it embeds."""
+
+    id = "test:counting"
+    dim = 16
+    max_tokens = 512
+
+    def __init__(self, fail_after_batches: int | None = None) -> None:
+        self.embedded = 0
+        self.batches = 0
+        self.fail_after = fail_after_batches
+
+    def _vec(self, text: str) -> np.ndarray:
+        seed = int(hashlib.sha1(text.encode()).hexdigest()[:8], 16)
+        v = np.random.default_rng(seed).standard_normal(self.dim).astype(np.float32)
+        return v / np.linalg.norm(v)
+
+    def embed_passages(self, texts):
+        if self.fail_after is not None and self.batches >= self.fail_after:
+            raise KeyboardInterrupt  # the operator pressed Ctrl-C mid-build
+        self.batches += 1
+        self.embedded += len(texts)
+        return np.stack([self._vec(t) for t in texts])
+
+    embed_queries = embed_passages
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+
+def write_corpus(seeds, articles: int, paragraphs: int) -> None:
+    seeds.mkdir(exist_ok=True)
+    for a in range(articles):
+        body = "\n\n".join(f"Đoạn {p} của bài {a} nói về chủ đề số {a * 100 + p}." for p in range(paragraphs))
+        (seeds / f"bai-{a:03d}.txt").write_text(f"Bài số {a}\n\n{body}\n", encoding="utf-8")
+
+
+def test_interrupted_build_resumes_from_its_checkpoint(tmp_path):
+    seeds, index_dir = tmp_path / "seeds", tmp_path / "index"
+    write_corpus(seeds, articles=10, paragraphs=10)  # 100 chunks, 25 batches of 4
+    interrupted = CountingEncoder(fail_after_batches=CHECKPOINT_EVERY * 2 + 3)
+    with pytest.raises(KeyboardInterrupt):
+        build_index(seeds, index_dir, interrupted, batch_size=4, progress=False)
+    with pytest.raises(Exception):
+        store.read_manifest(index_dir)  # nothing half-built is visible
+    resumed = CountingEncoder()
+    report = build_index(seeds, index_dir, resumed, batch_size=4, progress=False)
+    saved = CHECKPOINT_EVERY * 2 * 4
+    assert resumed.embedded == 100 - saved
+    assert report.chunks == 100
+    # The resumed vectors are the ones a clean build makes.
+    clean = build_index(seeds, tmp_path / "clean", CountingEncoder(), batch_size=4, progress=False)
+    a = store.load(index_dir).vectors
+    b = store.load(clean.directory.parent).vectors
+    assert np.allclose(a, b)
+    assert not list(index_dir.glob(".partial-*")), "the checkpoint is removed once the build is published"
+
+
+def test_index_type_switches_to_approximate_past_the_threshold(tmp_path, monkeypatch):
+    assert choose_type(10) == "flat"
+    assert choose_type(dense_mod.APPROXIMATE_FROM) == "hnsw"
+    assert choose_type(10, "ivfpq") == "ivfpq"
+    monkeypatch.setattr(dense_mod, "APPROXIMATE_FROM", 50)
+    seeds = tmp_path / "seeds"
+    write_corpus(seeds, articles=6, paragraphs=10)
+    report = build_index(seeds, tmp_path / "index", CountingEncoder(), progress=False)
+    assert report.index_type == "hnsw"
+    loaded = store.load(tmp_path / "index")
+    assert isinstance(loaded.dense, faiss.IndexHNSW)
+    assert loaded.manifest["dense"]["recall_at_10_vs_exact"] >= 0.95
+    assert "recall@10" in report.summary()
+
+
+def test_approximate_recall_is_measured_against_exact():
+    rng = np.random.default_rng(1)
+    vectors = rng.standard_normal((3000, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    assert recall_at_k(build_dense(vectors, "flat"), vectors) == 1.0
+    assert recall_at_k(build_dense(vectors, "hnsw"), vectors) >= 0.95
+
+
+def test_loaded_index_is_memory_mapped(seed_index):
+    assert isinstance(seed_index.vectors, np.memmap)
+    assert seed_index.dense.ntotal == seed_index.manifest["counts"]["chunks"]
