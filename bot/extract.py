@@ -59,7 +59,8 @@ SURNAMES = set(
 _INSTITUTION_WORDS = set(
     "Quận Phường Thành Tỉnh Xã Huyện Ban Đảng Ủy Bộ Sở Công Trường Bệnh Viện Hội Nhà Trung Ngân Tổng Cục "
     "Báo Đài Sông Núi Đường Cầu Chợ Khu Làng Thôn Ấp Nghị Kết Chỉ Luật Quyết Thông Chương Dự Đại Học Cộng "
-    "Liên Ủy Hợp Tập Công Việt Châu Biển Vịnh Đảo Miền Bắc Nam Tây Đông".split()
+    "Liên Ủy Hợp Tập Công Việt Châu Biển Vịnh Đảo Miền Bắc Nam Tây Đông "
+    "Phó Tổng Chủ Giám Bí Thủ Trưởng Giáo Tiến Phần Mùa Chương".split()
 )
 
 # First syllables of titles that sit before a name ("Bí thư ...", "Phó Chủ tịch ...").
@@ -107,8 +108,12 @@ class Span:
 def question_kind(question: str) -> str:
     """What the question asks for: person, role, number, date, place, named, which, other."""
     folded = " ".join(re.findall(r"\w+", fold(question)))
-    if person_in_question(question) and re.search(r"\b(la ai|la gi|lam gi|who is)\b", folded):
-        return ROLE
+    person = person_in_question(question)
+    if person and re.search(r"\b(la ai|la gi|lam gi|who is)\b", folded):
+        # "Ông X là ai?" asks X's title; "Vợ của X là ai?" asks for another person.
+        opening = [w for w in re.findall(r"\w+", fold(question)) if w not in _HONORIFICS]
+        if " ".join(opening).startswith(fold(person)):
+            return ROLE
     lowered = nfc(question).lower()
     # "mấy" asks how many; folded it would also match "máy" (machine).
     if re.search(r"\bmấy\b", lowered) or (fold(question) == lowered and re.search(r"\bmay\b", folded)):
@@ -158,6 +163,11 @@ def capitalised_runs(text: str) -> list[tuple[int, int]]:
     return runs
 
 
+def _is_acronym(word: str) -> bool:
+    letters = [ch for ch in word if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
 def is_capitalised(word: str) -> bool:
     return bool(word) and word[0].isupper()
 
@@ -187,8 +197,14 @@ def person_spans(sentence: str, question: str) -> list[Span]:
     spans: list[Span] = []
     for start, end in capitalised_runs(sentence):
         sylls = _syllables(sentence, start, end)
-        # Drop leading syllables the question already names (the place before a name).
+        # Acronyms ("UBND", "HĐQT") are organisations: a name starts after them.
+        while sylls and _is_acronym(sentence[sylls[0][0] : sylls[0][1]]):
+            sylls.pop(0)
+        # Drop leading syllables the question already names (the place before a
+        # name), but never a family name that starts a name-shaped rest.
         while sylls and fold(sentence[sylls[0][0] : sylls[0][1]]) in asked:
+            if fold(sentence[sylls[0][0] : sylls[0][1]]) in SURNAMES and 2 <= len(sylls) <= 5:
+                break
             sylls.pop(0)
         if not sylls:
             continue
@@ -197,7 +213,7 @@ def person_spans(sentence: str, question: str) -> list[Span]:
         cut = next((i for i, f in enumerate(folded) if f in SURNAMES and len(folded) - i >= 2), None)
         if cut is not None:
             sylls, folded = sylls[cut:], folded[cut:]
-        if not 2 <= len(sylls) <= 5:
+        if not 2 <= len(sylls) <= 5 or all(f in asked for f in folded):
             continue
         score = 1.0 + (1.0 if folded[0] in SURNAMES else 0.0)
         if sentence[sylls[0][0] : sylls[0][1]] in _INSTITUTION_WORDS:
@@ -208,6 +224,7 @@ def person_spans(sentence: str, question: str) -> list[Span]:
         if sylls[0][0] == 0 and folded[0] not in SURNAMES:
             score -= 1.0
         a, b = sylls[0][0], sylls[-1][1]
+        score += _anchor_bonus(sentence, a, b, question)
         spans.append(Span(a, b, sentence[a:b], score))
     return [s for s in spans if s.score >= 1.0]
 
