@@ -32,7 +32,7 @@ test-all: install
 	$(BIN)/python -m pytest -q -m "not container"
 
 eval: install
-	$(BIN)/hoibao eval ../shared/data/zalo_qa_vi.json
+	$(BIN)/hoibao eval ../shared/data/zalo_qa_vi.json --other tests/data/seed_dev_qa.jsonl
 
 bench: install
 	$(BIN)/python benchmarks/query_latency.py

@@ -124,7 +124,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from bot.evaluate import run_eval
 
     settings = _settings(args)
-    return run_eval(Path(args.file), settings, Path(args.cache_dir), limit=args.limit, as_json=args.json)
+    other = Path(args.other) if args.other else None
+    return run_eval(Path(args.file), settings, Path(args.cache_dir), limit=args.limit, as_json=args.json, other=other)
 
 
 def cmd_telegram(args: argparse.Namespace) -> int:
@@ -198,6 +199,7 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--cache-dir", default="var/eval-index", help="where the evaluation index is kept between runs")
     ev.add_argument("--limit", type=int, help="evaluate only the first N questions")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ev.add_argument("--other", help="questions about another corpus (SQuAD .json or .jsonl with 'q'); all should be 'not found'")
     ev.set_defaults(func=cmd_eval)
     return p
 

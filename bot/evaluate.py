@@ -190,7 +190,18 @@ def _print_table(title: str, rows: dict[str, dict[str, float]]) -> None:
         print(f"{name:<{width}}" + "".join(f"{values[c]:>{w}.3f}" for c, w in zip(columns, widths)))
 
 
-def run_eval(path: Path, settings, cache_dir: Path, limit: int | None = None, as_json: bool = False) -> int:
+def load_questions(path: Path) -> list[str]:
+    """Questions of a SQuAD file, or of a JSON-lines file with a "q" (or "question") field."""
+    if path.suffix == ".jsonl":
+        rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+        return [nfc(r.get("q") or r["question"]) for r in rows]
+    return [q.question for q in load_squad(path).questions]
+
+
+def run_eval(
+    path: Path, settings, cache_dir: Path, limit: int | None = None, as_json: bool = False,
+    other: Path | None = None,
+) -> int:
     """Index the file's paragraphs, then score retrieval and answers; prints tables (or JSON)."""
     from bot.answer import Answerer
     from bot.service import embedder_from_settings
@@ -207,6 +218,11 @@ def run_eval(path: Path, settings, cache_dir: Path, limit: int | None = None, as
     for q in questions:
         answers["as written"].add(q, answerer.answer(q.question))
         answers["unaccented"].add(q, answerer.answer(fold(q.question)))
+    if other is not None:
+        # Questions about another corpus: none of them should be answered from this one.
+        answers["questions from " + other.name] = AnswerScores()
+        for text in load_questions(other):
+            answers["questions from " + other.name].add(EvalQuestion(text, []), answerer.answer(text))
     n_answerable = sum(1 for q in questions if q.answers)
     result = {
         "file": str(path),
