@@ -28,6 +28,7 @@ from index import store  # noqa: E402
 from index.build import build_index  # noqa: E402
 from index.embed import make_embedder  # noqa: E402
 from index.search import Searcher  # noqa: E402
+from index.text import fold  # noqa: E402
 
 GENERAL = [
     "Thủ đô của Pháp là gì?", "Giá vàng hôm nay?", "Thời tiết Hà Nội ngày mai thế nào?",
@@ -60,27 +61,29 @@ def main() -> None:
         sets = {
             "answerable: zalo on zalo": [(zalo_answerer, q.question) for q in zalo.questions if q.answers],
             "answerable: seed dev on seed": [(seed_answerer, q["q"]) for q in seed_qa if q["answer"]],
+            "answerable: zalo unaccented": [(zalo_answerer, fold(q.question)) for q in zalo.questions if q.answers],
             "unanswerable: zalo on seed": [(seed_answerer, q.question) for q in zalo.questions],
             "unanswerable: zalo no-answer on zalo": [(zalo_answerer, q.question) for q in zalo.questions if not q.answers],
+            "unanswerable: seed dev on zalo": [(zalo_answerer, q["q"]) for q in seed_qa],
             "unanswerable: seed dev null + general on seed": [(seed_answerer, q["q"]) for q in seed_qa if not q["answer"]]
             + [(seed_answerer, q) for q in GENERAL],
         }
         feats = {name: [(q, *features(a, q)) for a, q in items] for name, items in sets.items()}
-    grid = [(c, d, cd, rs) for c in (0.5, 0.6, 0.7) for d in (0.86, 0.88, 0.9) for cd in (0.2,) for rs in (False, True)]
+    grid = [(c, d, cd, rn) for c in (0.5, 0.6, 0.7) for d in (0.86, 0.88, 0.9) for cd in (0.2,) for rn in (False, True)]
     rows = []
-    for c, d, cd, rs in grid:
+    for c, d, cd, rn in grid:
         answer_mod.MIN_COVERAGE, answer_mod.MIN_DENSE, answer_mod.MIN_COVERAGE_WITH_DENSE = c, d, cd
-        answer_mod.REQUIRE_TYPED_SPAN = rs
-        row = {"min_coverage": c, "min_dense": d, "min_coverage_with_dense": cd, "require_typed_span": rs}
+        answer_mod.REQUIRE_NAMES = rn
+        row = {"min_coverage": c, "min_dense": d, "min_coverage_with_dense": cd, "require_names": rn}
         for name, items in feats.items():
             found = sum(answer_mod.is_found(best, dense, 0.0, q) for q, best, dense in items)
             rate = found / len(items) if name.startswith("answerable") else 1 - found / len(items)
             row[name] = round(rate, 3)
         rows.append(row)
     names = list(feats)
-    print("cov  dense covD span " + "  ".join(f"{n[:34]:>34}" for n in names))
+    print("cov  dense covD names " + "  ".join(f"{n[:34]:>34}" for n in names))
     for row in rows:
-        print(f"{row['min_coverage']:.2f} {row['min_dense']:.2f} {row['min_coverage_with_dense']:.2f} {row['require_typed_span']!s:5}"
+        print(f"{row['min_coverage']:.2f} {row['min_dense']:.2f} {row['min_coverage_with_dense']:.2f} {row['require_names']!s:5}"
               + "  ".join(f"{row[n]:>34.3f}" for n in names))
     out = Path("benchmarks/results")
     out.mkdir(parents=True, exist_ok=True)

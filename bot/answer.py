@@ -23,7 +23,7 @@ _SPAN_BONUS = 0.3
 # a question is answered when the best sentence covers enough of its
 # IDF-weighted content terms, or when the dense match is strong and some terms
 # match (cross-lingual questions).
-MIN_COVERAGE = 0.5
+MIN_COVERAGE = 0.6
 MIN_DENSE = 0.88
 MIN_COVERAGE_WITH_DENSE = 0.2
 # Whether a "who / how many / when" question whose best sentence holds no
@@ -31,6 +31,10 @@ MIN_COVERAGE_WITH_DENSE = 0.2
 # answerable questions as unanswerable ones (21% each), so it stays off.
 REQUIRE_TYPED_SPAN = False
 _TYPED_KINDS = {PERSON, NUMBER, DATE}
+# Every proper name the question writes with a capital ("Việt Nam", "Hồ Chí Minh")
+# must appear in the cited paragraph or its title: a paragraph about another
+# country's coach does not answer a question about Vietnam's.
+REQUIRE_NAMES = True
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,10 @@ def coverage(terms: list[str], weights: dict[str, float], sentence: str, exact: 
     return sum(weights[t] for t in terms if t in present) / total if total else 0.0
 
 
+# Capitalised for emphasis or by habit, not names.
+_NAME_EXCEPTIONS = {"ai", "khi", "bao", "o", "tai", "the", "nhu", "i"}
+
+
 def proper_terms(question: str) -> list[str]:
     """Folded capitalised words after the first: the names an English question keeps."""
     words = re.findall(r"\w+", question)[1:]
@@ -209,9 +217,20 @@ def is_found(best: Candidate | None, top_dense: float, threshold_offset: float =
         return bool(names) and all(n in present for n in names) and (best.span is not None)
     if REQUIRE_TYPED_SPAN and best.span is None and question_kind(question) in _TYPED_KINDS:
         return False
+    if REQUIRE_NAMES and not names_present(question, best.hit.paragraph):
+        return False
     if best.coverage >= MIN_COVERAGE + threshold_offset:
         return True
     return top_dense >= MIN_DENSE + threshold_offset and best.coverage >= MIN_COVERAGE_WITH_DENSE
+
+
+def names_present(question: str, paragraph: Paragraph) -> bool:
+    """Whether the question's capitalised names (after its first word) are in the paragraph or title."""
+    names = [n for n in proper_terms(question) if n not in _NAME_EXCEPTIONS]
+    if not names:
+        return True
+    present = set(tokens(paragraph.text)) | set(tokens(paragraph.title)) | set(tokens(paragraph.section))
+    return all(n in present for n in names)
 
 
 def looks_english(question: str) -> bool:
