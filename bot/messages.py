@@ -58,3 +58,27 @@ HELP = (
     "• Hỏi tiếp ngắn gọn («Còn … thì sao?») được hiểu theo câu hỏi trước.\n"
     "• /sources: danh sách bài báo. Trong nhóm: nhắc tên bot, trả lời tin nhắn của bot, hoặc dùng /ask câu hỏi."
 )
+
+
+# Telegram: the "more sources" button and the command menu.
+MORE_SOURCES = "Xem thêm nguồn"
+SOURCES_EXPIRED = "Câu trả lời này đã cũ, mình không còn giữ nguồn của nó. Bạn hỏi lại nhé."
+COMMANDS = {
+    "start": "Giới thiệu và câu hỏi ví dụ",
+    "help": "Hướng dẫn sử dụng",
+    "sources": "Danh sách bài báo",
+    "ask": "Đặt câu hỏi (dùng trong nhóm)",
+}
+
+
+
+# Zalo: no buttons, no replies to the bot's messages; groups call the bot by name.
+def zalo_help(name: str) -> str:
+    return (
+        "Cách dùng:\n"
+        "• Gõ câu hỏi bằng tiếng Việt (có dấu hoặc không dấu), ví dụ «Ai là …?», «… bao nhiêu?», «… năm nào?».\n"
+        "• Mỗi câu trả lời kèm đoạn văn gốc, tên bài và số thứ tự đoạn để bạn kiểm tra.\n"
+        "• Hỏi tiếp ngắn gọn («Còn … thì sao?») được hiểu theo câu hỏi trước.\n"
+        f"• /sources: danh sách bài báo. Trong nhóm: gọi tên bot («@{name} …» hoặc «{name} ơi, …») "
+        "hoặc dùng /ask câu hỏi."
+    )

@@ -1,0 +1,393 @@
+"""The Telegram bot end to end: the real Application, over HTTP, against a strict fake Bot API.
+
+One bot (polling) serves most tests of this module; the webhook, allow-list
+and error tests start their own. Assertions are on what the fake server
+received, i.e. what a Telegram user would see.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import shutil
+import socket
+import time
+from pathlib import Path
+
+import aiohttp
+import pytest
+import pytest_asyncio
+
+from bot import messages, telegram
+from bot.service import AnswerService
+from bot.settings import Settings
+from index.build import build_index
+from tests.fake_telegram import FakeTelegram
+
+pytestmark = [
+    pytest.mark.asyncio(loop_scope="module"),
+    # PTB 22 warns from inside its own RetryAfter (the retry_after type will change in v23);
+    # with filterwarnings=error that would turn every 429 into a crash in tests only.
+    pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning"),
+]
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN = "654321:AAH-secret-part-never-logged"
+ADMIN = 900
+USERNAME = "hoibao_test_bot"
+PHUOC_MY = "Bí thư Đảng ủy phường Phước Mỹ là ai?"
+# Added before /reindex: the filler makes the rebuild take a moment, the "<", ">" and "&" test escaping.
+NEW_ARTICLE = "\n\n".join(
+    ["Khánh thành cầu Hòa Xuân mở rộng",
+     "Sáng 15-3, UBND thành phố Đà Nẵng tổ chức lễ khánh thành cầu Hòa Xuân mở rộng sau hai năm thi công."]
+    + [f"Trong đợt {i}, nhà thầu hoàn thành hạng mục số {i} của dự án với kinh phí khoảng {i * 3} tỷ đồng, "
+       "bảo đảm giao thông thông suốt cho người dân hai bờ sông Cẩm Lệ." for i in range(1, 11)]
+    + ["Giám đốc Ban quản lý dự án giao thông Đà Nẵng Lê Quang Hưng cho biết cầu mới giúp giảm ùn tắc. "
+       "Giờ cao điểm, lưu lượng qua nút giảm từ >9.000 xuống <5.000 xe & thời gian chờ còn 3 phút.",
+       "THANH TÂM"]
+) + "\n"
+
+
+class Records(logging.Handler):
+    """Every log record of the run, formatted with its traceback."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+        self.records: list[tuple[logging.LogRecord, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record, self.format(record)))
+
+
+@pytest.fixture(scope="module")
+def logs():
+    handler = Records()
+    root = logging.getLogger()
+    old_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # request URLs carry the token
+    yield handler
+    root.removeHandler(handler)
+    root.setLevel(old_level)
+
+
+@pytest.fixture(scope="module")
+def dirs(tmp_path_factory, embedder) -> tuple[Path, Path]:
+    """A private copy of the seeds and its own index: /reindex rewrites it."""
+    base = tmp_path_factory.mktemp("telegram")
+    shutil.copytree(ROOT / "seeds", base / "seeds")
+    build_index(base / "seeds", base / "index", embedder, progress=False)
+    return base / "seeds", base / "index"
+
+
+def make_settings(fake: FakeTelegram, dirs: tuple[Path, Path], **overrides) -> Settings:
+    values = dict(seeds_dir=dirs[0], index_dir=dirs[1], telegram_bot_token=TOKEN, telegram_base_url=fake.base_url,
+                  telegram_admin_ids=[ADMIN], rate_limit_per_minute=3)
+    return Settings(_env_file=None, **{**values, **overrides})
+
+
+@contextlib.asynccontextmanager
+async def running(settings: Settings, service: AnswerService):
+    """`telegram.serve` in a task, stopped (and awaited) on exit."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(telegram.serve(settings, service, stop))
+    try:
+        yield task
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def fake(logs):
+    server = FakeTelegram(TOKEN, USERNAME)
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def service(dirs, embedder):
+    return AnswerService(Settings(_env_file=None, seeds_dir=dirs[0], index_dir=dirs[1]), embedder)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def bot(fake, dirs, service):
+    async with running(make_settings(fake, dirs), service):
+        await fake.wait_for(None, method="setMyCommands")
+        yield fake
+
+
+async def ask(fake: FakeTelegram, chat_id: int, text: str | None, count: int = 1, **kwargs) -> tuple[dict, dict]:
+    """Push a message, wait for the bot's `count`-th message in that chat; (update, that reply)."""
+    update = fake.message(chat_id, text, **kwargs)
+    replies = await fake.wait_for(chat_id, len(fake.sent(chat_id)) + count)
+    return update, replies[-1]
+
+
+async def until(condition) -> None:
+    while not condition():
+        await asyncio.sleep(0.01)
+
+
+# ---------------------------------------------------------------- answers
+
+
+async def test_private_question_cites_the_paragraph(bot):
+    update, reply = await ask(bot, 1001, PHUOC_MY)
+    assert reply["parse_mode"] == "HTML"
+    assert "<b>Trả lời:</b> Nguyễn Huy Bình" in reply["text"]
+    assert "· đoạn 9 ·" in reply["text"]
+    assert "Xây dựng Đảng gắn với thực hiện các nhiệm vụ trọng tâm" in reply["text"]
+    assert reply["reply_parameters"]["message_id"] == update["message"]["message_id"]
+    button = reply["reply_markup"]["inline_keyboard"][0][0]
+    assert button == {"text": "Xem thêm nguồn", "callback_data": "more:1"}
+    actions = bot.sent(1001, "sendChatAction")
+    assert actions and actions[0]["action"] == "typing"
+    calls = [c.method for c in bot.calls if str(c.params.get("chat_id")) == "1001"]
+    assert calls.index("sendChatAction") < calls.index("sendMessage")
+
+
+async def test_unaccented_question(bot):
+    _, reply = await ask(bot, 1002, "bi thu dang uy phuong phuoc my la ai")
+    assert "Nguyễn Huy Bình" in reply["text"] and "đoạn 9" in reply["text"]
+
+
+async def test_follow_up_uses_the_chat_history(bot):
+    await ask(bot, 1003, PHUOC_MY)
+    _, reply = await ask(bot, 1003, "Còn phường An Hải Tây thì sao?")
+    assert "<b>Trả lời:</b> Phạm Đình Nam" in reply["text"]
+
+
+async def test_group_answers_only_when_addressed(bot):
+    group = dict(chat_type="supergroup")
+    bot.message(-2001, "Hôm nay trời đẹp quá", user_id=2101, **group)
+    bot.message(-2001, PHUOC_MY, user_id=2102, **group)  # not addressed to the bot
+    bot.message(-2001, f"@{USERNAME} {PHUOC_MY}", user_id=2103, is_bot=True, **group)  # another bot
+    bot.message(-2001, f"@other_bot {PHUOC_MY}", user_id=2104, **group)
+    mentioned = bot.message(-2001, f"@{USERNAME} {PHUOC_MY}", user_id=2105, **group)
+    answers = await bot.wait_for(-2001, 1)
+    assert "Nguyễn Huy Bình" in answers[0]["text"]
+    replied = bot.message(-2001, "Còn phường An Hải Tây thì sao?", user_id=2106,
+                          reply_to=bot.bot_messages(-2001)[0], **group)
+    await bot.wait_for(-2001, 2)
+    asked = bot.message(-2001, f"/ask@{USERNAME} {PHUOC_MY}", user_id=2107, **group)
+    await bot.wait_for(-2001, 3)
+    await asyncio.sleep(0.5)  # anything unaddressed would have been answered by now
+    answers = bot.sent(-2001)
+    assert [a["reply_parameters"]["message_id"] for a in answers] == [
+        u["message"]["message_id"] for u in (mentioned, replied, asked)
+    ]
+    assert "Phạm Đình Nam" in answers[1]["text"] and "Nguyễn Huy Bình" in answers[2]["text"]
+
+
+# ---------------------------------------------------------------- commands
+
+
+async def test_start_greets_with_examples_from_the_index(bot):
+    _, reply = await ask(bot, 1101, "/start")
+    assert reply["text"].startswith("Xin chào!")
+    examples = [line for line in reply["text"].splitlines() if line.startswith("• ")]
+    assert 2 <= len(examples) <= 3 and all(e.endswith("là ai?") for e in examples)
+    assert {c["command"] for c in bot.commands} == {"start", "help", "sources", "ask"}
+
+
+async def test_help_and_sources(bot):
+    _, help_reply = await ask(bot, 1102, "/help")
+    assert help_reply["text"] == messages.HELP
+    _, sources_reply = await ask(bot, 1102, "/sources")
+    assert "• Xây dựng Đảng gắn với thực hiện các nhiệm vụ trọng tâm" in sources_reply["text"]
+
+
+async def test_more_sources_button_walks_the_citations(bot):
+    await ask(bot, 1201, PHUOC_MY)
+    answer = bot.bot_messages(1201)[-1]
+    shown = [answer["text"]]
+    for _ in range(10):
+        button = answer.get("reply_markup", {}).get("inline_keyboard", [[None]])[0][0]
+        if button is None:
+            break
+        edits = len(bot.sent(1201, "editMessageText"))
+        bot.callback(answer, button["callback_data"], user_id=1201)
+        await bot.wait_for(1201, edits + 1, method="editMessageText")
+        answer = bot.bot_messages(1201)[-1]
+        shown.append(answer["text"])
+    total = len(shown)
+    assert total >= 2, "the seed answer cites several paragraphs"
+    assert shown[-1].startswith(f"Nguồn khác ({total}/{total})")
+    assert len(set(shown)) == total  # each press showed another paragraph
+    # A stale button past the end: told there is nothing more, nothing edited.
+    answered = len(bot.sent(None, "answerCallbackQuery"))
+    bot.callback(answer, f"more:{total}", user_id=1201)
+    calls = await bot.wait_for(None, answered + 1, method="answerCallbackQuery")
+    assert calls[-1]["text"] == messages.NO_MORE_SOURCES
+
+
+@pytest.mark.parametrize(
+    ("chat_id", "text", "extra", "expected"),
+    [
+        (1301, None, {"sticker": {"file_id": "s1", "file_unique_id": "u1", "type": "regular", "width": 512,
+                                  "height": 512, "is_animated": False, "is_video": False}}, messages.NOT_TEXT),
+        (1302, None, {"photo": [{"file_id": "p1", "file_unique_id": "u2", "width": 90, "height": 90}]},
+         messages.NOT_TEXT),
+        (1303, "x" * 1001, {}, messages.too_long(1000)),
+        (1304, "😀🎉 ?!", {}, messages.SYMBOLS_ONLY),
+        (1305, f"@{USERNAME}", {}, messages.EMPTY),
+    ],
+    ids=["sticker", "photo", "too-long", "emoji-only", "mention-only"],
+)
+async def test_what_is_not_a_question_gets_a_polite_reply(bot, chat_id, text, extra, expected):
+    update, reply = await ask(bot, chat_id, text, **extra)
+    assert reply["text"] == expected and "parse_mode" not in reply
+    assert reply["reply_parameters"]["message_id"] == update["message"]["message_id"]
+
+
+async def test_rate_limit_answers_politely(bot):
+    for _ in range(3):
+        _, reply = await ask(bot, 1401, "Phường An Hải Tây xử lý bao nhiêu trường hợp vi phạm?")
+        assert "Trả lời" in reply["text"]
+    _, reply = await ask(bot, 1401, PHUOC_MY)
+    assert reply["text"].startswith("Bạn hỏi nhanh quá.")
+
+
+async def test_reindex_refused_to_a_stranger(bot):
+    _, reply = await ask(bot, 1501, "/reindex")
+    assert reply["text"] == messages.ADMIN_ONLY
+
+
+async def test_reindex_by_admin_swaps_the_index(bot, service, dirs):
+    """A new article becomes answerable; meanwhile questions are answered from the old index."""
+    question = "Giám đốc Ban quản lý dự án giao thông Đà Nẵng là ai?"
+    _, before = await ask(bot, 1502, question)
+    assert "Lê Quang Hưng" not in before["text"]
+    (dirs[0] / "cau_hoa_xuan.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+    _, started = await ask(bot, ADMIN, "/reindex")
+    assert started["text"] == messages.REINDEX_STARTED
+    await asyncio.wait_for(until(lambda: service.rebuilding), 5)
+    _, busy = await ask(bot, ADMIN, "/reindex")
+    assert busy["text"] == messages.REINDEX_BUSY
+    _, during = await ask(bot, 1503, PHUOC_MY)
+    assert "Nguyễn Huy Bình" in during["text"]
+    done = (await bot.wait_for(ADMIN, 3, timeout=60))[-1]
+    assert done["text"].startswith(messages.reindex_done("")) and "2 articles" in done["text"]
+    sent_at = {int(c.params["chat_id"]): c.at for c in bot.calls if c.method == "sendMessage"}  # last per chat
+    assert sent_at[1503] < sent_at[ADMIN]  # answered while the rebuild ran
+    _, after = await ask(bot, 1502, question)
+    assert "<b>Trả lời:</b> Lê Quang Hưng" in after["text"]
+    assert "Khánh thành cầu Hòa Xuân mở rộng" in after["text"]
+    assert "từ &gt;9.000 xuống &lt;5.000 xe &amp; thời gian" in after["text"]
+
+
+# ---------------------------------------------------------------- Telegram errors
+
+
+async def test_429_is_retried_after_the_delay(bot):
+    bot.fail_next_messages(1, retry_after=1)
+    started = time.perf_counter()
+    _, reply = await ask(bot, 1601, PHUOC_MY)
+    refused = bot.sent(1601, ok=False)
+    assert len(refused) == 1 and refused[0]["_error"].startswith("Too Many Requests")
+    assert "Nguyễn Huy Bình" in reply["text"]
+    assert time.perf_counter() - started >= 1.0
+
+
+async def test_failing_update_is_logged_and_the_user_gets_an_apology(bot, logs):
+    bot.fail_next_message(500, "Internal Server Error")
+    update, apology = await ask(bot, 1701, PHUOC_MY)
+    assert apology["text"] == messages.APOLOGY
+    failed = [r for r, _ in logs.records if r.name == "hoibao.telegram" and r.levelno == logging.ERROR]
+    assert any(f"update {update['update_id']} failed" in r.getMessage() for r in failed)
+    _, reply = await ask(bot, 1701, PHUOC_MY)  # and the bot keeps serving
+    assert "Nguyễn Huy Bình" in reply["text"]
+
+
+# ---------------------------------------------------------------- other ways to run
+
+
+async def test_allow_list_refuses_other_chats(dirs, service):
+    fake = FakeTelegram(TOKEN, USERNAME)
+    await fake.start()
+    try:
+        async with running(make_settings(fake, dirs, telegram_allowed_chats=[1801]), service):
+            _, allowed = await ask(fake, 1801, PHUOC_MY)
+            _, refused = await ask(fake, 1802, PHUOC_MY)
+            _, admin = await ask(fake, ADMIN, "/help")
+        assert "Nguyễn Huy Bình" in allowed["text"]
+        assert refused["text"] == messages.NOT_ALLOWED
+        assert admin["text"] == messages.HELP
+        fake.message(-1803, f"@{USERNAME} {PHUOC_MY}", chat_type="group")  # groups are not even told
+        assert fake.sent(-1803) == []
+    finally:
+        await fake.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def test_webhook_enforces_the_secret(dirs, service):
+    fake = FakeTelegram(TOKEN, USERNAME)
+    await fake.start()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram-hook"
+    settings = make_settings(fake, dirs, telegram_webhook_url=url, telegram_webhook_secret="s3cret_Value-1",
+                             telegram_webhook_listen="127.0.0.1", telegram_webhook_port=port)
+    try:
+        async with running(settings, service), aiohttp.ClientSession() as http:
+            await fake.wait_for(None, method="setWebhook")
+            assert fake.webhook == {"url": url, "secret_token": "s3cret_Value-1"}
+            _, reply = await ask(fake, 1901, PHUOC_MY)  # delivered by the fake with the right secret
+            assert "Nguyễn Huy Bình" in reply["text"] and fake.webhook["statuses"] == [200]
+            forged = {"update_id": 99, "message": {"message_id": 1, "date": 0, "text": PHUOC_MY,
+                                                   "chat": {"id": 1902, "type": "private"}}}
+            for headers in ({"X-Telegram-Bot-Api-Secret-Token": "wrong"}, {}):
+                async with http.post(url, json=forged, headers=headers) as response:
+                    assert response.status == 403
+            await asyncio.sleep(0.5)
+            assert fake.sent(1902) == [] and fake.sent(1902, "sendChatAction") == []
+    finally:
+        await fake.stop()
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("a < b", "can't parse entities"),
+        ("<b>đậm</i>", "can't parse entities"),
+        ("<b>đậm", "can't parse entities"),
+        ("<br>dòng", "can't parse entities"),
+        ("Tom &amp; Jerry &nbsp;", "can't parse entities"),
+        ('<a href="https://x.vn" target="_blank">x</a>', "can't parse entities"),
+        ("<b>" + "đ" * 4097 + "</b>", "message is too long"),
+        ("<b> </b>", "message text is empty"),
+    ],
+)
+async def test_fake_server_rejects_what_telegram_rejects(fake, text, error):
+    """The strictness the tests above rely on to catch escaping and length bugs."""
+    async with aiohttp.ClientSession() as http:
+        url = f"{fake.base_url}{TOKEN}/sendMessage"
+        async with http.post(url, data={"chat_id": "1", "text": text, "parse_mode": "HTML"}) as response:
+            body = await response.json()
+        assert response.status == 400 and body["description"].startswith(f"Bad Request: {error}")
+        ok = {"chat_id": "1", "text": '<b>a</b> &lt;&#8364;&gt; <a href="https://x.vn?a=1&amp;b=2">x</a>',
+              "parse_mode": "HTML"}
+        async with http.post(url, data=ok) as response:
+            assert (await response.json())["result"]["text"] == "a <€> x"
+
+
+# ---------------------------------------------------------------- logs (keep last: reads the whole run)
+
+
+async def test_logs_carry_no_token_and_no_question_text(bot, logs):
+    assert logs.records
+    for record, text in logs.records:
+        assert TOKEN not in text and "AAH-secret-part" not in text, record.name
+    info = [text for record, text in logs.records if record.levelno == logging.INFO]
+    answered = [t for t in info if "hoibao.chat answered chat=" in t]
+    assert answered and all("found=" in t and "latency_ms=" in t for t in answered)
+    assert not any("Phước Mỹ" in t or "phuoc my" in t for t in info)
