@@ -90,7 +90,9 @@ class SentenceTransformerEmbedder:
         self._batch_size = batch_size
         self._prompts = self._pick_prompts(model)
         self.id = f"sentence-transformers:{model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        # sentence-transformers 6 renamed the method (the old name warns); 3.x-5.x only have the old one.
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
         self.max_tokens = int(self._model.max_seq_length)
 
     def _pick_prompts(self, model: str) -> tuple[str, str]:

@@ -11,10 +11,11 @@ class IndexNotBuilt(HoibaoError):
 
 
 class IndexCorrupt(HoibaoError):
-    def __init__(self, path: object, detail: str) -> None:
+    def __init__(self, path: object, detail: str, index_dir: object = None) -> None:
+        # The rebuild goes into the index directory, not into the build directory holding `path`.
         super().__init__(
             f"The index file {path} cannot be read ({detail}). "
-            f"Rebuild it with: hoibao index build --full --index-dir {getattr(path, 'parent', path)}"
+            f"Rebuild it with: hoibao index build --full --index-dir {index_dir or getattr(path, 'parent', path)}"
         )
 
 

@@ -107,7 +107,7 @@ def read_manifest(index_dir: Path) -> dict:
     try:
         return json.loads((build / "manifest.json").read_text("utf-8"))
     except (OSError, ValueError) as exc:
-        raise IndexCorrupt(build / "manifest.json", str(exc)) from None
+        raise IndexCorrupt(build / "manifest.json", str(exc), index_dir) from None
 
 
 def _load_paragraphs(path: Path) -> list[Paragraph]:
@@ -121,7 +121,7 @@ def load(index_dir: Path, expected_embedder: str | None = None) -> StoredIndex:
     build = current_build(index_dir)
     assert build is not None
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexCorrupt(build / "manifest.json", f"format {manifest.get('format_version')}, expected {FORMAT_VERSION}")
+        raise IndexCorrupt(build / "manifest.json", f"format {manifest.get('format_version')}, expected {FORMAT_VERSION}", index_dir)
     built_with = manifest["embedder"]["id"]
     if expected_embedder is not None and built_with != expected_embedder:
         raise EmbedderMismatch(built_with, expected_embedder, index_dir)
@@ -139,8 +139,13 @@ def load(index_dir: Path, expected_embedder: str | None = None) -> StoredIndex:
         current_file = build / "lexical.npz"
         lexical = LexicalIndex.load(build)
     except Exception as exc:  # numpy, FAISS and json each raise their own kinds
-        raise IndexCorrupt(current_file, f"{type(exc).__name__}: {str(exc)[:120]}") from None
+        raise IndexCorrupt(current_file, f"{type(exc).__name__}: {str(exc)[:120]}", index_dir) from None
     counts = manifest["counts"]
-    if len(paragraphs) != counts["paragraphs"] or dense.ntotal != counts["chunks"] or len(chunk_paragraph) != counts["chunks"]:
-        raise IndexCorrupt(build, "file sizes disagree with the manifest")
+    for name, found, expected in (
+        ("paragraphs.jsonl", len(paragraphs), counts["paragraphs"]),
+        ("chunks.npy", len(chunk_paragraph), counts["chunks"]),
+        ("dense.faiss", dense.ntotal, counts["chunks"]),
+    ):
+        if found != expected:
+            raise IndexCorrupt(build / name, f"{found} entries, the manifest says {expected}", index_dir)
     return StoredIndex(build, manifest, paragraphs, chunk_paragraph, vectors, dense, lexical)

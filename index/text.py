@@ -10,9 +10,11 @@ import re
 import unicodedata
 
 # Abbreviations after which a period does not end a sentence ("TP. Đà Nẵng",
-# "Q. Sơn Trà", "PGS. TS. Lê Văn A", "v.v."). Compared folded and lower-case.
+# "Q. Sơn Trà", "PGS. TS. Lê Văn A", "v.v."). Compared folded and lower-case, so
+# nothing here may fold to a Vietnamese word: "ong", "ba", "no" made "thứ ba.",
+# "gặp ông." and "quý nó." run on into the next sentence.
 _ABBREVIATIONS = frozenset(
-    "tp q p x h t tt ths ts pgs gs bs ks ds ns ong ba mr mrs ms dr st no nxb vd tr ptg ubnd hdnd".split()
+    "tp q p x h t tt ths ts pgs gs bs ks ds ns mr mrs ms dr st nxb vd tr ptg ubnd hdnd".split()
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?…][”\"’)»]*(\s+)")

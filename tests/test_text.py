@@ -1,0 +1,124 @@
+"""Vietnamese text handling: folding, NFC/NFD, tokens, sentence splitting."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from index.text import (
+    fold,
+    has_letters_or_digits,
+    index_terms,
+    nfc,
+    sentence_spans,
+    split_sentences,
+    tokens,
+    words,
+)
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def test_fold_strips_accents_and_d_stroke():
+    assert fold("Bí thư Đảng ủy phường Phước Mỹ") == "bi thu dang uy phuong phuoc my"
+    assert fold("ĐÀ NẴNG đổi mới") == "da nang doi moi"
+    assert fold("Nguyễn Huy Bình") == "nguyen huy binh"
+
+
+def test_fold_of_nfd_input_equals_fold_of_nfc():
+    assert fold(nfd("Đảng ủy phường Phước Mỹ")) == "dang uy phuong phuoc my"
+
+
+def test_nfc_and_nfd_inputs_give_identical_tokens():
+    text = "Bí thư Đảng ủy phường Phước Mỹ Nguyễn Huy Bình thông tin"
+    assert nfd(text) != text  # the test is only meaningful if the forms differ
+    assert tokens(nfd(text)) == tokens(text)
+    assert words(nfd(text)) == words(text) == text.split()
+    assert nfc(nfd(text)) == text
+
+
+def test_tokens_are_folded_syllables():
+    assert tokens("Bí thư Đảng ủy phường Phước Mỹ là ai?") == [
+        "bi", "thu", "dang", "uy", "phuong", "phuoc", "my", "la", "ai",
+    ]
+    assert tokens("bi thu dang uy phuong phuoc my la ai") == tokens("Bí thư Đảng ủy phường Phước Mỹ là ai?")
+
+
+def test_index_terms_adds_syllable_bigrams():
+    assert index_terms("Phước Mỹ") == ["phuoc", "my", "phuoc_my"]
+    assert index_terms("phường Phước Mỹ") == ["phuong", "phuoc", "my", "phuong_phuoc", "phuoc_my"]
+    assert index_terms("Sơn") == ["son"]
+    assert index_terms("") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("😀👍🎉", False),
+        ("…;—", False),
+        ("  .  ", False),
+        ("→ ★ ♥", False),
+        ("", False),
+        ("🙂 ừ", True),
+        ("2023", True),
+        ("Đ", True),
+    ],
+)
+def test_has_letters_or_digits(text, expected):
+    assert has_letters_or_digits(text) is expected
+
+
+@pytest.mark.parametrize(
+    "paragraph, sentences",
+    [
+        (
+            "Ông Nguyễn Văn A sống ở TP. Đà Nẵng. Nhà ông ở Q. Sơn Trà. Câu ba.",
+            ["Ông Nguyễn Văn A sống ở TP. Đà Nẵng.", "Nhà ông ở Q. Sơn Trà.", "Câu ba."],
+        ),
+        (
+            "PGS. TS. Lê Văn B phát biểu tại hội thảo. Ông đánh giá cao kết quả.",
+            ["PGS. TS. Lê Văn B phát biểu tại hội thảo.", "Ông đánh giá cao kết quả."],
+        ),
+        (
+            "Bức ảnh do H.H chụp tại cầu Rồng. Cầu Rồng phun lửa mỗi tuần.",
+            ["Bức ảnh do H.H chụp tại cầu Rồng.", "Cầu Rồng phun lửa mỗi tuần."],
+        ),
+        (
+            "Phường xử lý hơn 1.200 trường hợp vi phạm. Số tiền phạt khoảng 600 triệu đồng.",
+            ["Phường xử lý hơn 1.200 trường hợp vi phạm.", "Số tiền phạt khoảng 600 triệu đồng."],
+        ),
+        (
+            "Ông Nam cho biết: “Phường đã tập trung vận động.” Sau đó ông đi kiểm tra.",
+            ["Ông Nam cho biết: “Phường đã tập trung vận động.”", "Sau đó ông đi kiểm tra."],
+        ),
+        (
+            "Nhiều hoạt động văn hóa, kinh tế... thu hút đông người dân. Du khách cũng đến.",
+            ["Nhiều hoạt động văn hóa, kinh tế... thu hút đông người dân.", "Du khách cũng đến."],
+        ),
+        (
+            "Nhiều hoạt động văn hóa… thu hút du khách. Hết!  Vậy sao? Đúng vậy…",
+            ["Nhiều hoạt động văn hóa… thu hút du khách.", "Hết!", "Vậy sao?", "Đúng vậy…"],
+        ),
+        # Vietnamese words that fold like abbreviations ("ba", "ông", "nó") do end sentences.
+        (
+            "Đội xếp thứ ba. Năm sau đội lên hạng. Tôi đã gặp ông. Ai cũng quý nó. Nó rất khôn.",
+            ["Đội xếp thứ ba.", "Năm sau đội lên hạng.", "Tôi đã gặp ông.", "Ai cũng quý nó.", "Nó rất khôn."],
+        ),
+        ("Một câu không có dấu chấm cuối", ["Một câu không có dấu chấm cuối"]),
+        ("   ", []),
+    ],
+)
+def test_split_sentences(paragraph, sentences):
+    assert split_sentences(paragraph) == sentences
+
+
+def test_split_sentences_keeps_exact_characters():
+    paragraph = "Ông  Bình nói: “Đúng vậy!”   Phường (Q. Sơn Trà) có 1.200 hộ… Hết."
+    sentences = split_sentences(paragraph)
+    assert sentences == ["Ông  Bình nói: “Đúng vậy!”", "Phường (Q. Sơn Trà) có 1.200 hộ…", "Hết."]
+    for (start, end), sentence in zip(sentence_spans(paragraph), sentences):
+        assert paragraph[start:end] == sentence
+
