@@ -134,3 +134,31 @@ class Conversations:
             "answered chat=%s found=%s latency_ms=%.0f", chat, answer.found, (time.perf_counter() - started) * 1000
         )
         return answer
+
+
+def addressed_question(text: str, names: list[str]) -> str | None:
+    """The question in a group message that calls the bot by one of `names`, else None.
+
+    For platforms whose updates carry no mention entities (Zalo): a message is
+    addressed when it contains '@Name' anywhere, or opens with the name as a
+    vocative ('Hỏi Báo ơi, …', 'hoi bao: …'). Case and accents are ignored;
+    the call is removed from the question.
+    """
+    import re
+
+    from index.text import fold
+
+    text = nfc(text)
+    # One folded character per original character, so a match's span cuts the original text.
+    folded = "".join((fold(ch) or ch)[0] for ch in text)
+    for name in names:
+        parts = fold(nfc(name)).split()
+        if not parts:
+            continue
+        body = r"\s+".join(re.escape(p) for p in parts)
+        match = re.search(rf"(?<![\w@])@{body}(?!\w)", folded) or re.match(
+            rf"\s*{body}(?:\s+oi(?!\w))?\s*(?:[,:]|$)|\s*{body}\s+oi(?!\w)", folded)
+        if match:
+            rest = f"{text[: match.start()]} {text[match.end():]}"
+            return re.sub(r"^[\s,:;.!\-–—]+", "", " ".join(rest.split()))
+    return None

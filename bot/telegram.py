@@ -13,20 +13,34 @@ import contextlib
 import logging
 import re
 import secrets
-import signal
 from collections import OrderedDict
-from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import httpx
 from telegram import (
-    Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, MessageEntity, Update,
+    Bot,
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    MessageEntity,
+    Update,
 )
 from telegram.constants import ChatAction, ChatID, ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
-    AIORateLimiter, Application, ApplicationBuilder, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler,
-    ContextTypes, Defaults, MessageHandler, TypeHandler, filters,
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
 )
 from telegram.request import HTTPXRequest
 
@@ -34,6 +48,7 @@ from bot import messages
 from bot.answer import Answer
 from bot.chat import Conversations
 from bot.render import TELEGRAM_LIMIT, sources_list, split_message, telegram_html
+from bot.runtime import on_signals, redact_token, release_signals
 from bot.service import AnswerService, ReindexBusy
 from bot.settings import Settings
 from index.errors import HoibaoError
@@ -46,25 +61,6 @@ POLL_TIMEOUT = 10  # seconds a getUpdates long poll waits
 Context = ContextTypes.DEFAULT_TYPE
 # PTB logs its base URL (which embeds the token) at DEBUG; httpx logs request URLs at INFO.
 _URL_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Updater", "telegram.ext.Application", "httpx")
-
-
-class RedactToken(logging.Filter):
-    """Replaces bot tokens in log records with '<token>', whatever the log level."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tokens: set[str] = set()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if any(token in message for token in self.tokens):
-            for token in self.tokens:
-                message = message.replace(token, "<token>")
-            record.msg, record.args = message, ()
-        return True
-
-
-_redact = RedactToken()
 
 
 class AnswerStore:
@@ -234,9 +230,7 @@ def build_application(settings: Settings, service: AnswerService) -> Application
     if settings.telegram_bot_token is None:
         raise HoibaoError("TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather and put its token in .env.")
 
-    _redact.tokens.add(settings.telegram_bot_token.get_secret_value())
-    for name in _URL_LOGGERS:
-        logging.getLogger(name).addFilter(_redact)
+    redact_token(settings.telegram_bot_token.get_secret_value(), _URL_LOGGERS)
 
     async def post_init(application: Application) -> None:
         application.bot_data.update(settings=settings, service=service, answers=AnswerStore(),
@@ -296,16 +290,6 @@ async def start_updates(application: Application, settings: Settings) -> None:
              settings.telegram_webhook_port)
 
 
-def _on_signals(callback: Callable[[], None]) -> list[int]:
-    """Call `callback` on SIGINT/SIGTERM; the signals it could hook."""
-    loop, hooked = asyncio.get_running_loop(), []
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-            loop.add_signal_handler(sig, callback)
-            hooked.append(sig)
-    return hooked
-
-
 async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event | None = None) -> None:
     """Run the bot until SIGINT/SIGTERM, `stop` being set, or cancellation.
 
@@ -318,7 +302,7 @@ async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event 
     hooked: list[int] = []
     if stop is None:
         stop = asyncio.Event()
-        hooked = _on_signals(stop.set)
+        hooked = on_signals(stop.set)
     try:
         async with application:  # initialize … shutdown
             await application.post_init(application)
@@ -330,8 +314,7 @@ async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event 
                 await application.updater.stop()
                 await application.stop()
     finally:
-        for sig in hooked:
-            asyncio.get_running_loop().remove_signal_handler(sig)
+        release_signals(hooked)
 
 
 def run(settings: Settings, service: AnswerService) -> None:

@@ -24,6 +24,7 @@ from bot.service import AnswerService
 from bot.settings import Settings
 from index.build import build_index
 from tests.fake_telegram import FakeTelegram
+from tests.logcapture import all_logs
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
@@ -49,29 +50,11 @@ NEW_ARTICLE = "\n\n".join(
 ) + "\n"
 
 
-class Records(logging.Handler):
-    """Every log record of the run, formatted with its traceback."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
-        self.records: list[tuple[logging.LogRecord, str]] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append((record, self.format(record)))
-
-
 @pytest.fixture(scope="module")
 def logs():
-    handler = Records()
-    root = logging.getLogger()
-    old_level = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG)
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # request URLs carry the token
-    yield handler
-    root.removeHandler(handler)
-    root.setLevel(old_level)
+    with all_logs() as handler:
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # request URLs carry the token
+        yield handler
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,56 @@
+"""Process plumbing every channel shares: token redaction in logs, stop signals."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Callable
+
+
+class RedactToken(logging.Filter):
+    """Replaces bot tokens in log records with '<token>', whatever the log level.
+
+    Bot API URLs embed the token, and httpx (INFO) and PTB (DEBUG) log URLs.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tokens: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(token in message for token in self.tokens):
+            for token in self.tokens:
+                message = message.replace(token, "<token>")
+            record.msg, record.args = message, ()
+        return True
+
+
+_redact = RedactToken()
+
+
+def redact_token(token: str, loggers: tuple[str, ...]) -> None:
+    """Keep `token` out of every record of `loggers`."""
+    if token:
+        _redact.tokens.add(token)
+    for name in loggers:
+        logger = logging.getLogger(name)
+        if _redact not in logger.filters:
+            logger.addFilter(_redact)
+
+
+def on_signals(callback: Callable[[], None]) -> list[int]:
+    """Call `callback` on SIGINT/SIGTERM; returns the signals it could hook."""
+    loop, hooked = asyncio.get_running_loop(), []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(sig, callback)
+            hooked.append(sig)
+    return hooked
+
+
+def release_signals(hooked: list[int]) -> None:
+    for sig in hooked:
+        asyncio.get_running_loop().remove_signal_handler(sig)
