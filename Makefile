@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 # Builds the index only when there is none; `hoibao index build` rebuilds on demand.
 index: install
-	@test -f $(INDEX_DIR)/manifest.json || $(BIN)/hoibao index build --index-dir $(INDEX_DIR)
+	@test -f $(INDEX_DIR)/current/manifest.json || $(BIN)/hoibao index build --index-dir $(INDEX_DIR)
 
 run: index
 	$(BIN)/hoibao run --index-dir $(INDEX_DIR)

@@ -188,13 +188,20 @@ def read_article(path: Path) -> Article:
     raw = path.read_bytes()
     if not raw.strip():
         raise UnreadableArticle("empty file")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # "Unicode" in Windows Notepad: UTF-16 with a byte-order mark.
+        try:
+            raw = raw.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise UnreadableArticle("UTF-16 marked but not decodable; save it as UTF-8") from None
     if b"\x00" in raw:
         raise UnreadableArticle("binary file, not text")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UnreadableArticle(f"not UTF-8 (byte {exc.start}); save it as UTF-8") from None
-    article = parse_article(text, article_id=path.stem, source=path.name)
+    # The file name, suffix included: "a.txt" and "a.md" are two articles.
+    article = parse_article(text, article_id=path.name, source=path.name)
     article.content_hash = content_hash(raw)
     return article
 

