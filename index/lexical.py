@@ -80,15 +80,24 @@ class LexicalIndex:
     def save(self, directory: Path) -> None:
         (directory / "lexical_vocab.json").write_text(json.dumps(self.vocab, ensure_ascii=False), "utf-8")
         w = self.weights
-        np.savez(directory / "lexical.npz", data=w.data, indices=w.indices, indptr=w.indptr,
-                 shape=np.array(w.shape, dtype=np.int64), idf=self.idf_values)
+        for name, array in (("data", w.data), ("indices", w.indices), ("indptr", w.indptr),
+                            ("shape", np.array(w.shape, dtype=np.int64)), ("idf", self.idf_values)):
+            np.save(directory / f"lexical_{name}.npy", array, allow_pickle=False)
 
     @classmethod
     def load(cls, directory: Path) -> "LexicalIndex":
+        """Memory-mapped: bot processes on one index share the BM25 weights' pages."""
         vocab = json.loads((directory / "lexical_vocab.json").read_text("utf-8"))
-        # Opened here, not by np.load: numpy leaks its own handle when the zip is damaged.
-        with open(directory / "lexical.npz", "rb") as raw, np.load(raw, allow_pickle=False) as arrays:
-            shape = tuple(int(x) for x in arrays["shape"])
-            weights = sparse.csc_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=shape)
-            idf = arrays["idf"]
-        return cls(vocab, idf, weights)
+        arrays = {
+            name: np.load(directory / f"lexical_{name}.npy", mmap_mode="r", allow_pickle=False)
+            for name in ("data", "indices", "indptr", "shape", "idf")
+        }
+        shape = tuple(int(x) for x in arrays["shape"])
+        weights = sparse.csc_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=shape, copy=False)
+        if weights.indptr[-1] != len(weights.data):
+            raise ValueError("lexical arrays disagree with each other")
+        return cls(vocab, np.asarray(arrays["idf"]), weights)
+
+    @staticmethod
+    def files() -> list[str]:
+        return ["lexical_vocab.json"] + [f"lexical_{n}.npy" for n in ("data", "idf", "indices", "indptr", "shape")]

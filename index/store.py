@@ -8,7 +8,7 @@ Layout (everything JSON or numpy/FAISS native; never pickle):
     <index_dir>/build-.../chunks.npy       chunk row -> paragraph row
     <index_dir>/build-.../vectors.npy      normalised chunk vectors (reused by incremental builds)
     <index_dir>/build-.../dense.faiss      FAISS inner-product index over the vectors
-    <index_dir>/build-.../lexical.npz, lexical_vocab.json   BM25 weights
+    <index_dir>/build-.../lexical_*.npy, lexical_vocab.json   BM25 weights (CSC arrays)
 
 A symlink flip rather than renaming the directory itself: the index directory
 is often a mounted volume (containers), and a mount point cannot be renamed.
@@ -30,7 +30,7 @@ from index.corpus import Paragraph
 from index.errors import EmbedderMismatch, IndexCorrupt, IndexNotBuilt
 from index.lexical import LexicalIndex
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: BM25 arrays as separate memory-mapped .npy files
 CURRENT = "current"
 
 
@@ -136,7 +136,10 @@ def load(index_dir: Path, expected_embedder: str | None = None) -> StoredIndex:
         current_file = build / "dense.faiss"
         # Memory-mapped: several bot processes on one index share its pages.
         dense = faiss.read_index(str(current_file), faiss.IO_FLAG_MMAP_IFC)
-        current_file = build / "lexical.npz"
+        for name in LexicalIndex.files()[1:]:  # each file checked on its own, so the error names it
+            current_file = build / name
+            np.load(current_file, mmap_mode="r", allow_pickle=False)
+        current_file = build / "lexical_vocab.json"
         lexical = LexicalIndex.load(build)
     except Exception as exc:  # numpy, FAISS and json each raise their own kinds
         raise IndexCorrupt(current_file, f"{type(exc).__name__}: {str(exc)[:120]}", index_dir) from None

@@ -74,13 +74,19 @@ def test_save_load_round_trip_gives_identical_scores(tmp_path):
 
 def test_files_are_plain_json_and_numpy_without_pickle(tmp_path):
     LexicalIndex.build(DOCUMENTS).save(tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["lexical.npz", "lexical_vocab.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(LexicalIndex.files())
     vocab = json.loads((tmp_path / "lexical_vocab.json").read_text("utf-8"))
     assert "phuoc_my" in vocab
-    with np.load(tmp_path / "lexical.npz", allow_pickle=False) as arrays:
-        for name in arrays.files:
-            assert arrays[name].dtype != object
-        assert set(arrays.files) == {"data", "indices", "indptr", "shape", "idf"}
+    for name in LexicalIndex.files()[1:]:
+        assert np.load(tmp_path / name, allow_pickle=False).dtype != object
+
+
+def test_loaded_weights_are_memory_mapped(tmp_path):
+    LexicalIndex.build(DOCUMENTS).save(tmp_path)
+    loaded = LexicalIndex.load(tmp_path)
+    # A view of the file's pages, not a private copy: several processes share it.
+    assert not loaded.weights.data.flags.owndata
+    assert not loaded.weights.indices.flags.owndata
 
 
 def test_empty_query_and_unseen_terms():

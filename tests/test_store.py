@@ -126,7 +126,8 @@ def test_only_plain_formats_on_disk(built):
     _, index_dir = built
     build_dir = store.current_build(index_dir)
     assert sorted(p.name for p in build_dir.iterdir()) == [
-        "chunks.npy", "dense.faiss", "lexical.npz", "lexical_vocab.json",
+        "chunks.npy", "dense.faiss", "lexical_data.npy", "lexical_idf.npy", "lexical_indices.npy",
+        "lexical_indptr.npy", "lexical_shape.npy", "lexical_vocab.json",
         "manifest.json", "paragraphs.jsonl", "vectors.npy",
     ]
     for name in ("chunks.npy", "vectors.npy"):
@@ -171,7 +172,9 @@ def test_embedder_mismatch_says_rebuild(built):
         ("paragraphs.jsonl", lambda raw: raw[: len(raw) // 2 + 1]),
         ("paragraphs.jsonl", lambda raw: b"".join(raw.splitlines(keepends=True)[:-1])),
         ("vectors.npy", lambda raw: raw[:200]),
-        ("lexical.npz", lambda raw: raw[:100]),
+        ("lexical_data.npy", lambda raw: raw[:100]),
+        ("lexical_indptr.npy", lambda raw: raw[:-8]),
+        ("lexical_vocab.json", lambda raw: raw[:10]),
     ],
 )
 def test_damaged_file_is_named_with_the_rebuild_command(built, embedder, name, damage):
