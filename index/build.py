@@ -73,14 +73,14 @@ def _reusable_vectors(index_dir: Path, manifest: dict | None, embedder_id: str, 
     if manifest.get("chunking") != chunking:
         return {}, "the chunking parameters changed"
     try:
-        old = store.load(index_dir)
+        article_ids, chunk_paragraph, vectors = store.load_vectors(index_dir)
     except HoibaoError as exc:
         return {}, f"the old index cannot be reused ({exc})"
-    article_of = np.array([p.article_id for p in old.paragraphs], dtype=object)[old.chunk_paragraph]
-    hashes = {aid: meta["hash"] for aid, meta in manifest["articles"].items()}
+    article_of = np.array(article_ids, dtype=object)[chunk_paragraph]
+    # Keyed by content hash: a renamed or moved article keeps its vectors too.
     return {
-        aid: (hashes[aid], np.asarray(old.vectors[article_of == aid]))
-        for aid in hashes
+        meta["hash"]: np.asarray(vectors[article_of == aid])
+        for aid, meta in manifest["articles"].items()
     }, ""
 
 
@@ -189,8 +189,8 @@ def build_index(
         base = len(paragraphs)
         paragraphs.extend(article.paragraphs)
         chunks = chunk_paragraphs([p.text for p in article.paragraphs], window, embedder.count_tokens)
-        old_hash, old_vectors = reusable.get(article.article_id, (None, None))
-        reuse = old_hash == article.content_hash and old_vectors is not None and len(old_vectors) == len(chunks)
+        old_vectors = reusable.get(article.content_hash)
+        reuse = old_vectors is not None and len(old_vectors) == len(chunks)
         for i, chunk in enumerate(chunks):
             chunk_paragraph.append(base + chunk.paragraph)
             if reuse:

@@ -152,3 +152,27 @@ def load(index_dir: Path, expected_embedder: str | None = None) -> StoredIndex:
         if found != expected:
             raise IndexCorrupt(build / name, f"{found} entries, the manifest says {expected}", index_dir)
     return StoredIndex(build, manifest, paragraphs, chunk_paragraph, vectors, dense, lexical)
+
+
+def load_vectors(index_dir: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Just what an incremental build reuses: article id per paragraph, chunk → paragraph, vectors.
+
+    Reads only files every index format has had, so a format change does not
+    cost a re-embedding of the whole archive.
+    """
+    read_manifest(index_dir)
+    build = current_build(index_dir)
+    assert build is not None
+    current_file = build / "paragraphs.jsonl"
+    try:
+        with open(current_file, encoding="utf-8") as lines:
+            article_ids = [json.loads(line)["article_id"] for line in lines if line.strip()]
+        current_file = build / "chunks.npy"
+        chunk_paragraph = np.load(current_file, allow_pickle=False)
+        current_file = build / "vectors.npy"
+        vectors = np.load(current_file, mmap_mode="r", allow_pickle=False)
+    except Exception as exc:
+        raise IndexCorrupt(current_file, f"{type(exc).__name__}: {str(exc)[:120]}", index_dir) from None
+    if len(vectors) != len(chunk_paragraph):
+        raise IndexCorrupt(build / "vectors.npy", "vector and chunk counts differ", index_dir)
+    return article_ids, chunk_paragraph, vectors

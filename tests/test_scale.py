@@ -98,3 +98,14 @@ def test_approximate_recall_is_measured_against_exact():
 def test_loaded_index_is_memory_mapped(seed_index):
     assert isinstance(seed_index.vectors, np.memmap)
     assert seed_index.dense.ntotal == seed_index.manifest["counts"]["chunks"]
+
+
+def test_renamed_article_keeps_its_vectors(tmp_path):
+    seeds, index_dir = tmp_path / "seeds", tmp_path / "index"
+    write_corpus(seeds, articles=3, paragraphs=4)
+    build_index(seeds, index_dir, CountingEncoder(), progress=False)
+    (seeds / "bai-001.txt").rename(seeds / "bai-moi.md")
+    encoder = CountingEncoder()
+    report = build_index(seeds, index_dir, encoder, progress=False)
+    assert (encoder.embedded, report.reused, report.articles) == (0, 12, 3)
+    assert "bai-moi.md" in store.read_manifest(index_dir)["articles"]
