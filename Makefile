@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 EXTRAS ?= st,dev
 INDEX_DIR ?= var/index
 
-.PHONY: install run test test-slow test-all index eval bench container-smoke clean
+.PHONY: install run test test-slow test-all index eval bench bench-scale bench-telegram calibrate container-smoke clean
 
 install: $(STAMP)
 
@@ -36,6 +36,17 @@ eval: install
 
 bench: install
 	$(BIN)/python benchmarks/query_latency.py
+
+# Long: tens of minutes to hours on 2 cores; --quick for a smoke run.
+bench-scale: install
+	$(BIN)/python benchmarks/build_throughput.py
+	$(BIN)/python benchmarks/query_scale.py
+
+bench-telegram: install
+	$(BIN)/python benchmarks/telegram_load.py
+
+calibrate: install
+	$(BIN)/python benchmarks/calibrate_found.py
 
 container-smoke:
 	bash scripts/container-smoke
