@@ -10,7 +10,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
-from bot.extract import DATE, NUMBER, OTHER, PERSON, extract, question_content, question_kind
+from bot.extract import (
+    DATE,
+    NUMBER,
+    OTHER,
+    PERSON,
+    extract,
+    question_content,
+    question_kind,
+)
 from index.corpus import Paragraph
 from index.search import Hit, Searcher
 from index.text import bigrams, fold, nfc, sentence_spans, tokens

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 
 class RedactToken(logging.Filter):
@@ -54,3 +54,32 @@ def on_signals(callback: Callable[[], None]) -> list[int]:
 def release_signals(hooked: list[int]) -> None:
     for sig in hooked:
         asyncio.get_running_loop().remove_signal_handler(sig)
+
+
+class ChatLocks:
+    """One asyncio lock per chat, so a chat's updates are answered in order while chats run side by side.
+
+    A follow-up must wait for the question it follows (the history), and the
+    parts of two answers must not interleave. A chat's lock is forgotten once no
+    update holds or awaits it.
+    """
+
+    def __init__(self) -> None:
+        self._chats: dict[object, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, chat: object) -> AsyncIterator[None]:
+        lock, users = self._chats.get(chat, (asyncio.Lock(), 0))
+        self._chats[chat] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._chats[chat]
+            if users == 1:
+                del self._chats[chat]
+            else:
+                self._chats[chat] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        return len(self._chats)

@@ -48,7 +48,7 @@ from bot import messages
 from bot.answer import Answer
 from bot.chat import Conversations
 from bot.render import TELEGRAM_LIMIT, sources_list, split_message, telegram_html
-from bot.runtime import on_signals, redact_token, release_signals
+from bot.runtime import ChatLocks, on_signals, redact_token, release_signals
 from bot.service import AnswerService, ReindexBusy
 from bot.settings import Settings
 from index.errors import HoibaoError
@@ -105,14 +105,16 @@ def addressed_text(message: Message, bot: Bot) -> str | None:
 
 async def answer_message(message: Message, context: Context, text: str) -> None:
     """Typing…, the answer core off the event loop, then the reply quoting the question."""
-    await message.chat.send_action(ChatAction.TYPING)
-    user_id = message.from_user.id if message.from_user else message.chat_id
-    reply = await asyncio.to_thread(context.bot_data["conversations"].ask, message.chat_id, user_id, text)
-    if isinstance(reply, str):
-        await message.reply_text(reply)
-        return
-    sent = await message.reply_html(telegram_html(reply), reply_markup=more_button(reply, 1))
-    context.bot_data["answers"].put(sent.chat_id, sent.message_id, reply)
+    # One chat's questions in order (a follow-up waits for the question it follows).
+    async with context.bot_data["chat_locks"].hold(message.chat_id):
+        await message.chat.send_action(ChatAction.TYPING)
+        user_id = message.from_user.id if message.from_user else message.chat_id
+        reply = await asyncio.to_thread(context.bot_data["conversations"].ask, message.chat_id, user_id, text)
+        if isinstance(reply, str):
+            await message.reply_text(reply)
+            return
+        sent = await message.reply_html(telegram_html(reply), reply_markup=more_button(reply, 1))
+        context.bot_data["answers"].put(sent.chat_id, sent.message_id, reply)
 
 
 # ---------------------------------------------------------------- handlers
@@ -233,7 +235,7 @@ def build_application(settings: Settings, service: AnswerService) -> Application
     redact_token(settings.telegram_bot_token.get_secret_value(), _URL_LOGGERS)
 
     async def post_init(application: Application) -> None:
-        application.bot_data.update(settings=settings, service=service, answers=AnswerStore(),
+        application.bot_data.update(settings=settings, service=service, answers=AnswerStore(), chat_locks=ChatLocks(),
                                     conversations=Conversations(service, settings))
         await application.bot.set_my_commands([BotCommand(c, d) for c, d in messages.COMMANDS.items()])
 

@@ -22,7 +22,7 @@ from aiohttp import web
 from bot import messages
 from bot.chat import Conversations, addressed_question
 from bot.render import ZALO_LIMIT, plain_messages, sources_list, split_message
-from bot.runtime import on_signals, release_signals
+from bot.runtime import ChatLocks, on_signals, release_signals
 from bot.service import AnswerService
 from bot.settings import Settings
 from bot.zalo_api import ZaloApiError, ZaloBot
@@ -67,7 +67,7 @@ class ZaloChannel:
         self.api, self.service, self.names = api, service, names
         self.conversations = Conversations(service, settings)
         self._tasks: set[asyncio.Task] = set()
-        self._chats: dict[str, tuple[asyncio.Lock, int]] = {}  # chat -> (its lock, updates holding or awaiting it)
+        self._chat_locks = ChatLocks()
 
     def dispatch(self, update: dict) -> None:
         task = asyncio.create_task(self.handle(update))
@@ -87,22 +87,14 @@ class ZaloChannel:
         chat = str((message.get("chat") or {}).get("id") or "")
         if not chat:
             return
-        lock, users = self._chats.get(chat, (asyncio.Lock(), 0))
-        self._chats[chat] = (lock, users + 1)
         try:
-            async with lock:
+            async with self._chat_locks.hold(chat):
                 await self._handle(str(update.get("event_name", "")), message, chat)
         except Exception as exc:  # the one error handler of this channel
             log.error("update %s %s failed: %s", update.get("event_name"), message.get("message_id"),
                       type(exc).__name__, exc_info=exc)
             with contextlib.suppress(ZaloApiError):
                 await self.api.send_message(chat, messages.APOLOGY)
-        finally:
-            lock, users = self._chats[chat]
-            if users == 1:
-                del self._chats[chat]
-            else:
-                self._chats[chat] = (lock, users - 1)
 
     async def _handle(self, event: str, message: dict, chat: str) -> None:
         sender = message.get("from") or {}

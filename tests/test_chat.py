@@ -92,3 +92,22 @@ def test_conversation_refuses_politely(conversations):
         assert not isinstance(conversations.ask(1, 1, "Bí thư Quận ủy Sơn Trà là ai?"), str)
     reply = conversations.ask(1, 1, "Bí thư Quận ủy Sơn Trà là ai?")
     assert isinstance(reply, str) and "nhanh quá" in reply
+
+
+async def test_chat_locks_keep_one_chat_in_order_and_forget_idle_chats():
+    import asyncio
+
+    from bot.runtime import ChatLocks
+
+    locks, order = ChatLocks(), []
+
+    async def handle(chat: int, name: str, delay: float) -> None:
+        async with locks.hold(chat):
+            order.append(f"{name}+")
+            await asyncio.sleep(delay)
+            order.append(f"{name}-")
+
+    await asyncio.gather(handle(1, "a", 0.05), handle(1, "b", 0), handle(2, "c", 0.01))
+    assert order.index("a-") < order.index("b+")  # same chat: strictly one after the other
+    assert order.index("c+") < order.index("a-")  # other chat: side by side
+    assert len(locks) == 0
