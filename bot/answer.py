@@ -111,8 +111,8 @@ def is_followup(question: str) -> bool:
 def resolve_followup(question: str, history: Sequence[str]) -> str:
     """Rewrite an elliptical question using the previous one; others pass unchanged.
 
-    "Còn phường An Hải Tây thì sao?" after "Bí thư Đảng ủy phường Phước Mỹ là ai?"
-    becomes "Bí thư Đảng ủy phường An Hải Tây là ai?": the new phrase replaces the
+    "Còn phường Hòa Khánh thì sao?" after "Chủ tịch UBND phường Thạch Thang là ai?"
+    becomes "Chủ tịch UBND phường Hòa Khánh là ai?": the new phrase replaces the
     previous question's phrase that starts with the same word (phường, ông, quận...).
     """
     if not history or not is_followup(question):

@@ -74,7 +74,7 @@ _TITLE_HEADS = (
     "president", "minister", "secretary", "director", "chairman",
 )
 
-# Syllables that, lower-cased, still belong to a proper noun ("Quận ủy", "Đảng bộ").
+# Syllables that, lower-cased, still belong to a proper noun ("Tỉnh ủy", "Huyện ủy").
 _LOWER_IN_NAMES = {"uy", "bo", "vu", "van", "dan", "hoa", "thanh"}
 
 _WORD = re.compile(r"[\w]+(?:[.,/-]\w+)*", re.UNICODE)
@@ -147,7 +147,7 @@ def question_content(question: str) -> list[str]:
 
 
 def capitalised_runs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of runs of capitalised words ('Phước Mỹ Nguyễn Huy Bình')."""
+    """(start, end) of runs of capitalised words ('Hòa Khánh Nguyễn Văn Tùng')."""
     runs: list[tuple[int, int]] = []
     words = list(_WORD.finditer(text))
     i = 0
@@ -177,7 +177,7 @@ def _only_space(text: str, a: int, b: int) -> bool:
 
 
 def person_in_question(question: str) -> str | None:
-    """A person's name the question mentions ('Ông Phạm Trường Sơn ...' → 'Phạm Trường Sơn')."""
+    """A person's name the question mentions ('Bà Trần Thị Mai Lan ...' → 'Trần Thị Mai Lan')."""
     for start, end in capitalised_runs(question):
         parts = question[start:end].split()
         while parts and fold(parts[0]) in _HONORIFICS:
@@ -209,7 +209,7 @@ def person_spans(sentence: str, question: str) -> list[Span]:
         if not sylls:
             continue
         folded = [fold(sentence[a:b]) for a, b in sylls]
-        # A surname inside the run starts the name ("Phước Mỹ Nguyễn Huy Bình").
+        # A surname inside the run starts the name ("Hòa Khánh Nguyễn Văn Tùng").
         cut = next((i for i, f in enumerate(folded) if f in SURNAMES and len(folded) - i >= 2), None)
         if cut is not None:
             sylls, folded = sylls[cut:], folded[cut:]

@@ -18,7 +18,7 @@ _ELLIPSIS = "…"
 
 
 def source_line(c: Citation, english: bool = False) -> str:
-    """'Title — đoạn 9 · HOÀNG HIỆP · 2023-02-01' (plain text)."""
+    """'Title — đoạn 3 · MINH ANH · 2024-03-15' (plain text)."""
     para = f"paragraph {c.paragraph.number}" if english else f"đoạn {c.paragraph.number}"
     parts = [c.paragraph.title, para] + [x for x in (c.paragraph.author, c.paragraph.date) if x]
     return " · ".join(parts)

@@ -123,7 +123,7 @@ def is_noise_line(line: str) -> bool:
 
 
 def is_signature(block: str) -> bool:
-    """An all-caps byline such as 'HOÀNG HIỆP' (letters only, a few words)."""
+    """An all-caps byline such as 'MINH ANH' (letters only, a few words)."""
     tokens = block.replace(".", " ").split()
     return (
         0 < len(tokens) <= _MAX_SIGNATURE_WORDS

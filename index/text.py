@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 # Abbreviations after which a period does not end a sentence ("TP. Đà Nẵng",
-# "Q. Sơn Trà", "PGS. TS. Lê Văn A", "v.v."). Compared folded and lower-case, so
+# "Q. Hải Châu", "PGS. TS. Lê Văn A", "v.v."). Compared folded and lower-case, so
 # nothing here may fold to a Vietnamese word: "ong", "ba", "no" made "thứ ba.",
 # "gặp ông." and "quý nó." run on into the next sentence.
 _ABBREVIATIONS = frozenset(
@@ -26,7 +26,7 @@ def nfc(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip diacritics (đ→d), so 'Phước Mỹ' and 'phuoc my' match."""
+    """Lower-case, strip diacritics (đ→d), so 'Hòa Khánh' and 'hoa khanh' match."""
     lowered = unicodedata.normalize("NFD", text.lower()).replace("đ", "d")
     return "".join(ch for ch in lowered if not unicodedata.combining(ch))
 
@@ -42,7 +42,7 @@ def tokens(text: str) -> list[str]:
 
 
 def bigrams(toks: list[str]) -> list[str]:
-    """Adjacent syllable pairs ('phuoc_my'): Vietnamese words are mostly two syllables."""
+    """Adjacent syllable pairs ('hoa_khanh'): Vietnamese words are mostly two syllables."""
     return [f"{a}_{b}" for a, b in zip(toks, toks[1:])]
 
 
@@ -62,7 +62,7 @@ def _ends_with_abbreviation(chunk: str) -> bool:
     if not match:
         return False
     word = match.group(1)
-    # Single capital letters are initials ("H.H", "Nguyễn V. A") not sentence ends.
+    # Single capital letters are initials ("T.T", "Nguyễn V. A") not sentence ends.
     return fold(word) in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
 
 
@@ -70,7 +70,7 @@ def split_sentences(text: str) -> list[str]:
     """Split a paragraph into sentences, keeping each sentence's exact characters.
 
     Knows Vietnamese abbreviations ("TP.", "Q.", "TS."), initials, decimal and
-    thousands separators ("1.200"), and closing quotes (“...”) after the full stop.
+    thousands separators ("2.500"), and closing quotes (“...”) after the full stop.
     """
     text = text.strip()
     if not text:
