@@ -24,6 +24,7 @@ from index.build import build_index  # noqa: E402
 from index.dense import search_dense  # noqa: E402
 from index.embed import make_embedder  # noqa: E402
 from index.search import Searcher  # noqa: E402
+from timing import percentile  # noqa: E402
 
 QUESTIONS = [
     "Bí thư Đảng ủy phường Phước Mỹ là ai?",
@@ -35,11 +36,6 @@ QUESTIONS = [
     "Thủ đô của Pháp là gì?",
     "Giá vàng hôm nay?",
 ]
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def timed(fn, questions: list[str], rounds: int) -> list[float]:

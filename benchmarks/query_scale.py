@@ -32,6 +32,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from timing import percentile  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -46,11 +47,6 @@ def status_kb(field: str) -> int:
         if line.startswith(field + ":"):
             return int(line.split()[1])
     return -1
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def stats(ms: list[float]) -> dict:

@@ -36,6 +36,7 @@ from bot.settings import Settings  # noqa: E402
 from index.build import build_index  # noqa: E402
 from index.embed import make_embedder  # noqa: E402
 from tests.fake_telegram import FakeTelegram  # noqa: E402
+from timing import percentile  # noqa: E402
 
 TOKEN = "4242:BENCH-token"
 QUESTIONS = [
@@ -46,11 +47,6 @@ QUESTIONS = [
     "Quận Sơn Trà được xây dựng, phát triển đến năm nào?",
     "Thủ đô của Pháp là gì?",
 ]
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 class Latencies(logging.Handler):

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from bot.extract import (
-    DATE,
-    NUMBER,
     OTHER,
-    PERSON,
     extract,
+    person_spans,
     question_content,
     question_kind,
 )
@@ -34,11 +32,9 @@ _SPAN_BONUS = 0.3
 MIN_COVERAGE = 0.6
 MIN_DENSE = 0.88
 MIN_COVERAGE_WITH_DENSE = 0.2
-# Whether a "who / how many / when" question whose best sentence holds no
-# name, number or date counts as not found. Measured: it turns away as many
-# answerable questions as unanswerable ones (21% each), so it stays off.
-REQUIRE_TYPED_SPAN = False
-_TYPED_KINDS = {PERSON, NUMBER, DATE}
+# Not used: calling a "who / how many / when" question not found when its best
+# sentence holds no name, number or date. Measured, it turned away as many
+# answerable questions as unanswerable ones (21% each).
 # Every proper name the question writes with a capital ("Việt Nam", "Hồ Chí Minh")
 # must appear in the cited paragraph or its title: a paragraph about another
 # country's coach does not answer a question about Vietnam's.
@@ -223,8 +219,6 @@ def is_found(best: Candidate | None, top_dense: float, threshold_offset: float =
         names = proper_terms(question)
         present = set(tokens(best.sentence))
         return bool(names) and all(n in present for n in names) and (best.span is not None)
-    if REQUIRE_TYPED_SPAN and best.span is None and question_kind(question) in _TYPED_KINDS:
-        return False
     if REQUIRE_NAMES and not names_present(question, best.hit.paragraph):
         return False
     if best.coverage >= MIN_COVERAGE + threshold_offset:
@@ -281,8 +275,6 @@ class Answerer:
 
     def example_questions(self, limit: int = 3) -> list[str]:
         """Questions the index can answer, made from its own sentences (for /start)."""
-        from bot.extract import person_spans
-
         examples: list[str] = []
         for paragraph in self.searcher.index.paragraphs:
             for start, end in sentence_spans(paragraph.text):
@@ -304,7 +296,3 @@ def _citations(hits: list[Hit], best: Candidate | None) -> list[Citation]:
         Citation(h.paragraph, h.score, best.sentence, best.start) if best and h.row == best.hit.row else Citation(h.paragraph, h.score)
         for h in ordered
     ]
-
-
-def answer_dict(answer: Answer) -> dict:
-    return asdict(answer)

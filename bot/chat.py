@@ -6,6 +6,7 @@ Telegram and Zalo adapters call these; none of it knows a platform.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections import OrderedDict, deque
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot import messages
-from index.text import has_letters_or_digits, nfc
+from index.text import fold, has_letters_or_digits, nfc
 
 if TYPE_CHECKING:
     from bot.answer import Answer
@@ -144,10 +145,6 @@ def addressed_question(text: str, names: list[str]) -> str | None:
     vocative ('Hỏi Báo ơi, …', 'hoi bao: …'). Case and accents are ignored;
     the call is removed from the question.
     """
-    import re
-
-    from index.text import fold
-
     text = nfc(text)
     # One folded character per original character, so a match's span cuts the original text.
     folded = "".join((fold(ch) or ch)[0] for ch in text)

@@ -34,15 +34,11 @@ def _service(settings: Settings, build_if_missing: bool = False):
 
 
 def cmd_index_build(args: argparse.Namespace) -> int:
-    from bot.service import embedder_from_settings
-    from index.build import build_index
+    from bot.service import build_from_settings, embedder_from_settings
 
     settings = _settings(args)
-    report = build_index(
-        settings.seeds_dir, settings.index_dir, embedder_from_settings(settings),
-        max_tokens=settings.chunk_max_tokens, index_type=settings.index_type,
-        batch_size=settings.embedding_batch_size, full=args.full, progress=sys.stderr.isatty(),
-    )
+    report = build_from_settings(settings, embedder_from_settings(settings), full=args.full,
+                                 progress=sys.stderr.isatty())
     print(report.summary())
     return 0
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from index.text import fold, nfc
 
@@ -105,6 +106,8 @@ class Span:
     score: float
 
 
+# The question is analysed again for every candidate span of every sentence; it is pure, so cache it.
+@lru_cache(maxsize=1024)
 def question_kind(question: str) -> str:
     """What the question asks for: person, role, number, date, place, named, which, other."""
     folded = " ".join(re.findall(r"\w+", fold(question)))
@@ -127,7 +130,8 @@ def question_kind(question: str) -> str:
     return OTHER
 
 
-def question_content(question: str) -> list[str]:
+@lru_cache(maxsize=1024)
+def question_content(question: str) -> tuple[str, ...]:
     """Lower-case syllables of the question minus function words and the asking phrase.
 
     Accented questions keep their accents (matched against accented text);
@@ -142,8 +146,8 @@ def question_content(question: str) -> list[str]:
         before = len(" ".join(folded)[: role.start()].split())
         words = words[:before] + words[before + len(role.group().split()) :]
     if exact:
-        return [w for w in words if w not in _VI_STOPWORDS]
-    return [fold(w) for w in words if fold(w) not in _FOLDED_STOPWORDS]
+        return tuple(w for w in words if w not in _VI_STOPWORDS)
+    return tuple(fold(w) for w in words if fold(w) not in _FOLDED_STOPWORDS)
 
 
 def capitalised_runs(text: str) -> list[tuple[int, int]]:

@@ -60,21 +60,21 @@ class AnswerService:
         if not self._rebuild_lock.acquire(blocking=False):
             raise ReindexBusy()
         try:
-            report = build_index(
-                self.settings.seeds_dir,
-                self.settings.index_dir,
-                self.embedder,
-                max_tokens=self.settings.chunk_max_tokens,
-                index_type=self.settings.index_type,
-                batch_size=self.settings.embedding_batch_size,
-                full=full,
-                progress=False,
-            )
+            report = build_from_settings(self.settings, self.embedder, full=full, progress=False)
             self.answerer = self._load()
             log.info("reindexed: %s articles, %s chunks", report.articles, report.chunks)
             return report
         finally:
             self._rebuild_lock.release()
+
+
+def build_from_settings(settings: Settings, embedder: Embedder, full: bool = False, progress: bool = True) -> BuildReport:
+    """`index.build.build_index` with everything the settings say about building."""
+    return build_index(
+        settings.seeds_dir, settings.index_dir, embedder,
+        max_tokens=settings.chunk_max_tokens, index_type=settings.index_type,
+        batch_size=settings.embedding_batch_size, full=full, progress=progress,
+    )
 
 
 def ensure_index(settings: Settings, embedder: Embedder) -> BuildReport | None:
@@ -83,8 +83,4 @@ def ensure_index(settings: Settings, embedder: Embedder) -> BuildReport | None:
         store.read_manifest(settings.index_dir)
         return None
     except HoibaoError:
-        return build_index(
-            settings.seeds_dir, settings.index_dir, embedder,
-            max_tokens=settings.chunk_max_tokens, index_type=settings.index_type,
-            batch_size=settings.embedding_batch_size,
-        )
+        return build_from_settings(settings, embedder)
