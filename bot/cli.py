@@ -49,18 +49,18 @@ def cmd_index_info(args: argparse.Namespace) -> int:
     settings = _settings(args)
     manifest = read_manifest(settings.index_dir)
     if args.json:
-        print(json.dumps(manifest, ensure_ascii=False, indent=2))
+        print(json.dumps(manifest.to_json(), ensure_ascii=False, indent=2))
         return 0
-    counts = manifest["counts"]
+    counts = manifest.counts
     print(f"Index:     {current_build(settings.index_dir)}")
-    print(f"Built:     {manifest['built_at']}")
-    print(f"Embedder:  {manifest['embedder']['id']} ({manifest['embedder']['dim']} dims)")
-    print(f"Dense:     {manifest['dense']['type']}; chunks up to {manifest['chunking']['max_tokens']} tokens")
-    print(f"Contents:  {counts['articles']} articles, {counts['paragraphs']} paragraphs, {counts['chunks']} chunks")
-    for aid, meta in manifest["articles"].items():
-        print(f"  - {meta['source']}: {meta['title']} ({meta['paragraphs']} paragraphs)")
-    for skipped in manifest.get("skipped", []):
-        print(f"  ! skipped {skipped['file']}: {skipped['reason']}")
+    print(f"Built:     {manifest.built_at}")
+    print(f"Embedder:  {manifest.embedder.id} ({manifest.embedder.dim} dims)")
+    print(f"Dense:     {manifest.dense.type}; chunks up to {manifest.chunking.max_tokens} tokens")
+    print(f"Contents:  {counts.articles} articles, {counts.paragraphs} paragraphs, {counts.chunks} chunks")
+    for meta in manifest.articles.values():
+        print(f"  - {meta.source}: {meta.title} ({meta.paragraphs} paragraphs)")
+    for skipped in manifest.skipped:
+        print(f"  ! skipped {skipped.file}: {skipped.reason}")
     return 0
 
 
@@ -74,6 +74,7 @@ def _questions(args: argparse.Namespace):
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from bot.answer import Answer
     from bot.chat import check_question, clean_question
     from bot.render import plain_text, terminal
 
@@ -82,8 +83,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     for question in _questions(args):
         problem = check_question(question, settings.max_question_chars)
         if problem:
-            print(json.dumps({"question": question, "found": False, "answer": None, "reply": problem, "citations": []},
-                             ensure_ascii=False) if args.json else problem)
+            print(json.dumps(Answer.refused(question).to_json(problem), ensure_ascii=False) if args.json else problem)
             continue
         answer = service.answer(clean_question(question))
         if args.json:
@@ -102,7 +102,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     service = _service(settings, build_if_missing=True)
     conversations = Conversations(service, settings)
     print("Hỏi Báo — gõ câu hỏi về các bài báo (Ctrl-D hoặc 'exit' để thoát).")
-    for title in service.answerer.titles[:5]:
+    for title in service.titles()[:5]:
         print(f"  • {title}")
     while True:
         try:

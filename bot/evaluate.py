@@ -7,17 +7,15 @@ written on: in many sets consecutive windows of one article overlap.
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.service import AnswerService, embedder_from_settings
 from index.build import build_index
 from index.corpus import Article, Paragraph
 from index.embed import Embedder
-from index.search import Searcher, fuse
-from index.text import fold, nfc
+from index.text import content_hash, fold, nfc
 
 
 @dataclass
@@ -46,16 +44,12 @@ def load_squad(path: Path) -> EvalSet:
         for p_i, para in enumerate(entry["paragraphs"]):
             aid = f"a{a_i:04d}p{p_i:03d}"
             paragraph = Paragraph(aid, title, path.name, 1, nfc(para["context"]))
-            articles.append(Article(aid, path.name, title, [paragraph], content_hash=_hash(paragraph.text)))
+            articles.append(Article(aid, path.name, title, [paragraph], content_hash=content_hash(paragraph.text)))
             for qa in para["qas"]:
                 gold = answers.setdefault(nfc(qa["question"]).strip(), [])
                 if not qa.get("is_impossible"):
                     gold.extend(nfc(x["text"]) for x in qa["answers"] if x["text"] not in gold)
     return EvalSet(articles, [EvalQuestion(q, a) for q, a in answers.items()])
-
-
-def _hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def contains_answer(text: str, answers: list[str]) -> bool:
@@ -82,9 +76,9 @@ class RetrievalScores:
         return {"recall@1": self.r1 / n, "recall@5": self.r5 / n, "mrr@10": self.mrr10 / n}
 
 
-def first_right(rows: list[int], texts: list[str], answers: list[str]) -> int | None:
-    for rank, row in enumerate(rows[:10], start=1):
-        if contains_answer(texts[row], answers):
+def first_right(paragraphs: list[Paragraph], answers: list[str]) -> int | None:
+    for rank, paragraph in enumerate(paragraphs[:10], start=1):
+        if contains_answer(paragraph.text, answers):
             return rank
     return None
 
@@ -97,23 +91,15 @@ class RetrievalReport:
         self.methods.setdefault(method, RetrievalScores()).add(rank)
 
 
-def evaluate_retrieval(
-    searcher: Searcher, questions: list[EvalQuestion], fuse_fn: Callable = fuse
-) -> RetrievalReport:
+def evaluate_retrieval(service: AnswerService, questions: list[EvalQuestion]) -> RetrievalReport:
     """Recall@1/@5 and MRR@10 of hybrid, BM25-only and dense-only, as written and unaccented."""
     report = RetrievalReport()
-    texts = [p.text for p in searcher.index.paragraphs]
     for q in questions:
         if not q.answers:
             continue
         for variant, text in (("as written", q.question), ("unaccented", fold(q.question))):
-            dense, lexical = searcher.rankings(text, searcher.query_vector(text))
-            for method, ranked in (
-                ("hybrid", [r for r, _ in fuse_fn(dense, lexical, searcher.dense_weight(text))]),
-                ("bm25", [r for r, _ in lexical]),
-                ("dense", [r for r, _ in dense]),
-            ):
-                report.score(f"{method} / {variant}", first_right(ranked, texts, q.answers))
+            for method, ranked in service.retrieval(text).items():
+                report.score(f"{method} / {variant}", first_right(ranked, q.answers))
     return report
 
 
@@ -203,17 +189,13 @@ def run_eval(
     other: Path | None = None,
 ) -> int:
     """Index the file's paragraphs, then score retrieval and answers; prints tables (or JSON)."""
-    from bot.answer import Answerer
-    from bot.service import embedder_from_settings
-    from index import store
-
     eval_set = load_squad(path)
     questions = eval_set.questions[:limit] if limit else eval_set.questions
     embedder = embedder_from_settings(settings)
     build_eval_index(eval_set, cache_dir, embedder, progress=not as_json)
-    searcher = Searcher(store.load(cache_dir, embedder.id), embedder, candidates=settings.candidates)
-    retrieval = evaluate_retrieval(searcher, questions)
-    answerer = Answerer(searcher, top_k=settings.top_k, threshold_offset=settings.found_threshold)
+    # The same service the bot answers with, over the evaluation index.
+    answerer = AnswerService(settings.model_copy(update={"index_dir": cache_dir}), embedder)
+    retrieval = evaluate_retrieval(answerer, questions)
     answers = {"as written": AnswerScores(), "unaccented": AnswerScores()}
     for q in questions:
         answers["as written"].add(q, answerer.answer(q.question))

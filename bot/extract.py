@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from index.text import fold, nfc
+from index.text import fold, has_diacritics, nfc
 
 PERSON, ROLE, NUMBER, DATE, PLACE, NAMED, WHICH, OTHER = (
     "person", "role", "number", "date", "place", "named", "which", "other",
@@ -119,7 +119,7 @@ def question_kind(question: str) -> str:
             return ROLE
     lowered = nfc(question).lower()
     # "mấy" asks how many; folded it would also match "máy" (machine).
-    if re.search(r"\bmấy\b", lowered) or (fold(question) == lowered and re.search(r"\bmay\b", folded)):
+    if re.search(r"\bmấy\b", lowered) or (not has_diacritics(question) and re.search(r"\bmay\b", folded)):
         if not re.search(_KIND_PATTERNS[1][1], folded):
             return NUMBER
     for kind, pattern in _KIND_PATTERNS:
@@ -138,7 +138,7 @@ def question_content(question: str) -> tuple[str, ...]:
     unaccented ones come back folded.
     """
     words = re.findall(r"\w+", nfc(question).lower())
-    exact = fold(question) != question.lower()
+    exact = has_diacritics(question)
     # Drop the role-asking phrase ("giữ chức vụ gì"): it is never in the answer.
     folded = [fold(w) for w in words]
     role = re.search(_KIND_PATTERNS[0][1], " ".join(folded))

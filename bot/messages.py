@@ -12,7 +12,6 @@ REINDEX_STARTED = "Đang xây dựng lại chỉ mục… Trong lúc đó mình 
 REINDEX_BUSY = "Chỉ mục đang được xây dựng lại, bạn chờ một lát nhé."
 NO_MORE_SOURCES = "Không còn nguồn nào khác cho câu hỏi này."
 NOT_FOUND = "Xin lỗi, các bài báo mình có không nói về điều này."
-FOUND_IN = "Nguồn"
 
 
 def too_long(limit: int) -> str:

@@ -7,9 +7,11 @@ lengths are kept under each platform's limit by cutting at a sentence with "…"
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 from bot import messages
 from bot.answer import Answer, Citation
+from index.manifest import ArticleMeta
 from index.text import split_sentences
 
 TELEGRAM_LIMIT = 4096
@@ -152,12 +154,12 @@ def terminal(answer: Answer) -> str:
     return "\n".join(out)
 
 
-def sources_list(articles: dict) -> str:
+def sources_list(articles: Sequence[ArticleMeta]) -> str:
     """`/sources`: the indexed articles, title, date and link when known."""
     if not articles:
         return "Chưa có bài báo nào được lập chỉ mục."
     lines = ["Các bài báo mình có:"]
-    for meta in articles.values():
-        extra = " · ".join(x for x in (meta.get("date", ""), meta.get("url", "")) if x)
-        lines.append(f"• {meta['title']}" + (f" ({extra})" if extra else ""))
+    for meta in articles:
+        extra = " · ".join(x for x in (meta.date, meta.url) if x)
+        lines.append(f"• {meta.title}" + (f" ({extra})" if extra else ""))
     return "\n".join(lines)

@@ -11,12 +11,15 @@ import logging
 import threading
 from collections.abc import Sequence
 
-from bot.answer import Answer, Answerer
+from bot.answer import Answer, Answerer, Ranking
+from bot.policy import AnswerPolicy
 from bot.settings import Settings
 from index import store
 from index.build import BuildReport, build_index
 from index.embed import Embedder, make_embedder
 from index.errors import HoibaoError
+from index.corpus import Paragraph
+from index.manifest import ArticleMeta
 from index.search import Searcher
 
 log = logging.getLogger(__name__)
@@ -37,19 +40,49 @@ class ReindexBusy(HoibaoError):
 
 
 class AnswerService:
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    """The one answer pipeline every channel, `hoibao ask`, `hoibao eval` and the calibration use.
+
+    Channels ask it (`answer`, `catalog`, `examples`, `reindex`); they never reach
+    through it for the index or the searcher.
+    """
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, policy: AnswerPolicy | None = None) -> None:
         self.settings = settings
         self.embedder = embedder or embedder_from_settings(settings)
+        self.policy = policy or AnswerPolicy.from_settings(settings)
         self._rebuild_lock = threading.Lock()
-        self.answerer = self._load()
+        self._answerer = self._load()
 
     def _load(self) -> Answerer:
         index = store.load(self.settings.index_dir, expected_embedder=self.embedder.id)
         searcher = Searcher(index, self.embedder, candidates=self.settings.candidates)
-        return Answerer(searcher, top_k=self.settings.top_k, threshold_offset=self.settings.found_threshold)
+        return Answerer(searcher, self.policy)
 
     def answer(self, question: str, history: Sequence[str] = ()) -> Answer:
-        return self.answerer.answer(question, history)
+        return self._answerer.answer(question, history)
+
+    def rank(self, question: str, history: Sequence[str] = ()) -> Ranking:
+        """What `answer` decides on (hits, best sentence, signals), for evaluation and calibration."""
+        return self._answerer.rank(question, history)
+
+    def decide(self, ranking: Ranking) -> Answer:
+        """The answer for a ranking from `rank` (with this service's policy)."""
+        return self._answerer.compose(ranking)
+
+    def retrieval(self, question: str, depth: int = 10) -> dict[str, list[Paragraph]]:
+        """Top paragraphs by hybrid, BM25-only and dense-only retrieval, for `hoibao eval`."""
+        return self._answerer.searcher.by_method(question, depth)
+
+    def catalog(self) -> tuple[ArticleMeta, ...]:
+        """The indexed articles (title, source, date, link), in index order."""
+        return tuple(self._answerer.searcher.index.manifest.articles.values())
+
+    def titles(self) -> tuple[str, ...]:
+        return self._answerer.titles
+
+    def examples(self, limit: int = 3) -> list[str]:
+        """Example questions for a greeting, made from the index."""
+        return self._answerer.example_questions(limit)
 
     @property
     def rebuilding(self) -> bool:
@@ -61,7 +94,7 @@ class AnswerService:
             raise ReindexBusy()
         try:
             report = build_from_settings(self.settings, self.embedder, full=full, progress=False)
-            self.answerer = self._load()
+            self._answerer = self._load()
             log.info("reindexed: %s articles, %s chunks", report.articles, report.chunks)
             return report
         finally:

@@ -138,7 +138,7 @@ async def gate(update: Update, context: Context) -> None:
 async def start(update: Update, context: Context) -> None:
     """Greet with example questions made from the indexed articles."""
     service: AnswerService = context.bot_data["service"]
-    examples = await asyncio.to_thread(service.answerer.example_questions, 3)
+    examples = await asyncio.to_thread(service.examples, 3)
     await update.effective_message.reply_text(messages.greeting(examples))
 
 
@@ -150,7 +150,7 @@ async def help_command(update: Update, context: Context) -> None:
 async def sources(update: Update, context: Context) -> None:
     """The indexed articles: title, date, link."""
     service: AnswerService = context.bot_data["service"]
-    for part in split_message(sources_list(service.answerer.searcher.index.manifest["articles"]), TELEGRAM_LIMIT):
+    for part in split_message(sources_list(service.catalog()), TELEGRAM_LIMIT):
         await update.effective_message.reply_text(part)
 
 

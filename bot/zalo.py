@@ -119,10 +119,10 @@ class ZaloChannel:
     async def command(self, chat: str, name: str, group: bool) -> None:
         """/start, /help, /sources; other commands get the help in private, silence in groups."""
         if name == "start":
-            examples = await asyncio.to_thread(self.service.answerer.example_questions, 3)
+            examples = await asyncio.to_thread(self.service.examples, 3)
             replies = [messages.greeting(examples)]
         elif name == "sources":
-            replies = split_message(sources_list(self.service.answerer.searcher.index.manifest["articles"]), ZALO_LIMIT)
+            replies = split_message(sources_list(self.service.catalog()), ZALO_LIMIT)
         elif name == "help" or not group:
             replies = [messages.zalo_help(self.names[0])]
         else:

@@ -16,7 +16,6 @@ import httpx
 from bot.runtime import redact_token
 from index.errors import HoibaoError
 
-TEXT_LIMIT = 2000  # sendMessage: 1..2000 characters
 REQUEST_TIMEOUT = 15.0  # seconds, for every call but the long poll
 # Answers that mean "try again later" rather than "this request is wrong".
 RETRYABLE = frozenset({408, 429, 500, 502, 503, 504})

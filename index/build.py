@@ -23,6 +23,8 @@ from index.dense import build_dense, choose_type, recall_at_k
 from index.embed import Embedder
 from index.errors import HoibaoError, NoArticles
 from index.lexical import LexicalIndex
+from index.manifest import ArticleMeta, Chunking, Counts, DenseInfo, EmbedderInfo, Manifest, Skipped
+from index.text import content_hash
 
 CHUNKER_VERSION = 1
 
@@ -55,22 +57,22 @@ class BuildReport:
         return "\n".join(lines)
 
 
-def _previous(index_dir: Path) -> dict | None:
+def _previous(index_dir: Path) -> Manifest | None:
     try:
         return store.read_manifest(index_dir)
     except HoibaoError:
         return None
 
 
-def _reusable_vectors(index_dir: Path, manifest: dict | None, embedder_id: str, chunking: dict, full: bool):
+def _reusable_vectors(index_dir: Path, manifest: Manifest | None, embedder_id: str, chunking: Chunking, full: bool):
     """Old vectors per unchanged article, and why there are none when there are none."""
     if full:
         return {}, "--full was given"
     if manifest is None:
         return {}, ""
-    if manifest["embedder"]["id"] != embedder_id:
-        return {}, f"the embedder changed ({manifest['embedder']['id']} → {embedder_id})"
-    if manifest.get("chunking") != chunking:
+    if manifest.embedder.id != embedder_id:
+        return {}, f"the embedder changed ({manifest.embedder.id} → {embedder_id})"
+    if manifest.chunking != chunking:
         return {}, "the chunking parameters changed"
     try:
         article_ids, chunk_paragraph, vectors = store.load_vectors(index_dir)
@@ -79,13 +81,9 @@ def _reusable_vectors(index_dir: Path, manifest: dict | None, embedder_id: str, 
     article_of = np.array(article_ids, dtype=object)[chunk_paragraph]
     # Keyed by content hash: a renamed or moved article keeps its vectors too.
     return {
-        meta["hash"]: np.asarray(vectors[article_of == aid])
-        for aid, meta in manifest["articles"].items()
+        meta.hash: np.asarray(vectors[article_of == aid])
+        for aid, meta in manifest.articles.items()
     }, ""
-
-
-def _key(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 class Checkpoint:
@@ -127,7 +125,7 @@ CHECKPOINT_EVERY = 8
 def _embed(embedder: Embedder, texts: list[str], batch_size: int, progress: bool, checkpoint: Checkpoint | None = None) -> np.ndarray:
     """Passage vectors for `texts`, in batches, resuming from `checkpoint` when given."""
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    keys = [_key(t) for t in texts]
+    keys = [content_hash(t) for t in texts]
     done = checkpoint.load() if checkpoint else {}
     todo = [i for i, k in enumerate(keys) if k not in done]
     for i, k in enumerate(keys):
@@ -180,7 +178,7 @@ def build_index(
     if not loaded.articles:
         raise NoArticles(seeds_dir, loaded.skipped)
     window = min(max_tokens, embedder.max_tokens)
-    chunking = {"max_tokens": window, "chunker": CHUNKER_VERSION}
+    chunking = Chunking(max_tokens=window, chunker=CHUNKER_VERSION)
     previous = _previous(index_dir)
     reusable, full_reason = _reusable_vectors(index_dir, previous, embedder.id, chunking, full)
 
@@ -206,26 +204,22 @@ def build_index(
     vectors = np.vstack(vectors_by_chunk).astype(np.float32) if vectors_by_chunk else np.zeros((0, embedder.dim), np.float32)
 
     chosen = choose_type(len(vectors), index_type)
-    manifest = {
-        "format_version": store.FORMAT_VERSION,
-        "embedder": {"id": embedder.id, "dim": embedder.dim},
-        "chunking": chunking,
-        "lexical": {"terms": "folded syllables + syllable bigrams", "bm25": "k1=1.2 b=0.75"},
-        "dense": {"type": chosen},
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "counts": {"articles": len(loaded.articles), "paragraphs": len(paragraphs), "chunks": len(vectors)},
-        "articles": {
-            a.article_id: {
-                "source": a.source, "title": a.title, "hash": a.content_hash, "paragraphs": len(a.paragraphs),
-                "author": a.author, "date": a.date, "url": a.url,
-            }
-            for a in loaded.articles
-        },
-        "skipped": [{"file": name, "reason": why} for name, why in loaded.skipped],
-    }
     dense = build_dense(vectors, chosen)
     recall = recall_at_k(dense, vectors)
-    manifest["dense"]["recall_at_10_vs_exact"] = round(recall, 4)
+    manifest = Manifest(
+        format_version=store.FORMAT_VERSION,
+        embedder=EmbedderInfo(embedder.id, embedder.dim),
+        chunking=chunking,
+        dense=DenseInfo(chosen, round(recall, 4)),
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        counts=Counts(len(loaded.articles), len(paragraphs), len(vectors)),
+        articles={
+            a.article_id: ArticleMeta(a.source, a.title, a.content_hash, len(a.paragraphs), a.author, a.date, a.url)
+            for a in loaded.articles
+        },
+        skipped=tuple(Skipped(name, why) for name, why in loaded.skipped),
+        lexical={"terms": "folded syllables + syllable bigrams", "bm25": "k1=1.2 b=0.75"},
+    )
     build_dir = store.new_build_dir(index_dir)
     try:
         store.write_files(

@@ -18,12 +18,11 @@ of the paragraphs below them, not as paragraphs.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.text import has_letters_or_digits, nfc, words
+from index.text import content_hash, has_letters_or_digits, nfc, words
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 _FRONT_MATTER_KEYS = ("url", "date", "author", "title")
@@ -70,10 +69,6 @@ class LoadReport:
 
 class UnreadableArticle(ValueError):
     """An article file that cannot be indexed; the message says why."""
-
-
-def content_hash(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()[:16]
 
 
 def _split_front_matter(lines: list[str]) -> tuple[dict[str, str], list[str]]:

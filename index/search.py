@@ -11,7 +11,7 @@ from index.corpus import Paragraph
 from index.dense import search_dense
 from index.embed import Embedder
 from index.store import StoredIndex
-from index.text import fold, tokens
+from index.text import has_diacritics, tokens
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ MAX_QUERY_CHARS = 300
 
 def dense_weight_for(question: str, known: Callable[[str], bool]) -> float:
     """How much the dense ranking counts for this question (the rest is BM25)."""
-    if any(fold(ch) != ch.lower() for ch in question):
+    if has_diacritics(question):
         return DENSE_WEIGHT
     toks = tokens(question)
     if toks and sum(known(t) for t in toks) / len(toks) >= UNACCENTED_VOCAB_SHARE:
@@ -102,6 +102,15 @@ class Searcher:
             Hit(self.index.paragraphs[row], row, score, dense_scores.get(row, 0.0), lexical_scores.get(row, 0.0))
             for row, score in rows
         ]
+
+    def by_method(self, question: str, depth: int = 10) -> dict[str, list[Paragraph]]:
+        """The top paragraphs of the fused, BM25-only and dense-only rankings (for evaluation)."""
+        dense, lexical = self.rankings(question, self.query_vector(question))
+        fused = fuse(dense, lexical, self.dense_weight(question))
+        return {
+            method: [self.index.paragraphs[row] for row, _ in ranked[:depth]]
+            for method, ranked in (("hybrid", fused), ("bm25", lexical), ("dense", dense))
+        }
 
     def search(self, question: str, top_k: int = 5, vector: np.ndarray | None = None) -> list[Hit]:
         if vector is None:

@@ -26,9 +26,11 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from index import manifest as manifest_file
 from index.corpus import Paragraph
 from index.errors import EmbedderMismatch, IndexCorrupt, IndexNotBuilt
 from index.lexical import LexicalIndex
+from index.manifest import Manifest
 
 FORMAT_VERSION = 2  # 2: BM25 arrays as separate memory-mapped .npy files
 CURRENT = "current"
@@ -37,7 +39,7 @@ CURRENT = "current"
 @dataclass
 class StoredIndex:
     directory: Path
-    manifest: dict
+    manifest: Manifest
     paragraphs: list[Paragraph]
     chunk_paragraph: np.ndarray
     vectors: np.ndarray
@@ -46,7 +48,7 @@ class StoredIndex:
 
     @property
     def embedder_id(self) -> str:
-        return self.manifest["embedder"]["id"]
+        return self.manifest.embedder.id
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -67,7 +69,7 @@ def new_build_dir(index_dir: Path) -> Path:
 
 def write_files(
     build_dir: Path,
-    manifest: dict,
+    manifest: Manifest,
     paragraphs: list[Paragraph],
     chunk_paragraph: np.ndarray,
     vectors: np.ndarray,
@@ -82,7 +84,7 @@ def write_files(
     faiss.write_index(dense, str(build_dir / "dense.faiss"))
     lexical.save(build_dir)
     # The manifest goes last: a directory without one is an unfinished build.
-    (build_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+    manifest_file.write(build_dir, manifest)
 
 
 def publish(build_dir: Path, index_dir: Path) -> Path:
@@ -100,14 +102,11 @@ def publish(build_dir: Path, index_dir: Path) -> Path:
     return final
 
 
-def read_manifest(index_dir: Path) -> dict:
+def read_manifest(index_dir: Path) -> Manifest:
     build = current_build(index_dir)
-    if build is None or not (build / "manifest.json").exists():
+    if build is None or not (build / manifest_file.FILE).exists():
         raise IndexNotBuilt(index_dir)
-    try:
-        return json.loads((build / "manifest.json").read_text("utf-8"))
-    except (OSError, ValueError) as exc:
-        raise IndexCorrupt(build / "manifest.json", str(exc), index_dir) from None
+    return manifest_file.read(build, index_dir)
 
 
 def _load_paragraphs(path: Path) -> list[Paragraph]:
@@ -120,9 +119,9 @@ def load(index_dir: Path, expected_embedder: str | None = None) -> StoredIndex:
     manifest = read_manifest(index_dir)
     build = current_build(index_dir)
     assert build is not None
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexCorrupt(build / "manifest.json", f"format {manifest.get('format_version')}, expected {FORMAT_VERSION}", index_dir)
-    built_with = manifest["embedder"]["id"]
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexCorrupt(build / "manifest.json", f"format {manifest.format_version}, expected {FORMAT_VERSION}", index_dir)
+    built_with = manifest.embedder.id
     if expected_embedder is not None and built_with != expected_embedder:
         raise EmbedderMismatch(built_with, expected_embedder, index_dir)
     current_file = build / "manifest.json"
@@ -143,11 +142,11 @@ def load(index_dir: Path, expected_embedder: str | None = None) -> StoredIndex:
         lexical = LexicalIndex.load(build)
     except Exception as exc:  # numpy, FAISS and json each raise their own kinds
         raise IndexCorrupt(current_file, f"{type(exc).__name__}: {str(exc)[:120]}", index_dir) from None
-    counts = manifest["counts"]
+    counts = manifest.counts
     for name, found, expected in (
-        ("paragraphs.jsonl", len(paragraphs), counts["paragraphs"]),
-        ("chunks.npy", len(chunk_paragraph), counts["chunks"]),
-        ("dense.faiss", dense.ntotal, counts["chunks"]),
+        ("paragraphs.jsonl", len(paragraphs), counts.paragraphs),
+        ("chunks.npy", len(chunk_paragraph), counts.chunks),
+        ("dense.faiss", dense.ntotal, counts.chunks),
     ):
         if found != expected:
             raise IndexCorrupt(build / name, f"{found} entries, the manifest says {expected}", index_dir)

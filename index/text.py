@@ -6,6 +6,7 @@ question meets the same tokens as the NFC article it is about.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -29,6 +30,17 @@ def fold(text: str) -> str:
     """Lower-case, strip diacritics (đ→d), so 'Hòa Khánh' and 'hoa khanh' match."""
     lowered = unicodedata.normalize("NFD", text.lower()).replace("đ", "d")
     return "".join(ch for ch in lowered if not unicodedata.combining(ch))
+
+
+def has_diacritics(text: str) -> bool:
+    """Whether any letter carries a Vietnamese mark (or is đ): 'Hòa' yes, 'hoa' and 'HOA' no."""
+    return fold(text) != text.lower()
+
+
+def content_hash(text: str | bytes) -> str:
+    """The one content hash: articles, evaluation paragraphs, embedded chunks (unchanged → reused)."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def words(text: str) -> list[str]:

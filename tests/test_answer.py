@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from bot.answer import is_followup, resolve_followup
+from bot.followup import is_followup, resolve_followup
 from bot.extract import (
     DATE, NAMED, NUMBER, OTHER, PERSON, PLACE, ROLE, WHICH,
     extract, person_in_question, question_kind,

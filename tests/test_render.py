@@ -12,6 +12,7 @@ from bot.render import (
     TELEGRAM_LIMIT, ZALO_LIMIT, plain_messages, plain_text, sources_list, split_message, telegram_html, terminal,
 )
 from index.corpus import Paragraph
+from index.manifest import ArticleMeta
 
 TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote", "tg-spoiler", "span"}
 
@@ -144,6 +145,7 @@ def test_terminal_marks_the_sentence():
 
 
 def test_sources_list_shows_date_and_link():
-    text = sources_list({"a": {"title": "Bài A", "date": "2024-01-02", "url": "https://x.vn/a"}, "b": {"title": "Bài B"}})
+    text = sources_list([ArticleMeta("a.txt", "Bài A", "h1", 3, date="2024-01-02", url="https://x.vn/a"),
+                         ArticleMeta("b.txt", "Bài B", "h2", 1)])
     assert "• Bài A (2024-01-02 · https://x.vn/a)" in text
     assert "• Bài B" in text

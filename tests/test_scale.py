@@ -83,7 +83,7 @@ def test_index_type_switches_to_approximate_past_the_threshold(tmp_path, monkeyp
     assert report.index_type == "hnsw"
     loaded = store.load(tmp_path / "index")
     assert isinstance(loaded.dense, faiss.IndexHNSW)
-    assert loaded.manifest["dense"]["recall_at_10_vs_exact"] >= 0.95
+    assert loaded.manifest.dense.recall_at_10_vs_exact >= 0.95
     assert "recall@10" in report.summary()
 
 
@@ -97,7 +97,7 @@ def test_approximate_recall_is_measured_against_exact():
 
 def test_loaded_index_is_memory_mapped(seed_index):
     assert isinstance(seed_index.vectors, np.memmap)
-    assert seed_index.dense.ntotal == seed_index.manifest["counts"]["chunks"]
+    assert seed_index.dense.ntotal == seed_index.manifest.counts.chunks
 
 
 def test_renamed_article_keeps_its_vectors(tmp_path):
@@ -108,4 +108,4 @@ def test_renamed_article_keeps_its_vectors(tmp_path):
     encoder = CountingEncoder()
     report = build_index(seeds, index_dir, encoder, progress=False)
     assert (encoder.embedded, report.reused, report.articles) == (0, 12, 3)
-    assert "bai-moi.md" in store.read_manifest(index_dir)["articles"]
+    assert "bai-moi.md" in store.read_manifest(index_dir).articles

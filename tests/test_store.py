@@ -112,7 +112,9 @@ class HashEmbedder:
 
 def test_manifest_describes_the_build(built, embedder):
     seeds, index_dir = built
-    manifest = store.read_manifest(index_dir)
+    typed = store.read_manifest(index_dir)
+    assert typed.embedder.id == embedder.id and typed.articles["cau-rong.txt"].paragraphs >= 1
+    manifest = typed.to_json()  # the public JSON shape (`hoibao index info --json`)
     assert manifest["embedder"] == {"id": embedder.id, "dim": 384}
     assert manifest["chunking"]["max_tokens"] == 480
     assert manifest["counts"] == {"articles": 3, "paragraphs": 5, "chunks": 5}
@@ -233,7 +235,7 @@ def test_unreadable_file_is_skipped_and_recorded(built, embedder):
     assert report.articles == 3
     assert [name for name, _ in report.skipped] == ["hong.txt"]
     assert "hong.txt" in report.summary()
-    assert store.read_manifest(index_dir)["skipped"][0]["file"] == "hong.txt"
+    assert store.read_manifest(index_dir).skipped[0].file == "hong.txt"
 
 
 # --- incremental rebuilds -----------------------------------------------------------
@@ -258,7 +260,7 @@ def test_incremental_rebuilds_embed_only_what_changed(built, embedder, tmp_path)
     (seeds / "an-hai-tay.md").unlink()
     deleted = build(seeds, index_dir, embedder)
     assert (deleted.articles, deleted.paragraphs, deleted.embedded) == (3, 5, 0)
-    assert "an-hai-tay" not in store.read_manifest(index_dir)["articles"]
+    assert "an-hai-tay" not in store.read_manifest(index_dir).articles
 
     full = build(seeds, tmp_path / "full-index", embedder, full=True)
     assert full.embedded == full.chunks == 5
@@ -276,7 +278,7 @@ def test_full_flag_and_changed_chunking_force_a_full_rebuild(built, embedder):
     rechunked = build(seeds, index_dir, embedder, max_tokens=64)
     assert (rechunked.embedded, rechunked.reused) == (5, 0)
     assert rechunked.full_reason == "the chunking parameters changed"
-    assert store.read_manifest(index_dir)["chunking"]["max_tokens"] == 64
+    assert store.read_manifest(index_dir).chunking.max_tokens == 64
 
 
 def test_changed_embedder_forces_a_full_rebuild(built):

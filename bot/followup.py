@@ -1,0 +1,57 @@
+"""Follow-up questions: "Còn phường X thì sao?" rewritten from the chat's previous question."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.extract import OTHER, question_content, question_kind
+from index.text import fold
+
+_ELLIPSIS_START = re.compile(r"^(?:thế còn|vậy còn|còn|the con|vay con|con|and|what about|how about)\s+", re.I)
+_ELLIPSIS_END = re.compile(r"\s*(?:thì sao|thi sao|thế nào|the nao|ra sao|nữa|nua|thì|thi)?\s*[?.!]*\s*$", re.I)
+# Words where the asking part of a question begins ("... là ai", "... có bao nhiêu").
+_PREDICATE_STARTS = {fold(w) for w in "là ai gì bao mấy nào khi ở tại đâu có được đã sẽ đang giữ thì làm sinh nằm".split()}
+
+
+def is_followup(question: str) -> bool:
+    """Short or elliptical ("Còn phường X thì sao?") questions lean on the previous one."""
+    folded = fold(question).strip()
+    if _ELLIPSIS_START.match(folded) or re.search(r"\b(thi sao|ra sao)\s*\??$", folded):
+        return True
+    return question_kind(question) == OTHER and len(question_content(question)) <= 2
+
+
+def resolve_followup(question: str, history: Sequence[str]) -> str:
+    """Rewrite an elliptical question using the previous one; others pass unchanged.
+
+    "Còn phường B thì sao?" after "Chủ tịch UBND phường A là ai?" becomes
+    "Chủ tịch UBND phường B là ai?": the new phrase replaces the previous
+    question's phrase that starts with the same word (phường, ông, quận...).
+    """
+    if not history or not is_followup(question):
+        return question
+    previous = history[-1]
+    core = _ELLIPSIS_END.sub("", _ELLIPSIS_START.sub("", question.strip())).strip()
+    if not core:
+        return previous
+    core_words = core.split()
+    prev_words = previous.split()
+    for i, word in enumerate(prev_words):
+        if fold(word) != fold(core_words[0]):
+            continue
+        # The previous phrase runs from the shared word to where the question part starts.
+        j = i + 1
+        while j < len(prev_words) and fold(prev_words[j]).strip("?.,!") not in _PREDICATE_STARTS:
+            j += 1
+        # Keep the previous question's own spelling of the shared word.
+        return " ".join(prev_words[: i + 1] + core_words[1:] + prev_words[j:])
+    if core[:1].isupper():
+        # A bare name: swap it for the previous question's last proper noun run.
+        for i in range(len(prev_words) - 1, 0, -1):
+            if prev_words[i][:1].isupper():
+                j = i
+                while j > 1 and prev_words[j - 1][:1].isupper():
+                    j -= 1
+                return " ".join(prev_words[:j] + [core] + prev_words[i + 1 :])
+    return f"{previous} {core}"

@@ -1,0 +1,38 @@
+"""How the answer pipeline weighs and decides: one typed value, built from settings and passed in.
+
+Nothing tunes the pipeline by assigning module globals: `hoibao eval` and the
+calibration script build a policy (or copy one with `dataclasses.replace`) and
+answer through the same `AnswerService` the chat channels use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    top_k: int = 5  # citations per answer
+    sentence_pool: int = 5  # paragraphs whose sentences compete for the answer
+    retrieval_weight: float = 0.25  # sentence score: coverage + this × paragraph score / best score
+    span_bonus: float = 0.3  # … + this when a span of the asked kind is in the sentence
+    # Calibrated with `hoibao eval` and benchmarks/calibrate_found.py (see README):
+    # answered when the best sentence covers enough of the question's IDF-weighted
+    # content terms, or when the dense match is strong and some terms match
+    # (cross-lingual questions).
+    min_coverage: float = 0.6
+    min_dense: float = 0.88
+    min_coverage_with_dense: float = 0.2
+    # Every proper name the question writes with a capital must appear in the cited
+    # paragraph or its title: a paragraph about another country's coach does not
+    # answer a question about Vietnam's.
+    require_names: bool = True
+    threshold_offset: float = 0.0  # HOIBAO_FOUND_THRESHOLD: >0 refuses more often
+
+    @classmethod
+    def from_settings(cls, settings: "Settings") -> "AnswerPolicy":
+        return cls(top_k=settings.top_k, threshold_offset=settings.found_threshold)
