@@ -14,6 +14,14 @@ NO_MORE_SOURCES = "Không còn nguồn nào khác cho câu hỏi này."
 NOT_FOUND = "Xin lỗi, các bài báo mình có không nói về điều này."
 
 
+UNSURE = "Mình chưa chắc chắn câu trả lời. Đây là đoạn gần nhất với câu hỏi của bạn, bạn xem giúp nhé:"
+UNSURE_EN = "I am not sure of the answer. This is the closest passage to your question:"
+
+
+def unsure(english: bool = False) -> str:
+    return UNSURE_EN if english else UNSURE
+
+
 def too_long(limit: int) -> str:
     return f"Câu hỏi dài quá (tối đa {limit} ký tự). Bạn hãy hỏi ngắn gọn hơn nhé."
 
