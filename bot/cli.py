@@ -125,7 +125,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_telegram(args: argparse.Namespace) -> int:
-    from bot import telegram
+    from bot.channels import telegram
 
     settings = _settings(args)
     telegram.run(settings, _service(settings, build_if_missing=True))
@@ -133,7 +133,7 @@ def cmd_telegram(args: argparse.Namespace) -> int:
 
 
 def cmd_zalo(args: argparse.Namespace) -> int:
-    from bot import zalo
+    from bot.channels import zalo
 
     settings = _settings(args)
     zalo.run(settings, _service(settings, build_if_missing=True))
@@ -147,7 +147,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return cmd_chat(args)
     import asyncio
 
-    from bot.channels import serve_all
+    from bot.channels.serve import serve_all
 
     asyncio.run(serve_all(settings, _service(settings, build_if_missing=True)))
     return 0

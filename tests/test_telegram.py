@@ -19,7 +19,8 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
-from bot import messages, telegram
+from bot import messages
+from bot.channels import telegram
 from bot.service import AnswerService
 from bot.settings import Settings
 from index.build import build_index

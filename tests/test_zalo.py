@@ -19,10 +19,11 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
-from bot import messages, zalo
+from bot import messages
+from bot.channels import zalo
 from bot.service import AnswerService
 from bot.settings import Settings
-from bot.zalo_api import ZaloApiError
+from bot.channels.zalo_api import ZaloApiError
 from index.build import build_index
 from index.errors import HoibaoError
 from tests.fake_zalo import FakeZalo

@@ -21,11 +21,11 @@ async def serve_all(settings: Settings, service: AnswerService) -> None:
         loop.add_signal_handler(sig, stop.set)
     servers = []
     if settings.telegram_bot_token:
-        from bot import telegram
+        from bot.channels import telegram
 
         servers.append(telegram.serve(settings, service, stop))
     if settings.zalo_bot_token:
-        from bot import zalo
+        from bot.channels import zalo
 
         servers.append(zalo.serve(settings, service, stop))
     try:

@@ -25,7 +25,7 @@ from bot.render import ZALO_LIMIT, plain_messages, sources_list, split_message
 from bot.runtime import ChatLocks, on_signals, release_signals
 from bot.service import AnswerService
 from bot.settings import Settings
-from bot.zalo_api import ZaloApiError, ZaloBot
+from bot.channels.zalo_api import ZaloApiError, ZaloBot
 from index.errors import HoibaoError
 from index.text import nfc
 
