@@ -1,6 +1,7 @@
 """What every chat channel decides the same way: input checks, rate limits, history.
 
-Telegram and Zalo adapters call these; none of it knows a platform.
+The channel core (`bot.channels.core`) calls these for Telegram, Zalo and the
+console; none of it knows a platform.
 """
 
 from __future__ import annotations
@@ -111,11 +112,15 @@ class Conversations:
     """One question from any channel: checks, rate limit, history, answer, one log line.
 
     Synchronous (the answer is CPU work): channels call `ask` through
-    `asyncio.to_thread`. Returns the Answer, or a str to send instead.
+    `asyncio.to_thread`. Returns the Answer, or a str to send instead. The log
+    line is INFO for the bots' operators; the console, whose reader sees every
+    answer on the same terminal, passes DEBUG.
     """
 
-    def __init__(self, service: "AnswerService", settings: "Settings", clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, service: "AnswerService", settings: "Settings", clock: Callable[[], float] = time.monotonic,
+                 log_level: int = logging.INFO) -> None:
         self.service = service
+        self.log_level = log_level
         self.max_chars = settings.max_question_chars
         self.rate = RateLimiter(settings.rate_limit_per_minute, clock)
         self.history = ChatHistory(settings.history_turns, settings.history_ttl_seconds, clock)
@@ -131,9 +136,8 @@ class Conversations:
         answer = self.service.answer(question, self.history.get(chat))
         # The resolved question, so a chain of follow-ups keeps its subject.
         self.history.add(chat, answer.searched or question)
-        log.info(
-            "answered chat=%s found=%s latency_ms=%.0f", chat, answer.found, (time.perf_counter() - started) * 1000
-        )
+        log.log(self.log_level, "answered chat=%s found=%s latency_ms=%.0f", chat, answer.found,
+                (time.perf_counter() - started) * 1000)
         return answer
 
 

@@ -125,31 +125,30 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_telegram(args: argparse.Namespace) -> int:
-    from bot.channels import telegram
+    from bot.channels import credentials, serve
 
     settings = _settings(args)
-    telegram.run(settings, _service(settings, build_if_missing=True))
+    serve.run(settings, [credentials.TELEGRAM], lambda: _service(settings, build_if_missing=True))
     return 0
 
 
 def cmd_zalo(args: argparse.Namespace) -> int:
-    from bot.channels import zalo
+    from bot.channels import credentials, serve
 
     settings = _settings(args)
-    zalo.run(settings, _service(settings, build_if_missing=True))
+    serve.run(settings, [credentials.ZALO], lambda: _service(settings, build_if_missing=True))
     return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Telegram and/or Zalo when their tokens are set; else the console chat."""
+    from bot.channels import credentials, serve
+
     settings = _settings(args)
-    if not (settings.telegram_bot_token or settings.zalo_bot_token):
+    platforms = credentials.configured(settings)
+    if not platforms:
         return cmd_chat(args)
-    import asyncio
-
-    from bot.channels.serve import serve_all
-
-    asyncio.run(serve_all(settings, _service(settings, build_if_missing=True)))
+    serve.run(settings, platforms, lambda: _service(settings, build_if_missing=True))
     return 0
 
 

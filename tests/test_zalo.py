@@ -301,15 +301,36 @@ async def test_webhook_enforces_the_secret(dirs, service):
         await fake.stop()
 
 
-async def test_webhook_secret_too_short_is_refused(dirs, service):
+@pytest.mark.parametrize(("secret", "why"), [("short", "has 5 characters"), ("x" * 257, "has 257 characters")])
+async def test_webhook_secret_zalo_refuses_stops_the_start(dirs, service, secret, why):
     fake = FakeZalo(TOKEN)
     await fake.start()
     settings = make_settings(fake, dirs, zalo_webhook_url=f"http://127.0.0.1:{free_port()}/zalo-hook",
-                             zalo_webhook_secret="short")
+                             zalo_webhook_secret=secret)
     try:
-        with pytest.raises(HoibaoError, match="8 to 256"):
+        with pytest.raises(HoibaoError, match="ZALO_WEBHOOK_SECRET") as caught:
             await zalo.serve(settings, service, asyncio.Event())
-        assert fake.webhook is None
+        assert why in str(caught.value) and "8 to 256" in str(caught.value)
+        assert fake.webhook is None and fake.calls == []  # refused before talking to Zalo
+    finally:
+        await fake.stop()
+
+
+@pytest.mark.parametrize("secret", [None, ""])
+async def test_webhook_without_a_secret_gets_a_random_one_and_one_warning(dirs, service, records, secret):
+    fake = FakeZalo(TOKEN)
+    await fake.start()
+    port = free_port()
+    settings = make_settings(fake, dirs, zalo_webhook_url=f"http://127.0.0.1:{port}/zalo-hook",
+                             zalo_webhook_secret=secret, zalo_webhook_port=port)
+    try:
+        async with running(settings, service):
+            await fake.wait_for(None, method="setWebhook")
+            (reply,) = await ask(fake, "u4201", PHUOC_MY)
+        assert re.fullmatch(r"[A-Za-z0-9_-]{43}", fake.webhook["secret_token"]) and fake.deliveries == [200]
+        assert reply.startswith("Trả lời: Nguyễn Huy Bình")
+        warned = [r.getMessage() for r, _ in records.records if r.levelno == logging.WARNING]
+        assert warned == ["ZALO_WEBHOOK_SECRET is not set; using a random secret for this run"]
     finally:
         await fake.stop()
 
