@@ -95,25 +95,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.chat import Conversations
-    from bot.render import terminal
+    from bot.channels import console
 
     settings = _settings(args)
-    service = _service(settings, build_if_missing=True)
-    conversations = Conversations(service, settings)
-    print("Hỏi Báo — gõ câu hỏi về các bài báo (Ctrl-D hoặc 'exit' để thoát).")
-    for title in service.titles()[:5]:
-        print(f"  • {title}")
-    while True:
-        try:
-            question = input("\n? ")
-        except (EOFError, KeyboardInterrupt):
-            print()
-            return 0
-        if question.strip().lower() in {"exit", "quit", "thoát"}:
-            return 0
-        reply = conversations.ask("console", "console", question)
-        print(reply if isinstance(reply, str) else terminal(reply))
+    console.run(settings, _service(settings, build_if_missing=True))
+    return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

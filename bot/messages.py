@@ -58,6 +58,7 @@ _HOW_TO_ASK = (
 HELP = _HOW_TO_ASK + (
     "• /sources: danh sách bài báo. Trong nhóm: nhắc tên bot, trả lời tin nhắn của bot, hoặc dùng /ask câu hỏi."
 )
+CONSOLE_HELP = _HOW_TO_ASK + "• /sources: danh sách bài báo, /start: câu hỏi ví dụ. Gõ 'exit' hoặc Ctrl-D để thoát."
 
 
 # Telegram: the "more sources" button and the command menu.
