@@ -69,6 +69,16 @@ def service(settings, embedder) -> AnswerService:
     return AnswerService(settings, embedder)
 
 
+def stop_reading(read_end: int, write_end: int | None = None) -> None:
+    """Close the chat's input once its reader thread saw the end (a closed fd might be reused under it)."""
+    if write_end is not None:
+        os.close(write_end)
+    for thread in threading.enumerate():
+        if thread.name == "console-stdin":
+            thread.join(5)
+    os.close(read_end)
+
+
 async def chat_on_terminal(settings, service, lines: str) -> str:
     """`console.serve` reading `lines` from a pipe and writing to a pseudo-terminal; what it showed."""
     read_end, write_end = os.pipe()
@@ -88,7 +98,7 @@ async def chat_on_terminal(settings, service, lines: str) -> str:
         with open(slave, "w", encoding="utf-8") as out:
             await asyncio.wait_for(console.serve(settings, service, asyncio.Event(), stdin_fd=read_end, out=out), 30)
     finally:
-        os.close(read_end)
+        stop_reading(read_end)
         reader.join(10)
         os.close(master)
     return shown.decode().replace("\r\n", "\n")
@@ -137,5 +147,5 @@ async def test_ctrl_c_ends_the_chat_cleanly(settings, service):
             os.kill(os.getpid(), signal.SIGINT)
             await asyncio.wait_for(chatting, 5)
     finally:
-        for fd in (write_end, read_end, shown_read):
-            os.close(fd)
+        stop_reading(read_end, write_end)
+        os.close(shown_read)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import contextlib
 import logging
 import os
 import sys
@@ -62,17 +63,21 @@ def read_lines(fd: int, loop: asyncio.AbstractEventLoop) -> asyncio.Queue[str | 
     lines: asyncio.Queue[str | None] = asyncio.Queue()
     encoding = getattr(sys.stdin, "encoding", None) or "utf-8"
 
+    def put(line: str | None) -> None:
+        loop.call_soon_threadsafe(lines.put_nowait, line)
+
     def pump() -> None:
         decoder, pending = codecs.getincrementaldecoder(encoding)(errors="replace"), ""
-        while chunk := os.read(fd, 65536):
-            pending += decoder.decode(chunk)
-            *complete, pending = pending.split("\n")
-            for line in complete:
-                loop.call_soon_threadsafe(lines.put_nowait, line.removesuffix("\r"))
-        pending += decoder.decode(b"", final=True)
-        for line in [pending] if pending else []:
-            loop.call_soon_threadsafe(lines.put_nowait, line)
-        loop.call_soon_threadsafe(lines.put_nowait, None)
+        with contextlib.suppress(OSError, RuntimeError):  # the input closed under us; the chat already ended
+            while chunk := os.read(fd, 65536):
+                pending += decoder.decode(chunk)
+                *complete, pending = pending.split("\n")
+                for line in complete:
+                    put(line.removesuffix("\r"))
+            pending += decoder.decode(b"", final=True)
+            if pending:
+                put(pending)
+            put(None)
 
     threading.Thread(target=pump, name="console-stdin", daemon=True).start()
     return lines
