@@ -73,7 +73,7 @@ def build_application(settings: Settings, service: AnswerService) -> Application
     new_messages = filters.UpdateType.MESSAGE
     application.add_handler(TypeHandler(Update, handlers.gate), group=-1)
     application.add_handlers([
-        CommandHandler(["start", "help", "sources", "ask"], handlers.command),
+        CommandHandler(list(messages.COMMANDS), handlers.command),  # start, help, sources, ask
         CommandHandler("reindex", handlers.reindex),
         CallbackQueryHandler(handlers.more_sources, pattern=handlers.MoreSources),
         CallbackQueryHandler(handlers.expired_button, pattern=InvalidCallbackData),
