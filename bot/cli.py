@@ -106,25 +106,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.chat import Conversations
-    from bot.render import terminal
+    from bot.channels import console
 
     settings = _settings(args)
-    service = _service(settings, build_if_missing=True)
-    conversations = Conversations(service, settings)
-    print("Hỏi Báo — gõ câu hỏi về các bài báo (Ctrl-D hoặc 'exit' để thoát).")
-    for title in service.titles()[:5]:
-        print(f"  • {title}")
-    while True:
-        try:
-            question = input("\n? ")
-        except (EOFError, KeyboardInterrupt):
-            print()
-            return 0
-        if question.strip().lower() in {"exit", "quit", "thoát"}:
-            return 0
-        reply = conversations.ask("console", "console", question)
-        print(reply if isinstance(reply, str) else terminal(reply))
+    console.run(settings, _service(settings, build_if_missing=True))
+    return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -139,31 +125,30 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_telegram(args: argparse.Namespace) -> int:
-    from bot import telegram
+    from bot.channels import credentials, serve
 
     settings = _settings(args)
-    telegram.run(settings, _service(settings, build_if_missing=True))
+    serve.run(settings, [credentials.TELEGRAM], lambda: _service(settings, build_if_missing=True))
     return 0
 
 
 def cmd_zalo(args: argparse.Namespace) -> int:
-    from bot import zalo
+    from bot.channels import credentials, serve
 
     settings = _settings(args)
-    zalo.run(settings, _service(settings, build_if_missing=True))
+    serve.run(settings, [credentials.ZALO], lambda: _service(settings, build_if_missing=True))
     return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Telegram and/or Zalo when their tokens are set; else the console chat."""
+    from bot.channels import credentials, serve
+
     settings = _settings(args)
-    if not (settings.telegram_bot_token or settings.zalo_bot_token):
+    platforms = credentials.configured(settings)
+    if not platforms:
         return cmd_chat(args)
-    import asyncio
-
-    from bot.channels import serve_all
-
-    asyncio.run(serve_all(settings, _service(settings, build_if_missing=True)))
+    serve.run(settings, platforms, lambda: _service(settings, build_if_missing=True))
     return 0
 
 

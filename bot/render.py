@@ -147,13 +147,16 @@ def plain_messages(answer: Answer, limit: int = ZALO_LIMIT) -> list[str]:
     return split_message(plain_text(answer), limit)
 
 
-def terminal(answer: Answer) -> str:
-    """For `hoibao chat` / `hoibao ask`: the answer, the quote with the sentence marked, the source."""
+def terminal(answer: Answer, color: bool = True) -> str:
+    """For `hoibao chat` / `hoibao ask`: the answer, the quote with the sentence marked, the source.
+
+    The sentence is marked in bold (ANSI) only with `color`: a pipe, a file or NO_COLOR get plain text.
+    """
     if not answer.citations:
         return messages.not_found(list(answer.titles))
     c = answer.citations[0]
     text = c.paragraph.text
-    if c.sentence and c.sentence_start >= 0:
+    if color and c.sentence and c.sentence_start >= 0:
         a, b = c.sentence_start, c.sentence_start + len(c.sentence)
         text = f"{text[:a]}\033[1m{text[a:b]}\033[0m{text[b:]}"
     label = "Answer" if answer.language == "en" else "Trả lời"
