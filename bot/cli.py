@@ -72,35 +72,45 @@ def cmd_index_info(args: argparse.Namespace) -> int:
 
 
 def _questions(args: argparse.Namespace):
+    """The question given, or one per line of stdin (an empty line is kept: with --conversation it starts a new chat)."""
     if args.question:
         yield " ".join(args.question)
         return
     if sys.stdin.isatty():
         raise HoibaoError('Give a question: hoibao ask "Ai là …?", or pipe questions one per line into hoibao ask.')
     for line in sys.stdin:
-        if line.strip():
-            yield line.strip()
+        yield line.strip()
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from bot.answer import Answer
-    from bot.chat import check_question, clean_question
+    from bot.channels.console import wants_color
+    from bot.chat import Conversations
     from bot.render import plain_text, terminal
 
     settings = _settings(args)
     questions = _questions(args)
     first = next(questions, None)  # a missing question is said before the model loads
     service = _service(settings)
+    # Each question goes through the chat rules every channel applies; without --conversation each is
+    # its own chat (no history); with it, lines are turns of one chat until an empty line. A script is
+    # not rate-limited.
+    conversations = Conversations(service, settings.model_copy(update={"rate_limit_per_minute": 10**9}))
+    chat = 0
     for question in itertools.chain([first] if first is not None else [], questions):
-        problem = check_question(question, settings.max_question_chars)
-        if problem:
-            print(json.dumps(Answer.refused(question).to_json(problem), ensure_ascii=False) if args.json else problem)
+        if not question:
+            chat += 1 if args.conversation else 0
             continue
-        answer = service.answer(clean_question(question))
+        if not args.conversation:
+            chat += 1
+        reply = conversations.ask(f"ask-{chat}", "ask", question)
+        answer = Answer.refused(question) if isinstance(reply, str) else reply
+        text = reply if isinstance(reply, str) else plain_text(answer)
         if args.json:
-            print(json.dumps(answer.to_json(plain_text(answer)), ensure_ascii=False))
+            print(json.dumps(answer.to_json(text), ensure_ascii=False), flush=args.conversation)
         else:
-            print(terminal(answer) if sys.stdout.isatty() else plain_text(answer))
+            print(reply if isinstance(reply, str) else terminal(answer, color=wants_color(sys.stdout))
+                  if sys.stdout.isatty() else text)
             print()
     return 0
 
@@ -176,6 +186,9 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="*")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
     ask.add_argument("--top-k", type=int, help="citations to return")
+    ask.add_argument("--conversation", action="store_true",
+                     help="stdin lines are the turns of one chat, answered with its history as Telegram or Zalo "
+                          "would; an empty line starts a new chat")
     paths(ask)
     ask.set_defaults(func=cmd_ask)
 
