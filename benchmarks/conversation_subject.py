@@ -50,6 +50,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.answer import Answer  # noqa: E402
+from bot.followup import Turn  # noqa: E402
 from bot.chat import clean_question  # noqa: E402
 from bot.evaluate import contains_answer  # noqa: E402
 from bot.service import AnswerService  # noqa: E402
@@ -74,13 +75,14 @@ class PlayedTurn:
 def chat_history(played: Sequence[PlayedTurn], settings: Settings) -> list:
     """The history a chat channel passes to `service.answer` for the next turn.
 
-    Mirrors bot/chat.py today: the last `history_turns` resolved questions
-    (`answer.searched`, or the question itself). Switch this to a richer
-    history (turns carrying the cited article id, …) when the service takes one.
+    Mirrors bot/chat.py (`Conversations.ask`): the last `history_turns` turns, each the
+    resolved question (`answer.searched`, or the question itself) with the article its
+    answer cited, so weak-anchor follow-ups favour the conversation's article.
     """
     if settings.history_turns == 0:
         return []
-    return [turn.answer.searched or turn.question for turn in played][-settings.history_turns:]
+    return [Turn(turn.answer.searched or turn.question, cited_article(turn.answer))
+            for turn in played][-settings.history_turns:]
 
 
 def status_of(answer: Answer) -> str:
