@@ -12,6 +12,7 @@ from index import dense as dense_mod
 from index import store
 from index.build import CHECKPOINT_EVERY, build_index
 from index.dense import build_dense, choose_type, recall_at_k
+from index.errors import IndexNotBuilt
 
 
 class CountingEncoder:
@@ -57,7 +58,7 @@ def test_interrupted_build_resumes_from_its_checkpoint(tmp_path):
     interrupted = CountingEncoder(fail_after_batches=CHECKPOINT_EVERY * 2 + 3)
     with pytest.raises(KeyboardInterrupt):
         build_index(seeds, index_dir, interrupted, batch_size=4, progress=False)
-    with pytest.raises(Exception):
+    with pytest.raises(IndexNotBuilt):
         store.read_manifest(index_dir)  # nothing half-built is visible
     resumed = CountingEncoder()
     report = build_index(seeds, index_dir, resumed, batch_size=4, progress=False)
