@@ -19,7 +19,7 @@ import numpy as np
 from index import store
 from index.chunk import chunk_paragraphs
 from index.corpus import Article, LoadReport, load_articles
-from index.dense import build_dense, choose_type, recall_at_k
+from index.dense import build_dense, choose_type
 from index.embed import Embedder
 from index.errors import HoibaoError, NoArticles
 from index.lexical import LexicalIndex
@@ -205,7 +205,7 @@ def build_index(
 
     chosen = choose_type(len(vectors), index_type)
     dense = build_dense(vectors, chosen)
-    recall = recall_at_k(dense, vectors)
+    recall = dense.recall_at_k(vectors)
     manifest = Manifest(
         format_version=store.FORMAT_VERSION,
         embedder=EmbedderInfo(embedder.id, embedder.dim),

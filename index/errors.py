@@ -36,3 +36,7 @@ class NoArticles(HoibaoError):
     def __init__(self, seeds_dir: object, skipped: list[tuple[str, str]]) -> None:
         detail = "; ".join(f"{name}: {why}" for name, why in skipped) or "no .txt or .md files"
         super().__init__(f"No readable articles in {seeds_dir} ({detail}). Add UTF-8 .txt or .md files there.")
+
+
+class DenseIndexUnfit(HoibaoError):
+    """The dense index type asked for (HOIBAO_INDEX_TYPE) cannot hold this corpus; the message says why."""
