@@ -38,5 +38,13 @@ class NoArticles(HoibaoError):
         super().__init__(f"No readable articles in {seeds_dir} ({detail}). Add UTF-8 .txt or .md files there.")
 
 
+class SeedsNotFound(HoibaoError):
+    def __init__(self, seeds_dir: object, problem: str) -> None:
+        super().__init__(
+            f"The articles folder {seeds_dir} {problem}. Point HOIBAO_SEEDS_DIR (or --seeds) at a folder "
+            "of UTF-8 .txt or .md articles."
+        )
+
+
 class DenseIndexUnfit(HoibaoError):
     """The dense index type asked for (HOIBAO_INDEX_TYPE) cannot hold this corpus; the message says why."""
