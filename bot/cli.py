@@ -35,10 +35,18 @@ def _service(settings: Settings, build_if_missing: bool = False):
 
 def cmd_index_build(args: argparse.Namespace) -> int:
     from bot.service import build_from_settings, embedder_from_settings
+    from index.errors import BuildInterrupted
 
     settings = _settings(args)
-    report = build_from_settings(settings, embedder_from_settings(settings), full=args.full,
-                                 progress=sys.stderr.isatty())
+    try:
+        report = build_from_settings(settings, embedder_from_settings(settings), full=args.full,
+                                     progress=sys.stderr.isatty())
+    except BuildInterrupted as exc:
+        print(f"hoibao: {exc}", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("hoibao: interrupted before the build started; the index was not changed.", file=sys.stderr)
+        return 130
     print(report.summary())
     return 0
 
@@ -51,12 +59,11 @@ def cmd_index_info(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(manifest.to_json(), ensure_ascii=False, indent=2))
         return 0
-    counts = manifest.counts
     print(f"Index:     {current_build(settings.index_dir)}")
     print(f"Built:     {manifest.built_at}")
     print(f"Embedder:  {manifest.embedder.id} ({manifest.embedder.dim} dims)")
     print(f"Dense:     {manifest.dense.type}; chunks up to {manifest.chunking.max_tokens} tokens")
-    print(f"Contents:  {counts.articles} articles, {counts.paragraphs} paragraphs, {counts.chunks} chunks")
+    print(f"Contents:  {manifest.counts.summary()}")
     for meta in manifest.articles.values():
         print(f"  - {meta.source}: {meta.title} ({meta.paragraphs} paragraphs)")
     for skipped in manifest.skipped:

@@ -48,3 +48,18 @@ class SeedsNotFound(HoibaoError):
 
 class DenseIndexUnfit(HoibaoError):
     """The dense index type asked for (HOIBAO_INDEX_TYPE) cannot hold this corpus; the message says why."""
+
+
+class BuildInterrupted(KeyboardInterrupt):
+    """Ctrl-C during a build. Still a KeyboardInterrupt (nothing that catches Exception swallows it),
+    carrying what a rerun will find."""
+
+    def __init__(self, kept: int, checkpoint: object, serving: object | None) -> None:
+        self.kept = kept
+        still = f"the previous index in {serving} is still serving" if serving else "there is no index yet"
+        kept_text = (
+            f"the {kept:,} vectors embedded so far are kept in {checkpoint}, and rerunning "
+            "`hoibao index build` resumes from them"
+            if kept else "nothing was embedded yet; rerun `hoibao index build`"
+        )
+        super().__init__(f"Build interrupted: {kept_text}; {still}.")

@@ -17,6 +17,13 @@ from pathlib import Path
 from index.errors import IndexCorrupt
 
 FILE = "manifest.json"
+# The layout of the files a manifest describes; a reader refuses another one.
+FORMAT_VERSION = 2  # 2: BM25 arrays as separate memory-mapped .npy files
+
+
+def plural(n: int, noun: str) -> str:
+    """'1 article', '2 articles'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 @dataclass(frozen=True)
@@ -34,18 +41,27 @@ class ArticleMeta:
 
 @dataclass(frozen=True)
 class EmbedderInfo:
+    """Which model made the vectors (index.embed.embedder_id); another id means a full rebuild."""
+
     id: str
     dim: int
+    # The model's own window in tokens, so `index status` can tell a chunking change
+    # without loading the model; 0 in manifests written before it was recorded.
+    max_tokens: int = 0
 
 
 @dataclass(frozen=True)
 class Chunking:
-    max_tokens: int
-    chunker: int
+    """How paragraphs were cut for embedding; any difference means a full rebuild."""
+
+    max_tokens: int  # min(HOIBAO_CHUNK_MAX_TOKENS, the model's window)
+    chunker: int  # index.chunk.CHUNKER_VERSION
 
 
 @dataclass(frozen=True)
 class DenseInfo:
+    """The dense index kind (flat, hnsw, ivfpq) and, for approximate kinds, its measured recall."""
+
     type: str
     recall_at_10_vs_exact: float = 1.0
 
@@ -56,9 +72,14 @@ class Counts:
     paragraphs: int
     chunks: int
 
+    def summary(self) -> str:
+        return f"{plural(self.articles, 'article')}, {plural(self.paragraphs, 'paragraph')}, {plural(self.chunks, 'chunk')}"
+
 
 @dataclass(frozen=True)
 class Skipped:
+    """A file in the articles folder that was not indexed, and why."""
+
     file: str
     reason: str
 

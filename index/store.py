@@ -31,9 +31,8 @@ from index.corpus import Paragraph
 from index.dense import DenseIndex
 from index.errors import EmbedderMismatch, IndexCorrupt, IndexNotBuilt
 from index.lexical import LexicalIndex
-from index.manifest import Manifest
+from index.manifest import FORMAT_VERSION, Manifest
 
-FORMAT_VERSION = 2  # 2: BM25 arrays as separate memory-mapped .npy files
 CURRENT = "current"
 
 

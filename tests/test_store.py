@@ -115,7 +115,7 @@ def test_manifest_describes_the_build(built, embedder):
     typed = store.read_manifest(index_dir)
     assert typed.embedder.id == embedder.id and typed.articles["cau-rong.txt"].paragraphs >= 1
     manifest = typed.to_json()  # the public JSON shape (`hoibao index info --json`)
-    assert manifest["embedder"] == {"id": embedder.id, "dim": 384}
+    assert manifest["embedder"] == {"id": embedder.id, "dim": 384, "max_tokens": 512}
     assert manifest["chunking"]["max_tokens"] == 480
     assert manifest["counts"] == {"articles": 3, "paragraphs": 5, "chunks": 5}
     assert set(manifest["articles"]) == {"phuoc-my.txt", "cau-rong.txt", "an-hai-tay.md"}
