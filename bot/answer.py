@@ -19,7 +19,7 @@ from bot.extract import (
 )
 from index.corpus import Paragraph
 from index.search import Hit, Searcher
-from index.text import bigrams, fold, nfc, sentence_spans, tokens
+from index.text import bigrams, fold, has_diacritics, nfc, sentence_spans, tokens
 
 SENTENCE_POOL = 5  # paragraphs whose sentences compete for the answer
 _RETRIEVAL_WEIGHT = 0.25
@@ -140,10 +140,6 @@ def resolve_followup(question: str, history: Sequence[str]) -> str:
 
 
 # ---------------------------------------------------------------- sentence choice
-
-
-def has_diacritics(text: str) -> bool:
-    return fold(text) != text.lower()
 
 
 def _match_tokens(text: str, exact: bool) -> list[str]:
