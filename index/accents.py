@@ -7,12 +7,16 @@ the accented forms the corpus writes for it ('do' → đó, đô, độ, do, …
 syllable bigram model over those forms, decoded with Viterbi, picks the
 sequence the corpus makes likeliest ('thu do' → 'thủ đô', 'nam 1945' → 'năm …').
 
-Saved beside the index as JSON and .npy (never pickle):
+Use: `AccentModel.build(paragraph_texts)`, `model.save(build_dir)`,
+`AccentModel.load(build_dir)`, then `model.restore(question)` (or
+`model.restoration(question)` for the share of known syllables and a confidence).
 
-    accents_forms.json        format, folded keys, accented forms grouped by key
-    accents_key_start.npy     int32: key k's forms are rows key_start[k]:key_start[k+1]
-    accents_unigram.npy       int64: corpus count of each form
-    accents_bigram_*.npy      CSR (indptr int64, next int32, count int32): form → next form
+Saved beside the index as JSON and .npy (never pickle), arrays memory-mapped on load:
+
+    accents_forms.json              format, folded keys, accented forms grouped by key
+    accents_key_start.npy           int32: key k's forms are rows key_start[k]:key_start[k+1]
+    accents_unigram.npy             int64: corpus count of each form
+    accents_bigram_{indptr,following,count}.npy   CSR rows: form → the forms after it, with counts
 """
 
 from __future__ import annotations
@@ -171,7 +175,10 @@ class AccentModel:
 
     @classmethod
     def load(cls, directory: Path, index_dir: Path | None = None) -> "AccentModel":
-        """Memory-mapped arrays; a missing or damaged file is an IndexCorrupt naming it."""
+        """Memory-mapped arrays; a missing or damaged file is an IndexCorrupt naming it.
+
+        `index_dir` is the directory the error tells the user to rebuild.
+        """
         path = directory / FILES[0]
         try:
             meta = json.loads(path.read_text("utf-8"))
