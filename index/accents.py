@@ -8,8 +8,10 @@ syllable bigram model over those forms, decoded with Viterbi, picks the
 sequence the corpus makes likeliest ('thu do' → 'thủ đô', 'nam 1945' → 'năm …').
 
 Use: `AccentModel.build(paragraph_texts)`, `model.save(build_dir)`,
-`AccentModel.load(build_dir)`, then `model.restore(question)` (or
-`model.restoration(question)` for the share of known syllables and a confidence).
+`AccentModel.load(build_dir)`, then `model.dense_query(question)` for the text
+the dense side embeds (BM25 keeps the question as typed). `model.restore` and
+`model.restoration` (with the share of known syllables and a confidence) are
+the parts it is made of.
 
 Saved beside the index as JSON and .npy (never pickle), arrays memory-mapped on load:
 
@@ -51,6 +53,11 @@ QUESTION_PHRASES = (
     "như thế nào", "thế nào", "ra sao", "tại sao", "vì sao", "bằng cách nào", "có phải", "hay không",
 )
 PHRASE_SHARE = 1e-4
+# Below this confidence a restoration more likely garbles a foreign question
+# ('who is the president' → 'who is thế president': 0.55; eight English
+# questions all ≤ 0.77) than restores a Vietnamese one (5 of 895 zalo_qa_vi and
+# mlqa_vi_dev questions fall below it, and gain nothing from it).
+MIN_CONFIDENCE = 0.8
 FILES = ("accents_forms.json", "accents_key_start.npy", "accents_unigram.npy",
          "accents_bigram_indptr.npy", "accents_bigram_following.npy", "accents_bigram_count.npy")
 
@@ -165,6 +172,11 @@ class AccentModel:
     def restore(self, text: str) -> str:
         """`text` with diacritics restored; text that has some is returned unchanged."""
         return self.restoration(text).text
+
+    def dense_query(self, question: str) -> str:
+        """What the dense side should embed: the restored question, unless the restoration is unsure."""
+        restored = self.restoration(question)
+        return restored.text if restored.confidence >= MIN_CONFIDENCE else question
 
     def save(self, directory: Path) -> None:
         c = self.counts

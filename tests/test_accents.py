@@ -64,6 +64,13 @@ def test_restoration_reports_known_share_and_confidence(model):
     assert model.restoration("xyzzy").known == 0.0
 
 
+def test_dense_query_keeps_the_typed_text_when_the_restoration_is_unsure(model):
+    assert model.dense_query("thu do ha noi") == "thủ đô hà nội"
+    even = AccentModel.build(["má", "mà"], phrases=())  # nothing to choose between them
+    assert even.restore("ma") in ("má", "mà") and even.restoration("ma").confidence == pytest.approx(0.5)
+    assert even.dense_query("ma") == "ma"
+
+
 def test_old_and_new_tone_placement_are_one_form():
     counts = count(["hòa bình", "hoà bình", "hoà bình"])
     assert counts.forms.count("hoà") == 1 and "hòa" not in counts.forms
