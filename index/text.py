@@ -18,6 +18,8 @@ _ABBREVIATIONS = frozenset(
     "tp q p x h t tt ths ts pgs gs bs ks ds ns mr mrs ms dr st nxb vd tr ptg ubnd hdnd".split()
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
+# The five tone marks (grave, acute, tilde, hook above, dot below), as combining characters.
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _SENTENCE_END = re.compile(r"[.!?…][”\"’)»]*(\s+)")
 
 
@@ -62,6 +64,29 @@ def index_terms(text: str) -> list[str]:
     """Terms the lexical index stores: folded syllables plus syllable bigrams."""
     toks = tokens(text)
     return toks + bigrams(toks)
+
+
+def spelling_key(word: str) -> str:
+    """The word with its tone mark moved to the end: one key for 'hòa' and 'hoà', 'thụy' and 'thuỵ'."""
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = "".join(ch for ch in decomposed if ch in _TONES)
+    return nfc("".join(ch for ch in decomposed if ch not in _TONES)) + tones
+
+
+def word_runs(text: str) -> list[list[tuple[int, int]]]:
+    """(start, end) of each word in `text`, grouped into runs that only spaces separate.
+
+    Punctuation ends a run: "Hà Nội, Huế" is two runs, so no syllable pair is
+    counted or scored across the comma.
+    """
+    runs: list[list[tuple[int, int]]] = []
+    end = None
+    for match in _WORD.finditer(text):
+        if end is None or text[end : match.start()].strip():
+            runs.append([])
+        runs[-1].append(match.span())
+        end = match.end()
+    return runs
 
 
 def has_letters_or_digits(text: str) -> bool:

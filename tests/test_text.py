@@ -8,12 +8,15 @@ import pytest
 
 from index.text import (
     fold,
+    has_diacritics,
     has_letters_or_digits,
     index_terms,
     nfc,
     sentence_spans,
+    spelling_key,
     split_sentences,
     tokens,
+    word_runs,
     words,
 )
 
@@ -122,3 +125,27 @@ def test_split_sentences_keeps_exact_characters():
     for (start, end), sentence in zip(sentence_spans(paragraph), sentences):
         assert paragraph[start:end] == sentence
 
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("bi thu dang uy", False), ("BI THU, 2023!", False), ("Đà Nẵng", True), ("da nang Đ", True),
+     ("Thủ", True), (nfd("phường"), True), ("", False), ("café", True)],
+)
+def test_has_diacritics(text, expected):
+    assert has_diacritics(text) is expected
+
+
+def test_word_runs_break_at_punctuation_not_at_spaces():
+    text = "Hà  Nội, Huế\tvà TP.HCM (Sài Gòn)"
+    runs = [[text[s:e] for s, e in run] for run in word_runs(text)]
+    assert runs == [["Hà", "Nội"], ["Huế", "và", "TP"], ["HCM"], ["Sài", "Gòn"]]
+    assert word_runs("  ...  ") == []
+
+
+def test_spelling_key_ignores_only_where_the_tone_mark_sits():
+    assert spelling_key("hòa") == spelling_key("hoà")
+    assert spelling_key("thụy") == spelling_key("thuỵ")
+    assert spelling_key(nfd("hoá")) == spelling_key("hóa")
+    assert len({spelling_key(w) for w in ("hòa", "hóa", "hoa", "họa")}) == 4
+    assert spelling_key("tâm") != spelling_key("tăm")
