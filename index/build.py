@@ -22,6 +22,7 @@ from index.corpus import Article, LoadReport, Paragraph, load_articles
 from index.dense import DenseIndex, choose_type
 from index.embed import Embedder
 from index.errors import BuildInterrupted, HoibaoError, NoArticles
+from index.accents import AccentModel
 from index.lexical import LexicalIndex
 from index.manifest import FORMAT_VERSION, ArticleMeta, Chunking, Counts, DenseInfo, EmbedderInfo, Manifest, Skipped
 
@@ -121,6 +122,7 @@ def _write(index_dir: Path, manifest: Manifest, plan: _Plan, vectors: np.ndarray
         store.write_files(
             build_dir, manifest, plan.paragraphs, np.array(plan.chunk_paragraph, dtype=np.int32), vectors,
             dense, LexicalIndex.build([p.text for p in plan.paragraphs]),
+            AccentModel.build([p.text for p in plan.paragraphs]),
         )
         return store.publish(build_dir, index_dir)
     except BaseException:

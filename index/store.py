@@ -30,6 +30,8 @@ from index import manifest as manifest_file
 from index.corpus import Paragraph
 from index.dense import DenseIndex
 from index.errors import EmbedderMismatch, IndexCorrupt, IndexNotBuilt
+from index.accents import FILES as ACCENT_FILES
+from index.accents import AccentModel
 from index.lexical import LexicalIndex
 from index.manifest import FORMAT_VERSION, Manifest
 
@@ -45,6 +47,7 @@ class StoredIndex:
     vectors: np.ndarray
     dense: DenseIndex
     lexical: LexicalIndex
+    accents: AccentModel | None = None  # None in indexes built before accents were restored
 
     @property
     def embedder_id(self) -> str:
@@ -75,6 +78,7 @@ def write_files(
     vectors: np.ndarray,
     dense: DenseIndex,
     lexical: LexicalIndex,
+    accents: AccentModel,
 ) -> None:
     with open(build_dir / "paragraphs.jsonl", "w", encoding="utf-8") as out:
         for paragraph in paragraphs:
@@ -83,6 +87,7 @@ def write_files(
     np.save(build_dir / "vectors.npy", vectors.astype(np.float32), allow_pickle=False)
     dense.save(build_dir)
     lexical.save(build_dir)
+    accents.save(build_dir)
     # The manifest goes last: a directory without one is an unfinished build.
     manifest_file.write(build_dir, manifest)
 
@@ -150,7 +155,9 @@ def load(index_dir: Path, expected_embedder: str | None = None) -> StoredIndex:
     ):
         if found != expected:
             raise IndexCorrupt(build / name, f"{found} entries, the manifest says {expected}", index_dir)
-    return StoredIndex(build, manifest, paragraphs, chunk_paragraph, vectors, dense, lexical)
+    # Indexes built before the accent model existed still load, answering unaccented questions as before.
+    accents = AccentModel.load(build, index_dir) if (build / ACCENT_FILES[0]).exists() else None
+    return StoredIndex(build, manifest, paragraphs, chunk_paragraph, vectors, dense, lexical, accents)
 
 
 def load_vectors(index_dir: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
