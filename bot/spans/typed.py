@@ -1,0 +1,153 @@
+"""Typed spans: numbers, dates, places, quoted names, "X nào" phrases; `extract` picks one."""
+
+from __future__ import annotations
+
+import re
+
+from bot.spans.base import Span, capitalised_runs, is_capitalised, person_in_question
+from bot.spans.kinds import DATE, NAMED, NUMBER, PERSON, PLACE, ROLE, WHICH
+from bot.spans.lexicon import LOWER_IN_NAMES
+from bot.spans.nearby import anchor_bonus
+from bot.spans.people import person_spans, role_span
+from index.text import fold
+
+NUMBER_RE = re.compile(
+    r"(?:(?:hơn|khoảng|gần|trên|dưới|tới|đến|gần như|chừng|xấp xỉ|tổng cộng|tổng số|chỉ|ít nhất|tối đa)\s+)?"
+    r"\d+(?:[.,]\d+)*(?:\s*%)?"
+    r"(?:\s+(?:triệu|tỷ|tỉ|nghìn|ngàn|trăm|vạn|chục))*"
+    r"(?:\s+(?:đồng|USD|VNĐ|VND|euro|km2|km|m2|ha|héc-ta|kg|tấn|lít|người|phần trăm))?",
+    re.IGNORECASE,
+)
+DATE_RE = re.compile(
+    r"(?:(?:ngày|hôm)\s+)?\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2,4}"
+    r"|(?:ngày\s+)?\d{1,2}\s+tháng\s+\d{1,2}(?:\s*(?:năm|,)\s*\d{4})?"
+    r"|tháng\s+\d{1,2}\s*(?:năm\s+|/)\d{4}"
+    r"|năm\s+\d{4}(?:\s*-\s*\d{4})?"
+    r"|\b(?:1[5-9]|20)\d{2}\b",
+    re.IGNORECASE,
+)
+QUOTED_RE = re.compile(r"[“\"«]([^”\"»]{3,200})[”\"»]")
+_PLACE = re.compile(r"\b(?:tại|ở|trên địa bàn|thuộc)\s+((?:[^\s,.;:]+\s*){1,8})", re.IGNORECASE)
+
+
+def number_spans(sentence: str, question: str) -> list[Span]:
+    spans = []
+    dates = [(m.start(), m.end()) for m in DATE_RE.finditer(sentence)]
+    for m in NUMBER_RE.finditer(sentence):
+        if any(a <= m.start() and m.end() <= b for a, b in dates) and not re.search(r"%|triệu|tỷ|nghìn", m.group()):
+            continue
+        text = m.group().strip()
+        end = m.start() + len(text)
+        # "bao nhiêu trường hợp" → keep the counted noun when the sentence repeats it.
+        counted = re.search(r"(?:bao nhieu|may)((?:\s+\w+){1,4})", fold(question))
+        if counted:
+            following = fold(sentence[end:])
+            for word in counted.group(1).split():
+                step = re.match(r"\s+" + re.escape(word) + r"\b", following)
+                if not step:
+                    break
+                end += step.end()
+                following = following[step.end() :]
+        spans.append(Span(m.start(), end, sentence[m.start() : end], 1.0 + anchor_bonus(sentence, m.start(), m.end(), question)))
+    return spans
+
+
+def date_spans(sentence: str, question: str) -> list[Span]:
+    wants_year = "nam nao" in fold(question) or "what year" in fold(question)
+    spans = []
+    for m in DATE_RE.finditer(sentence):
+        text = m.group().strip()
+        score = 1.0 + anchor_bonus(sentence, m.start(), m.end(), question)
+        if wants_year and re.search(r"\d{4}", text):
+            score += 0.3
+        spans.append(Span(m.start(), m.start() + len(text), text, score))
+    return spans
+
+
+def place_spans(sentence: str, question: str) -> list[Span]:
+    asked = set(re.findall(r"\w+", fold(question)))
+    spans = []
+    for m in _PLACE.finditer(sentence):
+        text = m.group(1).strip()
+        words = text.split()
+        # Keep the capitalised place name, or the phrase up to the clause end.
+        if words and is_capitalised(words[0]):
+            end = 1
+            while end < len(words) and (is_capitalised(words[end]) or fold(words[end]) in LOWER_IN_NAMES):
+                end += 1
+            text = " ".join(words[:end])
+        new = [w for w in re.findall(r"\w+", fold(text)) if w not in asked]
+        if not new:
+            continue
+        spans.append(Span(m.start(1), m.start(1) + len(text), text, 1.0 + (0.5 if is_capitalised(text) else 0)))
+    return spans
+
+
+def named_spans(sentence: str, question: str) -> list[Span]:
+    """Quoted names ('nghị quyết về “...”'), for 'tên là gì' questions."""
+    spans = []
+    for m in QUOTED_RE.finditer(sentence):
+        text = m.group(1).strip()
+        if len(text.split()) <= 20:
+            spans.append(Span(m.start(1), m.start(1) + len(text), text, 1.0 + anchor_bonus(sentence, m.start(), m.end(), question)))
+    return spans
+
+
+def which_spans(sentence: str, question: str) -> list[Span]:
+    """'Ban nào tham mưu ...?' → the words in the sentence between 'Ban' and 'tham mưu'."""
+    folded_q = " ".join(re.findall(r"\w+", fold(question)))
+    m = re.search(r"(\w+) nao\b(.*)", folded_q)
+    if not m:
+        return []
+    head, rest = m.group(1), m.group(2).split()
+    folded_s = fold(sentence)
+    spans = []
+    for hm in re.finditer(rf"\b{re.escape(head)}\b", folded_s):
+        start = hm.start()
+        if not sentence[start].isupper():
+            continue
+        end = None
+        if rest:
+            follow = " ".join(rest[:2])
+            at = folded_s.find(follow, hm.end())
+            if 0 <= at - hm.end() <= 60:
+                end = at
+        if end is None:
+            runs = [r for r in capitalised_runs(sentence) if r[0] == start]
+            if not runs:
+                continue
+            end = runs[0][1]
+            while True:
+                nxt = re.match(r"\s+(\w+)", sentence[end:])
+                if nxt and fold(nxt.group(1)) in LOWER_IN_NAMES:
+                    end += nxt.end()
+                else:
+                    break
+        text = sentence[start:end].strip(" ,")
+        if 1 < len(text.split()) <= 12:
+            spans.append(Span(start, start + len(text), text, 2.0))
+    return spans
+
+
+FINDERS = {
+    PERSON: person_spans,
+    NUMBER: number_spans,
+    DATE: date_spans,
+    PLACE: place_spans,
+    NAMED: named_spans,
+    WHICH: which_spans,
+}
+
+
+def extract(sentence: str, question: str, kind: str) -> Span | None:
+    """The best short answer of `kind` in `sentence`, or None."""
+    if kind == ROLE:
+        person = person_in_question(question)
+        return role_span(sentence, person) if person else None
+    finder = FINDERS.get(kind)
+    if finder is None:
+        return None
+    spans = finder(sentence, question)
+    if kind == NAMED and not spans:
+        spans = which_spans(sentence, question)
+    return max(spans, key=lambda s: s.score, default=None)
