@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from bot.spans.base import person_in_question
-from bot.spans.lexicon import FOLDED_STOPWORDS, HONORIFICS, VI_STOPWORDS
+from bot.spans.lexicon import FOLDED_PERSON_HEADS, FOLDED_STOPWORDS, HONORIFICS, PERSON_HEADS, VI_STOPWORDS
 from index.text import fold, has_diacritics, nfc
 
 PERSON, ROLE, NUMBER, DATE, PLACE, NAMED, WHICH, OTHER = (
@@ -21,7 +21,8 @@ _KIND_PATTERNS: list[tuple[str, str]] = [
     (DATE, DATE_PATTERN),
     (NUMBER, r"\b(bao nhieu|how many|how much)\b"),
     (PLACE, r"\b(o dau|tai dau|noi nao|dia diem nao|dia phuong nao|o cho nao|where)\b"),
-    (PERSON, r"\b(la ai|ai la|ai da|ai duoc|ai se|ai dang|nguoi nao|vi nao|ho ten|who)\b|^ai\b"),
+    (PERSON, r"\b(la ai|ai la|ai da|ai duoc|ai se|ai dang|nguoi nao|vi nao|ho ten|who)\b|^ai\b|"
+             r"\b(do|cho|boi|cua|voi|giup|thuoc ve|gap|la con|la vo|la chong) ai\b"),
     (NAMED, r"\b(ten (la )?gi|co ten|goi la gi|la gi|what is the name)\b"),
     (WHICH, r"\b\w+ nao\b"),
 ]
@@ -49,10 +50,19 @@ def question_kind(question: str) -> str:
             return NUMBER
     for kind, pattern in _KIND_PATTERNS:
         if re.search(pattern, folded):
-            if kind == NAMED and re.search(r"\b(nguoi|ong|ba|anh|chi|vi|co ay|cau be|co gai)\b", folded):
+            if kind == NAMED and re.search(r"\b(nguoi|ong|ba|anh|chi|vi|co ay|cau be|co gai)\b.*\bten\b", folded):
                 return PERSON
             return kind
-    return OTHER
+    return PERSON if is_person_phrase(question) else OTHER
+
+
+def is_person_phrase(question: str) -> bool:
+    """A message with no question word that names a title or a relation ("giám đốc sở y tế", "vợ của X")."""
+    words = re.findall(r"\w+", nfc(question).lower())
+    if not has_diacritics(question):
+        words = [fold(w) for w in words]
+    heads = PERSON_HEADS if has_diacritics(question) else FOLDED_PERSON_HEADS
+    return any(" ".join(words[:n]) in heads for n in (1, 2, 3, 4))
 
 
 @lru_cache(maxsize=1024)

@@ -51,3 +51,22 @@ TITLE_HEADS = (
 
 # Syllables that, lower-cased, still belong to a proper noun ("Tỉnh ủy", "Huyện ủy").
 LOWER_IN_NAMES = {"uy", "bo", "vu", "van", "dan", "hoa", "thanh"}
+
+# How a message that is only a noun phrase about a person starts: a title ("chủ tịch UBND …",
+# "tổng thống Pháp") or a relation ("vợ của …"). With accents: folded, "vợ" would be "võ".
+PERSON_HEADS = frozenset(
+    (
+        "bí thư|phó bí thư|tổng bí thư|chủ tịch|phó chủ tịch|giám đốc|phó giám đốc|tổng giám đốc|thủ tướng|"
+        "phó thủ tướng|bộ trưởng|thứ trưởng|tổng thống|phó tổng thống|chủ nhiệm|hiệu trưởng|viện trưởng|"
+        "trưởng ban|trưởng phòng|trưởng đoàn|cục trưởng|vụ trưởng|chánh án|chánh văn phòng|đại sứ|nhà vua|vua|"
+        "hoàng đế|nữ hoàng|thị trưởng|thống đốc|người sáng lập|người đứng đầu|người phát minh|người tìm ra|"
+        "người sáng tác|tác giả|ca sĩ|diễn viên|nhà văn|nhà thơ|nhạc sĩ|nhạc sỹ|họa sĩ|huấn luyện viên|"
+        "vận động viên|cầu thủ|đội trưởng|vị|vợ|chồng|con trai|con gái|cha|mẹ|bố|ông nội|bà nội|anh trai|"
+        "em trai|chị gái|em gái|president|prime minister|ceo|director of|chairman of"
+    ).split("|")
+)
+# Unaccented, one syllable is ambiguous ("vo": vợ, võ; "vua": vua, vừa): only longer heads count,
+# and a relation followed by "của".
+FOLDED_PERSON_HEADS = frozenset(fold(h) for h in PERSON_HEADS if " " in h) | frozenset(
+    f"{fold(h)} cua" for h in PERSON_HEADS if " " not in h
+)

@@ -12,7 +12,9 @@ from index.text import fold
 
 def person_spans(sentence: str, question: str) -> list[Span]:
     """Names in `sentence`: 2–5 capitalised syllables, not words the question already has."""
-    asked = set(re.findall(r"\w+", fold(question)))
+    folded_question = re.findall(r"\w+", fold(question))
+    asked = set(folded_question)
+    asked_pairs = {f"{a} {b}" for a, b in zip(folded_question, folded_question[1:])}
     spans: list[Span] = []
     for start, end in capitalised_runs(sentence):
         sylls = syllables(sentence, start, end)
@@ -21,9 +23,13 @@ def person_spans(sentence: str, question: str) -> list[Span]:
             sylls.pop(0)
         # Drop leading syllables the question already names (the place before a
         # name), but never a family name that starts a name-shaped rest.
+        dropped = None
         while sylls and fold(sentence[sylls[0][0] : sylls[0][1]]) in asked:
-            if fold(sentence[sylls[0][0] : sylls[0][1]]) in SURNAMES and 2 <= len(sylls) <= 5:
+            here = fold(sentence[sylls[0][0] : sylls[0][1]])
+            # ...unless it goes on a phrase the question has ("Ấn Độ" before "Narendra Modi").
+            if here in SURNAMES and 2 <= len(sylls) <= 5 and f"{dropped} {here}" not in asked_pairs:
                 break
+            dropped = here
             sylls.pop(0)
         if not sylls:
             continue

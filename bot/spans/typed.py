@@ -15,15 +15,20 @@ NUMBER_RE = re.compile(
     r"(?:(?:hơn|khoảng|gần|trên|dưới|tới|đến|gần như|chừng|xấp xỉ|tổng cộng|tổng số|chỉ|ít nhất|tối đa)\s+)?"
     r"\d+(?:[.,]\d+)*(?:\s*%)?"
     r"(?:\s+(?:triệu|tỷ|tỉ|nghìn|ngàn|trăm|vạn|chục))*"
-    r"(?:\s+(?:đồng|USD|VNĐ|VND|euro|km2|km|m2|ha|héc-ta|kg|tấn|lít|người|phần trăm))?",
+    r"(?:\s*(?:đồng|USD|VNĐ|VND|đô la|euro|yên|km2|km|m2|m|ha|héc-ta|kg|tấn|lít|người|phần trăm)\b"
+    # a price per unit: "85,5 triệu đồng/lượng", "2.400 USD/tấn"
+    r"(?:\s*/\s*(?:lượng|chỉ|kg|tấn|lít|m2|tháng|năm|ngày|người|thùng|ounce|thùng|con|cái|chiếc)\b)?)?",
     re.IGNORECASE,
 )
 DATE_RE = re.compile(
     r"(?:(?:ngày|hôm)\s+)?\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2,4}"
     r"|(?:ngày\s+)?\d{1,2}\s+tháng\s+\d{1,2}(?:\s*(?:năm|,)\s*\d{4})?"
     r"|tháng\s+\d{1,2}\s*(?:năm\s+|/)\d{4}"
-    r"|năm\s+\d{4}(?:\s*-\s*\d{4})?"
-    r"|\b(?:1[5-9]|20)\d{2}\b",
+    r"|năm\s+\d{4}(?:\s*[-–]\s*\d{4})?"
+    r"|\b(?:1[5-9]|20)\d{2}\s*[-–]\s*(?:1[5-9]|20)\d{2}\b"
+    r"|\b(?:1[5-9]|20)\d{2}\b"
+    # a day and month ("sáng 2-5", "ngày 30/4", "(2-5)"): dates, never two numbers
+    r"|(?:ngày\s+)?\b(?:[12]?\d|3[01])\s*[-/]\s*(?:0?[1-9]|1[0-2])\b(?![-/.]\d)",
     re.IGNORECASE,
 )
 QUOTED_RE = re.compile(r"[“\"«]([^”\"»]{3,200})[”\"»]")
@@ -35,6 +40,9 @@ def number_spans(sentence: str, question: str) -> list[Span]:
     dates = [(m.start(), m.end()) for m in DATE_RE.finditer(sentence)]
     for m in NUMBER_RE.finditer(sentence):
         if any(a <= m.start() and m.end() <= b for a, b in dates) and not re.search(r"%|triệu|tỷ|nghìn", m.group()):
+            continue
+        # Never a piece of "2-5" or "10/3" (a date, a code): the number is the whole token.
+        if re.search(r"\d\s?[-/]$", sentence[max(0, m.start() - 2) : m.start()]) or re.match(r"\s?[-/]\d", sentence[m.end() :]):
             continue
         text = m.group().strip()
         end = m.start() + len(text)
