@@ -8,11 +8,12 @@ from bot.spans.kinds import (
 )
 from bot.spans.lexicon import SURNAMES
 from bot.spans.people import person_spans, role_span
+from bot.spans.short import short_answer
 from bot.spans.typed import date_spans, extract, named_spans, number_spans, place_spans, which_spans
 
 __all__ = [
     "DATE", "NAMED", "NUMBER", "OTHER", "PERSON", "PLACE", "ROLE", "WHICH", "SURNAMES", "Span",
     "capitalised_runs", "date_spans", "extract", "is_capitalised", "named_spans", "number_spans",
     "person_in_question", "person_spans", "place_spans", "question_content", "question_kind",
-    "role_span", "which_spans",
+    "role_span", "short_answer", "which_spans",
 ]

@@ -46,8 +46,6 @@ def person_spans(sentence: str, question: str) -> list[Span]:
         before = fold(sentence[max(0, sylls[0][0] - 30) : sylls[0][0]]).split()
         if before and (before[-1] in HONORIFICS or any(" ".join(before[-k:]) in TITLE_HEADS for k in (1, 2, 3))):
             score += 0.5
-        if sylls[0][0] == 0 and folded[0] not in SURNAMES:
-            score -= 1.0
         a, b = sylls[0][0], sylls[-1][1]
         score += anchor_bonus(sentence, a, b, question)
         spans.append(Span(a, b, sentence[a:b], score))
