@@ -54,6 +54,7 @@ PRIOR = {
     "kind match": 2.0, "prior": 0.5, "near": 1.0, "asked share": -2.0, "whole sentence": -1.0, "src clause": -0.5,
     "after anchor": 1.0, "money for price": 1.0, "counted noun": 1.0, "clause cover": 0.5, "function words": -2.0,
     "term for term": 3.0, "after a cause": 2.0, "person kind × src person": 1.5, "person kind × src proper": 0.5, "person kind × name shape": 1.0,
+    "person kind × known place": -2.0,
 }
 
 
@@ -74,9 +75,15 @@ def loss(w: np.ndarray, records: list[dict], l2: float, prior: np.ndarray) -> tu
     return total / len(records) + l2 * drift @ drift, grad / len(records) + 2 * l2 * drift
 
 
-def report(name: str, w: np.ndarray, records: list[dict]) -> dict[str, float]:
+def fit(records: list[dict], l2: float, prior: np.ndarray) -> np.ndarray:
+    return minimize(loss, prior, args=(records, l2, prior), jac=True, method="L-BFGS-B").x
+
+
+def report(name: str, w: np.ndarray | list[np.ndarray], records: list[dict]) -> dict[str, float]:
+    """Figures of the weights `w` (or, for cross-validation, one weight vector per record)."""
     rows: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
-    for r in records:
+    weights = w if isinstance(w, list) else [w] * len(records)
+    for r, w in zip(records, weights):
         choice = r["texts"][int(np.argmax(r["matrix"] @ w))]
         f = max(f1(choice, g) for g in r["gold"])
         row = (f, float(contains_answer(choice, r["gold"]) and f >= 0.5), r["f1"].max())
@@ -95,12 +102,13 @@ def main() -> None:
     parser.add_argument("dump", type=Path)
     parser.add_argument("--fit-on", default="mlqa")
     parser.add_argument("--l2", type=float, default=0.01)
+    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds on the fitted corpus")
     parser.add_argument("--write", action="store_true", help=f"write {WEIGHTS}")
     args = parser.parse_args()
     data = load(args.dump)
     train = data[args.fit_on]
     prior = np.array([PRIOR.get(name, 0.0) for name in FEATURES])
-    fitted = minimize(loss, prior, args=(train, args.l2, prior), jac=True, method="L-BFGS-B").x
+    fitted = fit(train, args.l2, prior)
     try:
         stored = [("stored", load_weights())]
     except SpanModelError as err:
@@ -110,6 +118,10 @@ def main() -> None:
     for label, w in stored + [("prior", prior), ("fitted", fitted)]:
         print(f"{label} weights:")
         figures[label] = {corpus: report(corpus, w, records) for corpus, records in data.items()}
+    # Out of sample on the fitted corpus too: each record scored by weights fitted without its fold.
+    per_fold = [fit([r for i, r in enumerate(train) if i % args.folds != k], args.l2, prior) for k in range(args.folds)]
+    print(f"{args.folds}-fold cross-validation on {args.fit_on}:")
+    figures["cross-validated"] = {args.fit_on: report(args.fit_on, [per_fold[i % args.folds] for i in range(len(train))], train)}
     for name, value in sorted(zip(FEATURES, fitted), key=lambda nv: -abs(nv[1])):
         print(f"  {value:+.2f}  {name}")
     if args.write:
@@ -118,7 +130,7 @@ def main() -> None:
             "fitted_on": args.fit_on,
             "refit": "python benchmarks/fit_spans.py DUMP --fit-on CORPUS --write",
             "l2": args.l2,
-            "figures": figures["fitted"],
+            "figures": {"fitted": figures["fitted"], "cross-validated": figures["cross-validated"]},
             "features": list(FEATURES),
             "weights": [round(float(x), 4) for x in fitted],
         }, ensure_ascii=False, indent=1) + "\n", "utf-8")

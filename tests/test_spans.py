@@ -47,6 +47,8 @@ CASES = [
      "Nghị quyết này bàn về vấn đề gì?", "phát triển kinh tế số"),
     ("Đại hội Đảng bộ huyện Tân Lập lần thứ X, nhiệm kỳ 2020 - 2025 diễn ra trong ba ngày.",
      "Đại hội Đảng bộ huyện Tân Lập lần thứ X thuộc nhiệm kỳ nào?", "nhiệm kỳ 2020 - 2025"),
+    ("Hội nghị gồm các nội dung tổng kết công tác năm, bầu bổ sung ủy viên và triển khai kế hoạch mới.",
+     "Hội nghị gồm những nội dung gì?", "tổng kết công tác năm, bầu bổ sung ủy viên và triển khai kế hoạch mới"),
     ("Vì mưa lớn kéo dài, nhiều tuyến đường ở trung tâm huyện bị ngập sâu, giao thông bị chia cắt nhiều giờ.",
      "Vì sao nhiều tuyến đường bị ngập sâu?", "mưa lớn kéo dài"),
 ]

@@ -11,7 +11,7 @@ import numpy as np
 from bot.spans.asked import Asked
 from bot.spans.clauses import Word
 from bot.spans.kinds import DATE, NAMED, NUMBER, OTHER, PERSON, PLACE, ROLE, WHICH
-from bot.spans.lexicon import SURNAMES, VI_STOPWORDS
+from bot.spans.lexicon import FUNCTION_WORDS, PLACE_NAMES, SURNAMES
 from index.text import fold
 
 # "named" is a quoted phrase (the finder for "tên là gì" questions).
@@ -19,13 +19,13 @@ SOURCES = ("person", "number", "date", "place", "named", "which", "role", "ancho
 # The typed finder that answers each kind.
 _KIND_SOURCE = {PERSON: "person", NUMBER: "number", DATE: "date", PLACE: "place", NAMED: "named", WHICH: "which", ROLE: "role"}
 _OPEN_KINDS = (OTHER, NAMED, WHICH)
-_FUNCTION = VI_STOPWORDS | {fold(w) for w in VI_STOPWORDS}
 _MONEY = re.compile(r"đồng|usd|vnđ|vnd|đô la|euro|yên|%", re.IGNORECASE)
 
 FEATURES = (
     *(f"src {s}" for s in SOURCES),
     *(f"open kind × src {s}" for s in SOURCES),
-    "person kind × src person", "person kind × src proper", "person kind × name shape",
+    "person kind × src person", "person kind × src proper", "person kind × name shape", "person kind × known place",
+    "known place",
     "kind match", "prior", "name shape", "surname start", "digits", "number with unit", "counted noun", "money for price",
     "year for year", "term for term", "function words", "after anchor", "after a cause", "left context", "right context", "near", "asked before", "asked after", "asked share",
     "length", "short", "whole sentence", "clause cover", "span cover",
@@ -63,12 +63,17 @@ def features(sentence: str, p: Proposal, ask: Asked, words: list[Word], bounds: 
     own = [w for w in inside if not (counted and w.start > inside[0].start)] if counted else inside
     if p.source == "term":  # "nhiệm kỳ" names what the years are
         own = [w for w in inside if any(ch.isdigit() for ch in w.form)] or inside
+    if p.source == "person" and len(inside) > 1 and fold(inside[0].form) in SURNAMES:
+        own = inside[1:]  # relatives share a family name: "Trần Thu Hà", daughter of "Trần Hiếu"
     f = {f"src {p.source}": 1.0}
     if ask.kind in _OPEN_KINDS:
         f[f"open kind × src {p.source}"] = 1.0
     if ask.kind == PERSON:
         f[f"person kind × src {p.source}"] = 1.0
+    place = fold(text) in PLACE_NAMES
     f.update({
+        "person kind × known place": float(ask.kind == PERSON and place),
+        "known place": float(place),
         "person kind × name shape": float(ask.kind == PERSON and 2 <= len(inside) <= 5 and len(caps) == len(inside)),
         "kind match": float(_KIND_SOURCE.get(ask.kind) == p.source),
         "prior": min(p.prior, 3.0),
@@ -81,7 +86,7 @@ def features(sentence: str, p: Proposal, ask: Asked, words: list[Word], bounds: 
         "money for price": float(ask.price and has_digits and bool(_MONEY.search(text))),
         "year for year": float(ask.wants_year and bool(re.search(r"\b\d{4}\b", text))),
         "term for term": float(ask.term and p.source == "term"),
-        "function words": sum(w.form in _FUNCTION for w in inside) / len(inside),
+        "function words": sum(w.form in FUNCTION_WORDS for w in inside) / len(inside),
         "after anchor": float(before is not None and before.form in ask.anchors),
         "after a cause": float(before is not None and before.form in ask.causes),
         "left context": float(before is not None and before.form in ask.left),

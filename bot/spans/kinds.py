@@ -61,6 +61,9 @@ def is_person_phrase(question: str) -> bool:
     words = re.findall(r"\w+", nfc(question).lower())
     if not has_diacritics(question):
         words = [fold(w) for w in words]
+    # Accented, "đầu" (head) is not "đâu" (where).
+    if set(words) & {"gì", "nào", "đâu", "sao", "bao", "mấy", "gi", "nao", "what", "which", "how"}:
+        return False
     heads = PERSON_HEADS if has_diacritics(question) else FOLDED_PERSON_HEADS
     return any(" ".join(words[:n]) in heads for n in (1, 2, 3, 4))
 

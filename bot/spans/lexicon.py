@@ -19,6 +19,8 @@ EN_STOPWORDS = frozenset(
     ).split()
 )
 FOLDED_STOPWORDS = frozenset(fold(w) for w in VI_STOPWORDS) | EN_STOPWORDS
+# Either form, for words of a sentence matched accented or folded.
+FUNCTION_WORDS = VI_STOPWORDS | FOLDED_STOPWORDS
 
 # Honorifics before a name; stripped from a person's name in a question.
 HONORIFICS = {"ong", "ba", "anh", "chi", "co", "chu", "bac", "em", "ngai", "mr", "mrs", "ms"}
@@ -61,7 +63,7 @@ PERSON_HEADS = frozenset(
         "trưởng ban|trưởng phòng|trưởng đoàn|cục trưởng|vụ trưởng|chánh án|chánh văn phòng|đại sứ|nhà vua|vua|"
         "hoàng đế|nữ hoàng|thị trưởng|thống đốc|người sáng lập|người đứng đầu|người phát minh|người tìm ra|"
         "người sáng tác|tác giả|ca sĩ|diễn viên|nhà văn|nhà thơ|nhạc sĩ|nhạc sỹ|họa sĩ|huấn luyện viên|"
-        "vận động viên|cầu thủ|đội trưởng|vị|vợ|chồng|con trai|con gái|cha|mẹ|bố|ông nội|bà nội|anh trai|"
+        "vận động viên|cầu thủ|đội trưởng|vị|vợ|chồng|con trai|con gái|cha|cha đẻ|mẹ|mẹ đẻ|bố|ông nội|bà nội|anh trai|"
         "em trai|chị gái|em gái|president|prime minister|ceo|director of|chairman of"
     ).split("|")
 )
@@ -69,4 +71,16 @@ PERSON_HEADS = frozenset(
 # and a relation followed by "của".
 FOLDED_PERSON_HEADS = frozenset(fold(h) for h in PERSON_HEADS if " " in h) | frozenset(
     f"{fold(h)} cua" for h in PERSON_HEADS if " " not in h
+)
+
+# Countries, continents and large cities often written next to names: never a person (folded).
+PLACE_NAMES = frozenset(
+    (
+        "viet nam|hoa ky|my|trung quoc|nhat ban|han quoc|trieu tien|hy lap|phap|anh|duc|nga|an do|y|"
+        "tay ban nha|bo dao nha|ha lan|bi|thuy si|thuy sy|thuy dien|na uy|dan mach|phan lan|ba lan|ao|hung|"
+        "ukraina|ai cap|israel|iran|iraq|tho nhi ky|thai lan|lao|campuchia|singapore|malaysia|indonesia|"
+        "philippines|myanmar|uc|canada|mexico|brazil|argentina|chau au|chau a|chau phi|chau my|bac my|"
+        "nam my|dong nam a|lien xo|la ma|ba tu|mong co|ha noi|sai gon|thanh pho ho chi minh|da nang|hue|"
+        "london|paris|new york|tokyo|bac kinh|washington|moscow|bangkok|seoul|berlin"
+    ).split("|")
 )

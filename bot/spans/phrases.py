@@ -8,9 +8,13 @@ import re
 from bot.spans.asked import Asked
 from bot.spans.base import capitalised_runs
 from bot.spans.clauses import Word
+from bot.spans.lexicon import FUNCTION_WORDS
 
 _TERM = re.compile(r"(?:nhiệm kỳ|khóa|khoá|giai đoạn|term)\s+(?:[IVXLC]+\s*,?\s*(?:nhiệm kỳ\s+)?)?(?:\d{4}\s*[-–—]\s*\d{2,4})", re.IGNORECASE)
 _MAX_WORDS = 15
+# Anchors that open a list ("gồm A, B và C"): their phrase runs past commas to the sentence end.
+_ENUMERATING = frozenset({"gồm", "gom"})
+_LIST_MAX_WORDS = 30
 
 
 def terms_of_office(sentence: str) -> list[tuple[int, int]]:
@@ -39,7 +43,17 @@ def after_anchor(sentence: str, words: list[Word], ask: Asked, bounds: list[tupl
         cut = next((k for k, w in enumerate(rest) if w.asked), None)
         if cut:
             spans.append((rest[0].start, rest[cut - 1].end))
+        if word.form in _ENUMERATING:
+            spans += _listed(sentence, words[i + 1 :])
     return spans
+
+
+def _listed(sentence: str, rest: list[Word]) -> list[tuple[int, int]]:
+    """The list after "gồm", less the words the question has at its head ("các nội dung")."""
+    stop = next((k for k, w in enumerate(rest[1:], 1) if re.search(r"[;.]\s*$", sentence[rest[k - 1].end : w.start])), len(rest))
+    items = rest[:stop][:_LIST_MAX_WORDS]
+    head = next((k for k, w in enumerate(items) if not w.asked and w.form not in FUNCTION_WORDS), len(items))
+    return [(items[head].start, items[-1].end)] if head < len(items) else []
 
 
 def gaps(words: list[Word], bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:

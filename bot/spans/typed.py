@@ -6,7 +6,7 @@ import re
 
 from bot.spans.base import Span, capitalised_runs, is_capitalised, person_in_question
 from bot.spans.kinds import DATE, NAMED, NUMBER, PERSON, PLACE, ROLE, WHICH
-from bot.spans.lexicon import LOWER_IN_NAMES
+from bot.spans.lexicon import FOLDED_STOPWORDS, LOWER_IN_NAMES
 from bot.spans.nearby import anchor_bonus
 from bot.spans.people import person_spans, role_span
 from index.text import fold
@@ -35,28 +35,55 @@ QUOTED_RE = re.compile(r"[“\"«]([^”\"»]{3,200})[”\"»]")
 _PLACE = re.compile(r"\b(?:tại|ở|trên địa bàn|thuộc)\s+((?:[^\s,.;:]+\s*){1,8})", re.IGNORECASE)
 
 
+# Numbers written as words ("ba vòng", "hàng vạn người"); "năm" only when no year follows.
+NUMBER_WORDS_RE = re.compile(
+    r"\b(?:hàng|vài|một|hai|ba|bốn|tư|năm(?!\s*\d)|sáu|bảy|tám|chín|mười)"
+    r"(?:\s+(?:mươi|mốt|lăm|trăm|nghìn|ngàn|vạn|triệu|tỷ|một|hai|ba|bốn|tư|năm|sáu|bảy|tám|chín))*\b",
+    re.IGNORECASE,
+)
+# The counted noun stops at these ("bao nhiêu tiền ở các nước": "ở" is not counted).
+_NOT_COUNTED = {"o", "tai", "trong", "tren", "duoi", "vao", "cua", "cho", "de", "nam", "thang", "ngay", "la"}
+
+
+def _counted_end(sentence: str, end: int, question: str) -> int:
+    """'bao nhiêu trường hợp' → extend the number over the counted noun when the sentence repeats it."""
+    counted = re.search(r"(?:bao nhieu|may)((?:\s+\w+){1,4})", fold(question))
+    if not counted:
+        return end
+    following = fold(sentence[end:])
+    for word in counted.group(1).split():
+        step = re.match(r"\s+" + re.escape(word) + r"\b", following)
+        if not step or word in _NOT_COUNTED or word in FOLDED_STOPWORDS:
+            break
+        end += step.end()
+        following = following[step.end() :]
+    return end
+
+
+def _inside_token(sentence: str, m: re.Match) -> bool:
+    """A number that is a piece of "2-5", "10/3", "CS-1" or "F-5B": never a number on its own."""
+    digit = m.start() + re.search(r"\d", m.group()).start()
+    return bool(
+        re.search(r"(?:\d\s?[-/]|\w-?)$", sentence[max(0, digit - 2) : digit])
+        or re.match(r"\s?[-/]\d|[^\W\d]", sentence[m.end() :])
+    )
+
+
 def number_spans(sentence: str, question: str) -> list[Span]:
     spans = []
     dates = [(m.start(), m.end()) for m in DATE_RE.finditer(sentence)]
     for m in NUMBER_RE.finditer(sentence):
         if any(a <= m.start() and m.end() <= b for a, b in dates) and not re.search(r"%|triệu|tỷ|nghìn", m.group()):
             continue
-        # Never a piece of "2-5" or "10/3" (a date, a code): the number is the whole token.
-        if re.search(r"\d\s?[-/]$", sentence[max(0, m.start() - 2) : m.start()]) or re.match(r"\s?[-/]\d", sentence[m.end() :]):
+        if _inside_token(sentence, m):
             continue
-        text = m.group().strip()
-        end = m.start() + len(text)
-        # "bao nhiêu trường hợp" → keep the counted noun when the sentence repeats it.
-        counted = re.search(r"(?:bao nhieu|may)((?:\s+\w+){1,4})", fold(question))
-        if counted:
-            following = fold(sentence[end:])
-            for word in counted.group(1).split():
-                step = re.match(r"\s+" + re.escape(word) + r"\b", following)
-                if not step:
-                    break
-                end += step.end()
-                following = following[step.end() :]
+        end = _counted_end(sentence, m.start() + len(m.group().strip()), question)
         spans.append(Span(m.start(), end, sentence[m.start() : end], 1.0 + anchor_bonus(sentence, m.start(), m.end(), question)))
+    for m in NUMBER_WORDS_RE.finditer(sentence):
+        end = _counted_end(sentence, m.end(), question)
+        # A bare word number is weak evidence ("một" is also "a"): only with the counted noun.
+        if end > m.end():
+            spans.append(Span(m.start(), end, sentence[m.start() : end], 0.8 + anchor_bonus(sentence, m.start(), m.end(), question)))
     return spans
 
 
