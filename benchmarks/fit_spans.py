@@ -54,7 +54,7 @@ PRIOR = {
     "kind match": 2.0, "prior": 0.5, "near": 1.0, "asked share": -2.0, "whole sentence": -1.0, "src clause": -0.5,
     "after anchor": 1.0, "money for price": 1.0, "counted noun": 1.0, "clause cover": 0.5, "function words": -2.0,
     "term for term": 3.0, "after a cause": 2.0, "person kind × src person": 1.5, "person kind × src proper": 0.5, "person kind × name shape": 1.0,
-    "person kind × known place": -2.0,
+    "person kind × known place": -2.0, "number kind × date inside": -2.0,
 }
 
 

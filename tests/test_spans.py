@@ -49,6 +49,13 @@ CASES = [
      "Đại hội Đảng bộ huyện Tân Lập lần thứ X thuộc nhiệm kỳ nào?", "nhiệm kỳ 2020 - 2025"),
     ("Hội nghị gồm các nội dung tổng kết công tác năm, bầu bổ sung ủy viên và triển khai kế hoạch mới.",
      "Hội nghị gồm những nội dung gì?", "tổng kết công tác năm, bầu bổ sung ủy viên và triển khai kế hoạch mới"),
+    # unaccented and English questions find the same spans
+    ("Giá vàng miếng Kim Phúc sáng 2-5 ở mức 85,5 triệu đồng/lượng, tăng 300.000 đồng so với hôm qua.",
+     "gia vang mieng kim phuc la bao nhieu", "85,5 triệu đồng/lượng"),
+    ("Hội nghị đã thông qua nghị quyết về phát triển kinh tế số, với nhiều chỉ tiêu cụ thể.",
+     "nghi quyet nay ban ve van de gi", "phát triển kinh tế số"),
+    ("Chủ tịch UBND huyện Hòa Vang Lê Văn Khoa đã kiểm tra công trình đê biển.",
+     "Who is the chairman of Hoa Vang district?", "Lê Văn Khoa"),
     ("Vì mưa lớn kéo dài, nhiều tuyến đường ở trung tâm huyện bị ngập sâu, giao thông bị chia cắt nhiều giờ.",
      "Vì sao nhiều tuyến đường bị ngập sâu?", "mưa lớn kéo dài"),
 ]

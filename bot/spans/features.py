@@ -12,6 +12,7 @@ from bot.spans.asked import Asked
 from bot.spans.clauses import Word
 from bot.spans.kinds import DATE, NAMED, NUMBER, OTHER, PERSON, PLACE, ROLE, WHICH
 from bot.spans.lexicon import FUNCTION_WORDS, PLACE_NAMES, SURNAMES
+from bot.spans.typed import DATE_RE
 from index.text import fold
 
 # "named" is a quoted phrase (the finder for "tên là gì" questions).
@@ -26,9 +27,9 @@ FEATURES = (
     *(f"open kind × src {s}" for s in SOURCES),
     "person kind × src person", "person kind × src proper", "person kind × name shape", "person kind × known place",
     "known place",
-    "kind match", "prior", "name shape", "surname start", "digits", "number with unit", "counted noun", "money for price",
+    "kind match", "prior", "name shape", "surname start", "digits", "number with unit", "number kind × date inside", "counted noun", "money for price",
     "year for year", "term for term", "function words", "after anchor", "after a cause", "left context", "right context", "near", "asked before", "asked after", "asked share",
-    "length", "short", "whole sentence", "clause cover", "span cover",
+    "length", "short", "whole sentence", "clause cover", "window cover", "span cover",
 )
 
 
@@ -55,6 +56,7 @@ def features(sentence: str, p: Proposal, ask: Asked, words: list[Word], bounds: 
     after = words[last + 1] if last + 1 < len(words) else None
     asked_at = [i for i, w in enumerate(words) if w.asked and not p.start <= w.start < p.end]
     distance = min((first - i if i < first else i - last for i in asked_at), default=len(words))
+    window = words[max(0, first - 5) : first] + words[last + 1 : last + 6]
     clause = [w for a, b in bounds if a <= p.end and p.start <= b for w in words if a <= w.start and w.end <= b]
     caps = [w for w in inside if sentence[w.start : w.start + 1].isupper()]
     has_digits = any(ch.isdigit() for ch in text)
@@ -83,6 +85,8 @@ def features(sentence: str, p: Proposal, ask: Asked, words: list[Word], bounds: 
         "number with unit": float(has_digits and bool(re.search(r"\d\s*\D", text))),
         # "250 giường bệnh" for "bao nhiêu giường bệnh": the asked noun after the number
         "counted noun": float(counted),
+        # "sáng 2-5 ở mức 85,5 triệu đồng": an amount is asked, the date is not part of it
+        "number kind × date inside": float(ask.kind == NUMBER and p.source != "date" and bool(DATE_RE.search(text))),
         "money for price": float(ask.price and has_digits and bool(_MONEY.search(text))),
         "year for year": float(ask.wants_year and bool(re.search(r"\b\d{4}\b", text))),
         "term for term": float(ask.term and p.source == "term"),
@@ -99,6 +103,7 @@ def features(sentence: str, p: Proposal, ask: Asked, words: list[Word], bounds: 
         "short": float(len(inside) <= 4),
         "whole sentence": float(len(inside) >= len(words) - 1),
         "clause cover": _cover(ask, clause),
+        "window cover": _cover(ask, window),
         "span cover": _cover(ask, inside),
     })
     return np.array([f.get(name, 0.0) for name in FEATURES])
