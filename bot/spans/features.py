@@ -27,7 +27,7 @@ FEATURES = (
     *(f"open kind × src {s}" for s in SOURCES),
     "person kind × src person", "person kind × src proper", "person kind × name shape", "person kind × known place",
     "known place",
-    "kind match", "prior", "name shape", "surname start", "digits", "number with unit", "number kind × date inside", "counted noun", "money for price",
+    "kind match", "typed choice", "prior", "name shape", "surname start", "digits", "number with unit", "number kind × date inside", "counted noun", "money for price",
     "year for year", "term for term", "function words", "after anchor", "after a cause", "left context", "right context", "near", "asked before", "asked after", "asked share",
     "length", "short", "whole sentence", "clause cover", "window cover", "span cover",
 )
@@ -47,7 +47,10 @@ def _cover(ask: Asked, words: list[Word]) -> float:
     return len(ask.content & {w.form for w in words}) / len(ask.content)
 
 
-def features(sentence: str, p: Proposal, ask: Asked, words: list[Word], bounds: list[tuple[int, int]]) -> np.ndarray:
+def features(
+    sentence: str, p: Proposal, ask: Asked, words: list[Word], bounds: list[tuple[int, int]], chosen: bool = False,
+) -> np.ndarray:
+    """The feature row of `p`; `chosen`: it is the span the typed finder of the question's kind prefers."""
     inside = [w for w in words if p.start <= w.start and w.end <= p.end] or [Word(p.start, p.end, "", False)]
     text = sentence[p.start : p.end]
     first = next((i for i, w in enumerate(words) if w.start >= p.start), len(words))
@@ -78,6 +81,7 @@ def features(sentence: str, p: Proposal, ask: Asked, words: list[Word], bounds: 
         "known place": float(place),
         "person kind × name shape": float(ask.kind == PERSON and 2 <= len(inside) <= 5 and len(caps) == len(inside)),
         "kind match": float(_KIND_SOURCE.get(ask.kind) == p.source),
+        "typed choice": float(chosen),
         "prior": min(p.prior, 3.0),
         "name shape": float(2 <= len(inside) <= 5 and len(caps) == len(inside)),
         "surname start": float(fold(sentence[inside[0].start : inside[0].end]) in SURNAMES and len(caps) >= 2),

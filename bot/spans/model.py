@@ -12,7 +12,7 @@ from bot.spans.features import FEATURES
 from index.errors import HoibaoError
 
 WEIGHTS = Path(__file__).with_name("weights.json")
-REFIT = "python benchmarks/fit_spans.py"
+REFIT = "python benchmarks/span_quality.py --dump var/spans.jsonl && python benchmarks/fit_spans.py var/spans.jsonl --fit-on mlqa --write"
 
 
 class SpanModelError(HoibaoError):

@@ -11,7 +11,7 @@ from bot.spans.clauses import clauses, sentence_words
 from bot.spans.features import Proposal, features
 from bot.spans.model import scores
 from bot.spans.people import role_span
-from bot.spans.typed import FINDERS
+from bot.spans.typed import FINDERS, extract
 
 
 def proposals(sentence: str, ask: Asked) -> list[Proposal]:
@@ -43,7 +43,10 @@ def candidate_table(sentence: str, question: str, kind: str) -> tuple[list[Propo
     words = sentence_words(sentence, ask)
     bounds = clauses(sentence)
     found = proposals(sentence, ask)
-    matrix = np.array([features(sentence, p, ask, words, bounds) for p in found]) if found else np.zeros((0, 0))
+    typed = extract(sentence, question, kind)
+    choice = make_span(sentence, typed.start, typed.end, 0.0) if typed else None
+    rows = [features(sentence, p, ask, words, bounds, chosen=choice is not None and (p.start, p.end) == (choice.start, choice.end)) for p in found]
+    matrix = np.array(rows) if found else np.zeros((0, 0))
     return found, matrix
 
 
