@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dataclasses import replace  # noqa: E402
 
-from bot.answer import is_found  # noqa: E402
+from bot.ranking import is_found  # noqa: E402
 from bot.evaluate import build_eval_index, load_squad  # noqa: E402
 from bot.policy import AnswerPolicy  # noqa: E402
 from bot.service import AnswerService  # noqa: E402

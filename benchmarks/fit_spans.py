@@ -1,4 +1,4 @@
-"""Fit the span ranker's weights (bot/spans/weights.json) on one corpus, report on the other.
+"""Fit the span ranker's weights (bot/models/spans.json) on one corpus, report on the other.
 
     .venv/bin/python benchmarks/span_quality.py --dump var/spans.jsonl   # the pipeline's best sentences
     .venv/bin/python benchmarks/fit_spans.py var/spans.jsonl --fit-on mlqa [--folds 5] [--write]

@@ -9,15 +9,19 @@ both, so what is measured is what ships. Every channel renders the `Answer`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from bot.extract import OTHER, extract, person_spans
-from bot.followup import resolve_followup
+from bot.extract import OTHER, person_spans
+from bot.facts import AUTHOR, asked_fact, fact_value, names_an_article
+from bot.followup import History, current_article, questions_of, resolve_followup
+from bot.outcome import ANSWERED, NOT_FOUND, UNSURE, status_for
 from bot.policy import AnswerPolicy
-from bot.question import Question, analyse, looks_english, match_tokens, required_names
+from bot.question import analyse, leans_on_context, looks_english
+from bot.ranking import Candidate, Ranking, choose_sentence, is_found, term_weights
+from bot.signals import vector
 from index.corpus import Paragraph
 from index.search import Hit, Searcher
-from index.text import bigrams, fold, sentence_spans, tokens
+from index.text import sentence_spans
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,12 @@ class Answer:
     searched: str = ""  # the question as searched, after merging a follow-up
     titles: tuple[str, ...] = ()  # what the bot can answer about (for "not found")
     language: str = "vi"
+    status: str = ""  # answered / unsure / not_found (bot.outcome); derived from `found` when not given
+    confidence: float = 0.0  # the answerability model's probability that the cited paragraph answers
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            object.__setattr__(self, "status", ANSWERED if self.found else NOT_FOUND)
 
     @classmethod
     def refused(cls, question: str, titles: tuple[str, ...] = ()) -> "Answer":
@@ -52,6 +62,8 @@ class Answer:
         return {
             "question": self.question,
             "found": self.found,
+            "status": self.status,
+            "confidence": round(self.confidence, 4),
             "answer": self.answer if self.found else None,
             "reply": reply,
             "kind": self.kind,
@@ -73,88 +85,6 @@ class Answer:
         }
 
 
-# ---------------------------------------------------------------- sentence choice
-
-
-def coverage(terms: Sequence[str], weights: dict[str, float], sentence: str, exact: bool) -> float:
-    """Share of the question's IDF-weighted terms that the sentence contains."""
-    if not terms:
-        return 0.0
-    toks = match_tokens(sentence, exact)
-    present = set(toks) | set(bigrams(toks))
-    total = sum(weights[t] for t in terms)
-    return sum(weights[t] for t in terms if t in present) / total if total else 0.0
-
-
-@dataclass(frozen=True)
-class Candidate:
-    hit: Hit
-    sentence: str
-    start: int
-    coverage: float
-    score: float
-    span: str | None
-
-
-@dataclass(frozen=True)
-class Ranking:
-    """Everything the decision reads: the analysed question, the hits, the best sentence."""
-
-    question: Question
-    hits: tuple[Hit, ...]
-    best: Candidate | None
-
-    @property
-    def top_dense(self) -> float:
-        return max((h.dense for h in self.hits), default=0.0)
-
-
-def choose_sentence(question: Question, hits: Sequence[Hit], idf, policy: AnswerPolicy) -> Candidate | None:
-    """The sentence, among the top paragraphs, that best answers the question."""
-    terms = question.terms
-    # A compound ("thủ đô") weighs as much as its syllables together: matching
-    # its syllables in other words ("thu hút", "đô thị") is not matching it.
-    weights = {t: idf(fold(t)) if "_" not in t else sum(idf(fold(x)) for x in t.split("_")) for t in terms}
-    top = max((h.score for h in hits), default=1.0) or 1.0
-    best: Candidate | None = None
-    for hit in hits[: policy.sentence_pool]:
-        text = hit.paragraph.text
-        for start, end in sentence_spans(text):
-            sentence = text[start:end]
-            cov = coverage(terms, weights, sentence, question.accented)
-            span = extract(sentence, question.searched, question.kind)
-            score = cov + policy.retrieval_weight * hit.score / top + (policy.span_bonus if span else 0.0)
-            if best is None or score > best.score:
-                best = Candidate(hit, sentence, start, cov, score, span.text if span else None)
-    return best
-
-
-def is_found(ranking: Ranking, policy: AnswerPolicy) -> bool:
-    """Whether the best sentence answers the question, by the policy's calibrated rule."""
-    best, question = ranking.best, ranking.question
-    if best is None:
-        return False
-    offset = policy.threshold_offset
-    if question.english:
-        # Vietnamese terms cannot cover an English question; its names can.
-        present = set(tokens(best.sentence))
-        return bool(question.names) and all(n in present for n in question.names) and best.span is not None
-    if policy.require_names and not names_present(question, best.hit.paragraph):
-        return False
-    if best.coverage >= policy.min_coverage + offset:
-        return True
-    return ranking.top_dense >= policy.min_dense + offset and best.coverage >= policy.min_coverage_with_dense
-
-
-def names_present(question: Question, paragraph: Paragraph) -> bool:
-    """Whether the question's capitalised names (after its first word) are in the paragraph or title."""
-    names = required_names(question)
-    if not names:
-        return True
-    present = set(tokens(paragraph.text)) | set(tokens(paragraph.title)) | set(tokens(paragraph.section))
-    return all(n in present for n in names)
-
-
 class Answerer:
     """Answers questions over one index; `answer` is safe to call from many threads."""
 
@@ -162,47 +92,150 @@ class Answerer:
         self.searcher = searcher
         self.policy = policy or AnswerPolicy()
         self.titles = searcher.index.manifest.titles()
+        self._by_article: dict[str, list[Paragraph]] | None = None  # built on the first article-fact question
+        self._examples: list[str] | None = None
 
-    def rank(self, question: str, history: Sequence[str] = ()) -> Ranking:
+    def rank(self, question: str, history: History = ()) -> Ranking:
         """The analysed question, its hits and its best sentence: what `answer` decides on."""
         analysed = analyse(question, resolve_followup(question, history))
-        hits = self.searcher.search(analysed.searched, top_k=max(self.policy.top_k, self.policy.sentence_pool))
-        best = choose_sentence(analysed, hits, self.searcher.index.lexical.idf, self.policy)
-        return Ranking(analysed, tuple(hits), best)
+        pool = max(self.policy.top_k, self.policy.sentence_pool)
+        subject = current_article(history)
+        if subject and leans_on_context(analysed):
+            # "Bệnh này lây qua đường nào?": the chat's article first, unless another is far better.
+            hits = _favour(self.searcher.search(analysed.searched, top_k=_CONTEXT_POOL), subject)[:pool]
+        else:
+            hits = self.searcher.search(analysed.searched, top_k=pool)
+        weights = term_weights(analysed.terms, self.searcher.index.lexical.idf)
+        best = choose_sentence(analysed, hits, weights, self.policy)
+        known = frozenset(n for n in analysed.names if n in self.searcher.index.lexical.vocab)
+        return Ranking(analysed, tuple(hits), best, weights, known)
 
-    def answer(self, question: str, history: Sequence[str] = ()) -> Answer:
-        return self.compose(self.rank(question, history))
+    def answer(self, question: str, history: History = ()) -> Answer:
+        ranking = self.rank(question, history)
+        fact = asked_fact(ranking.question.searched)
+        return self.fact_answer(fact, ranking, history) if fact else self.compose(ranking)
+
+    def fact_answer(self, fact: str, ranking: Ranking, history: History) -> Answer:
+        """Author, date, title or link of the article the question names or the chat is about."""
+        articles = self.searcher.index.manifest.articles
+        named = [aid for aid, meta in articles.items() if names_an_article(ranking.question.text, meta)]
+        sure = True
+        if len(articles) == 1:
+            article = next(iter(articles))
+        elif len(named) == 1:
+            article = named[0]
+        elif subject := current_article(history):
+            article = subject  # the article the chat was last talking about
+        elif history and (previous := self.rank(questions_of(history)[-1])).best is not None:
+            article = previous.best.hit.paragraph.article_id
+        elif ranking.hits:
+            article, sure = ranking.hits[0].paragraph.article_id, False
+        else:
+            return self.compose(ranking)
+        value = fact_value(fact, articles[article])
+        paragraphs = self._paragraphs_of(article)
+        # The byline closes the article; the other facts head it.
+        cited = paragraphs[-1] if fact == AUTHOR else paragraphs[0]
+        status = (ANSWERED if sure else UNSURE) if value else NOT_FOUND
+        return Answer(
+            question=ranking.question.text,
+            found=status == ANSWERED,
+            answer=value if status == ANSWERED else None,
+            sentence=None,
+            citations=(Citation(cited, 1.0),) if status != NOT_FOUND else (),
+            kind=f"article_{fact}",
+            searched=ranking.question.searched,
+            titles=self.titles,
+            language="en" if looks_english(ranking.question.text) else "vi",
+            status=status,
+            confidence=1.0 if status == ANSWERED else 0.5 if status == UNSURE else 0.0,
+        )
+
+    def _paragraphs_of(self, article_id: str) -> list[Paragraph]:
+        if self._by_article is None:
+            by_article: dict[str, list[Paragraph]] = {}
+            for paragraph in self.searcher.index.paragraphs:
+                by_article.setdefault(paragraph.article_id, []).append(paragraph)
+            self._by_article = by_article
+        return self._by_article[article_id]
 
     def compose(self, ranking: Ranking) -> Answer:
+        """Decide answered / unsure / not found, and build the answer the channels render."""
         best, q = ranking.best, ranking.question
-        found = is_found(ranking, self.policy)
+        confidence = self.policy.model.probability(vector(ranking)) if best else 0.0
+        status = self.decide(ranking, confidence)
+        shown = best is not None and status != NOT_FOUND
         return Answer(
             question=q.text,
-            found=found,
-            answer=(best.span or best.sentence) if best and found else None,
-            sentence=best.sentence if best and found else None,
-            citations=tuple(_citations(ranking.hits, best)[: self.policy.top_k]) if found else (),
+            found=status == ANSWERED,
+            answer=(best.span or best.sentence) if shown and status == ANSWERED else None,
+            sentence=best.sentence if shown else None,
+            citations=tuple(_citations(ranking.hits, best)[: self.policy.top_k]) if shown else (),
             kind=q.kind,
             coverage=best.coverage if best else 0.0,
             searched=q.searched,
             titles=self.titles,
             language="en" if looks_english(q.text) else "vi",
+            status=status,
+            confidence=confidence,
         )
 
+    def decide(self, ranking: Ranking, confidence: float) -> str:
+        if ranking.best is None:
+            return NOT_FOUND
+        if ranking.question.english:
+            # No English training data: the hand-set rule answers; a known name in the
+            # passage is enough to show it, unsure.
+            if is_found(ranking, self.policy):
+                return ANSWERED
+            return UNSURE if ranking.known and confidence >= self.policy.model.unsure_from else NOT_FOUND
+        return status_for(confidence, self.policy.model, self.policy.threshold_offset)
+
     def example_questions(self, limit: int = 3) -> list[str]:
-        """Questions the index can answer, made from its own sentences (for /start)."""
-        examples: list[str] = []
-        for paragraph in self.searcher.index.paragraphs:
-            for start, end in sentence_spans(paragraph.text):
-                sentence = paragraph.text[start:end]
-                for span in person_spans(sentence, ""):
-                    prefix = sentence[: span.start].strip(" ,:")
-                    if 2 <= len(prefix.split()) <= 8 and prefix[:1].isupper():
-                        examples.append(f"{prefix} là ai?")
+        """Questions made from the index's own sentences that the bot answers right (for /start).
+
+        A candidate "<what precedes a name> là ai?" is offered only if answering it
+        gives back that very name from that very paragraph; computed once per index.
+        """
+        if self._examples is None:
+            examples: list[str] = []
+            tried = 0
+            for paragraph in self.searcher.index.paragraphs:
+                if len(examples) >= _EXAMPLES_KEPT or tried >= _EXAMPLES_TRIED:
+                    break
+                for question, name in _person_questions(paragraph.text):
+                    tried += 1
+                    answer = self.answer(question)
+                    if answer.found and answer.answer == name and answer.citations[0].paragraph == paragraph:
+                        examples.append(question)
                         break
-            if len(examples) >= limit:
+            self._examples = list(dict.fromkeys(examples))
+        return self._examples[:limit]
+
+
+_EXAMPLES_KEPT = 5
+_EXAMPLES_TRIED = 40  # candidates answered at most, so a greeting never waits long
+
+
+def _person_questions(text: str):
+    """("<title before a name> là ai?", name) for each sentence naming a person after a short title."""
+    for start, end in sentence_spans(text):
+        sentence = text[start:end]
+        for span in person_spans(sentence, ""):
+            prefix = sentence[: span.start].strip(" ,:")
+            if 2 <= len(prefix.split()) <= 8 and prefix[:1].isupper():
+                yield f"{prefix} là ai?", span.text
                 break
-        return list(dict.fromkeys(examples))[:limit]
+
+
+_CONTEXT_POOL = 20  # hits among which the conversation's article is looked for
+_CONTEXT_BOOST = 0.35  # added to its paragraphs' fused score (fused scores lie in 0..1)
+
+
+def _favour(hits: Sequence[Hit], article: str) -> list[Hit]:
+    """Hits with the conversation's article's paragraphs lifted by `_CONTEXT_BOOST`, best first."""
+    lifted = [replace(h, score=h.score + _CONTEXT_BOOST) if h.paragraph.article_id == article else h for h in hits]
+    return sorted(lifted, key=lambda h: -h.score)
 
 
 def _citations(hits: Sequence[Hit], best: Candidate | None) -> list[Citation]:

@@ -1,6 +1,7 @@
 """What every chat channel decides the same way: input checks, rate limits, history.
 
-Telegram and Zalo adapters call these; none of it knows a platform.
+The channel core (`bot.channels.core`) calls these for Telegram, Zalo and the
+console; none of it knows a platform.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot import messages
+from bot.followup import Turn
 from index.text import fold, has_letters_or_digits, nfc
 
 if TYPE_CHECKING:
@@ -85,7 +87,7 @@ class ChatHistory:
         self._chats: OrderedDict[int | str, tuple[float, list[str]]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, chat: int | str) -> list[str]:
+    def get(self, chat: int | str) -> list["Turn | str"]:
         with self._lock:
             entry = self._chats.get(chat)
             if entry is None:
@@ -96,7 +98,7 @@ class ChatHistory:
                 return []
             return list(questions)
 
-    def add(self, chat: int | str, question: str) -> None:
+    def add(self, chat: int | str, question: "Turn | str") -> None:
         if self.turns == 0:
             return
         with self._lock:
@@ -111,11 +113,15 @@ class Conversations:
     """One question from any channel: checks, rate limit, history, answer, one log line.
 
     Synchronous (the answer is CPU work): channels call `ask` through
-    `asyncio.to_thread`. Returns the Answer, or a str to send instead.
+    `asyncio.to_thread`. Returns the Answer, or a str to send instead. The log
+    line is INFO for the bots' operators; the console, whose reader sees every
+    answer on the same terminal, passes DEBUG.
     """
 
-    def __init__(self, service: "AnswerService", settings: "Settings", clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, service: "AnswerService", settings: "Settings", clock: Callable[[], float] = time.monotonic,
+                 log_level: int = logging.INFO) -> None:
         self.service = service
+        self.log_level = log_level
         self.max_chars = settings.max_question_chars
         self.rate = RateLimiter(settings.rate_limit_per_minute, clock)
         self.history = ChatHistory(settings.history_turns, settings.history_ttl_seconds, clock)
@@ -129,11 +135,11 @@ class Conversations:
         question = clean_question(text or "")
         started = time.perf_counter()
         answer = self.service.answer(question, self.history.get(chat))
-        # The resolved question, so a chain of follow-ups keeps its subject.
-        self.history.add(chat, answer.searched or question)
-        log.info(
-            "answered chat=%s found=%s latency_ms=%.0f", chat, answer.found, (time.perf_counter() - started) * 1000
-        )
+        # The resolved question and the article it cited, so a chain of follow-ups keeps its subject.
+        article = answer.citations[0].paragraph.article_id if answer.citations else None
+        self.history.add(chat, Turn(answer.searched or question, article))
+        log.log(self.log_level, "answered chat=%s status=%s confidence=%.2f latency_ms=%.0f", chat, answer.status,
+                answer.confidence, (time.perf_counter() - started) * 1000)
         return answer
 
 

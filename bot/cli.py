@@ -72,59 +72,55 @@ def cmd_index_info(args: argparse.Namespace) -> int:
 
 
 def _questions(args: argparse.Namespace):
+    """The question given, or one per line of stdin (an empty line is kept: with --conversation it starts a new chat)."""
     if args.question:
         yield " ".join(args.question)
         return
     if sys.stdin.isatty():
         raise HoibaoError('Give a question: hoibao ask "Ai là …?", or pipe questions one per line into hoibao ask.')
     for line in sys.stdin:
-        if line.strip():
-            yield line.strip()
+        yield line.strip()
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from bot.answer import Answer
-    from bot.chat import check_question, clean_question
+    from bot.channels.console import wants_color
+    from bot.chat import Conversations
     from bot.render import plain_text, terminal
 
     settings = _settings(args)
     questions = _questions(args)
     first = next(questions, None)  # a missing question is said before the model loads
     service = _service(settings)
+    # Each question goes through the chat rules every channel applies; without --conversation each is
+    # its own chat (no history); with it, lines are turns of one chat until an empty line. A script is
+    # not rate-limited.
+    conversations = Conversations(service, settings.model_copy(update={"rate_limit_per_minute": 10**9}))
+    chat = 0
     for question in itertools.chain([first] if first is not None else [], questions):
-        problem = check_question(question, settings.max_question_chars)
-        if problem:
-            print(json.dumps(Answer.refused(question).to_json(problem), ensure_ascii=False) if args.json else problem)
+        if not question:
+            chat += 1 if args.conversation else 0
             continue
-        answer = service.answer(clean_question(question))
+        if not args.conversation:
+            chat += 1
+        reply = conversations.ask(f"ask-{chat}", "ask", question)
+        answer = Answer.refused(question) if isinstance(reply, str) else reply
+        text = reply if isinstance(reply, str) else plain_text(answer)
         if args.json:
-            print(json.dumps(answer.to_json(plain_text(answer)), ensure_ascii=False))
+            print(json.dumps(answer.to_json(text), ensure_ascii=False), flush=args.conversation)
         else:
-            print(terminal(answer) if sys.stdout.isatty() else plain_text(answer))
+            print(reply if isinstance(reply, str) else terminal(answer, color=wants_color(sys.stdout))
+                  if sys.stdout.isatty() else text)
             print()
     return 0
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from bot.chat import Conversations
-    from bot.render import terminal
+    from bot.channels import console
 
     settings = _settings(args)
-    service = _service(settings, build_if_missing=True)
-    conversations = Conversations(service, settings)
-    print("Hỏi Báo — gõ câu hỏi về các bài báo (Ctrl-D hoặc 'exit' để thoát).")
-    for title in service.titles()[:5]:
-        print(f"  • {title}")
-    while True:
-        try:
-            question = input("\n? ")
-        except (EOFError, KeyboardInterrupt):
-            print()
-            return 0
-        if question.strip().lower() in {"exit", "quit", "thoát"}:
-            return 0
-        reply = conversations.ask("console", "console", question)
-        print(reply if isinstance(reply, str) else terminal(reply))
+    console.run(settings, _service(settings, build_if_missing=True))
+    return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -139,31 +135,30 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_telegram(args: argparse.Namespace) -> int:
-    from bot import telegram
+    from bot.channels import credentials, serve
 
     settings = _settings(args)
-    telegram.run(settings, _service(settings, build_if_missing=True))
+    serve.run(settings, [credentials.TELEGRAM], lambda: _service(settings, build_if_missing=True))
     return 0
 
 
 def cmd_zalo(args: argparse.Namespace) -> int:
-    from bot import zalo
+    from bot.channels import credentials, serve
 
     settings = _settings(args)
-    zalo.run(settings, _service(settings, build_if_missing=True))
+    serve.run(settings, [credentials.ZALO], lambda: _service(settings, build_if_missing=True))
     return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Telegram and/or Zalo when their tokens are set; else the console chat."""
+    from bot.channels import credentials, serve
+
     settings = _settings(args)
-    if not (settings.telegram_bot_token or settings.zalo_bot_token):
+    platforms = credentials.configured(settings)
+    if not platforms:
         return cmd_chat(args)
-    import asyncio
-
-    from bot.channels import serve_all
-
-    asyncio.run(serve_all(settings, _service(settings, build_if_missing=True)))
+    serve.run(settings, platforms, lambda: _service(settings, build_if_missing=True))
     return 0
 
 
@@ -191,6 +186,9 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="*")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
     ask.add_argument("--top-k", type=int, help="citations to return")
+    ask.add_argument("--conversation", action="store_true",
+                     help="stdin lines are the turns of one chat, answered with its history as Telegram or Zalo "
+                          "would; an empty line starts a new chat")
     paths(ask)
     ask.set_defaults(func=cmd_ask)
 

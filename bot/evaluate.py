@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.outcome import ANSWERED, NOT_FOUND, UNSURE
 from bot.service import AnswerService, embedder_from_settings
 from index.build import build_index
 from index.corpus import Article, Paragraph
@@ -59,21 +60,21 @@ def contains_answer(text: str, answers: list[str]) -> bool:
 
 @dataclass
 class RetrievalScores:
-    n: int = 0
-    r1: float = 0.0
-    r5: float = 0.0
-    mrr10: float = 0.0
+    """The rank of the first right paragraph for each question (None: not in the top 10)."""
+
+    ranks: list[int | None] = field(default_factory=list)
 
     def add(self, rank: int | None) -> None:
-        self.n += 1
-        if rank is not None:
-            self.r1 += rank == 1
-            self.r5 += rank <= 5
-            self.mrr10 += 1 / rank if rank <= 10 else 0
+        self.ranks.append(rank)
 
     def row(self) -> dict[str, float]:
-        n = max(self.n, 1)
-        return {"recall@1": self.r1 / n, "recall@5": self.r5 / n, "mrr@10": self.mrr10 / n}
+        n = max(len(self.ranks), 1)
+        found = [r for r in self.ranks if r is not None]
+        return {
+            "recall@1": sum(r == 1 for r in found) / n,
+            "recall@5": sum(r <= 5 for r in found) / n,
+            "mrr@10": sum(1 / r for r in found if r <= 10) / n,
+        }
 
 
 def first_right(paragraphs: list[Paragraph], answers: list[str]) -> int | None:
@@ -128,39 +129,54 @@ def f1(prediction: str, gold: str) -> float:
 
 @dataclass
 class AnswerScores:
+    """Counts of outcomes and answer quality over a question set (`row` turns them into shares)."""
+
     answerable: int = 0
     answered: int = 0
+    unsure: int = 0
+    unsure_right: int = 0
     accurate: int = 0
     exact: int = 0
     f1_sum: float = 0.0
     cited_right: int = 0
     unanswerable: int = 0
+    not_answered: int = 0
     said_not_found: int = 0
 
     def add(self, q: EvalQuestion, answer) -> None:
         if not q.answers:
             self.unanswerable += 1
-            self.said_not_found += not answer.found
+            self.not_answered += answer.status != ANSWERED
+            self.said_not_found += answer.status == NOT_FOUND
             return
         self.answerable += 1
-        if not answer.found:
+        cited_right = bool(answer.citations) and contains_answer(answer.citations[0].paragraph.text, q.answers)
+        if answer.status == UNSURE:
+            self.unsure += 1
+            self.unsure_right += cited_right
+        if answer.status != ANSWERED:
             return
         self.answered += 1
         text = answer.answer or ""
         self.accurate += contains_answer(text, q.answers)
         self.exact += any(fold(text).strip() == fold(a).strip() for a in q.answers)
         self.f1_sum += max(f1(text, a) for a in q.answers)
-        self.cited_right += bool(answer.citations) and contains_answer(answer.citations[0].paragraph.text, q.answers)
+        self.cited_right += cited_right
 
     def row(self) -> dict[str, float]:
         n = max(self.answerable, 1)
         return {
             "answered": self.answered / n,
+            "unsure": self.unsure / n,
+            "not found": (self.answerable - self.answered - self.unsure) / n,
+            "answered or unsure, right passage": (self.cited_right + self.unsure_right) / n,
             "answer accuracy": self.accurate / n,
             "exact match": self.exact / n,
             "F1": self.f1_sum / n,
+            "F1 when answered": self.f1_sum / max(self.answered, 1),
             "cited paragraph holds answer": self.cited_right / n,
-            "not-found rate (unanswerable)": self.said_not_found / max(self.unanswerable, 1),
+            "not answered (unanswerable)": self.not_answered / max(self.unanswerable, 1),
+            "not found (unanswerable)": self.said_not_found / max(self.unanswerable, 1),
         }
 
 
@@ -224,5 +240,8 @@ def run_eval(
         f"({n_answerable} answerable, {len(questions) - n_answerable} with no answer in any paragraph); {embedder.id}"
     )
     _print_table("Retrieval (paragraph containing the gold answer)", result["retrieval"])
-    _print_table("Answers (share of answerable questions; last column: of unanswerable ones)", result["answers"])
+    variants = result["answers"]
+    metrics = list(next(iter(variants.values())))
+    _print_table("Answers (shares of answerable questions, except where marked; one column per question set)",
+                 {m: {v: values[m] for v, values in variants.items()} for m in metrics})
     return 0

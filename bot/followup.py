@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bot.extract import OTHER, question_content, question_kind
 from index.text import fold
@@ -14,6 +15,29 @@ _ELLIPSIS_END = re.compile(r"\s*(?:thì sao|thi sao|thế nào|the nao|ra sao|n�
 _PREDICATE_STARTS = {fold(w) for w in "là ai gì bao mấy nào khi ở tại đâu có được đã sẽ đang giữ thì làm sinh nằm".split()}
 
 
+@dataclass(frozen=True)
+class Turn:
+    """One earlier question of a chat: as searched (follow-ups resolved) and the article its answer cited."""
+
+    question: str
+    article: str | None = None
+
+
+History = Sequence["Turn | str"]  # plain strings: earlier questions without their article
+
+
+def questions_of(history: History) -> list[str]:
+    return [t.question if isinstance(t, Turn) else t for t in history]
+
+
+def current_article(history: History) -> str | None:
+    """The article the chat is about: the one its latest answered turn cited."""
+    for turn in reversed(history):
+        if isinstance(turn, Turn) and turn.article:
+            return turn.article
+    return None
+
+
 def is_followup(question: str) -> bool:
     """Short or elliptical ("Còn phường X thì sao?") questions lean on the previous one."""
     folded = fold(question).strip()
@@ -22,7 +46,7 @@ def is_followup(question: str) -> bool:
     return question_kind(question) == OTHER and len(question_content(question)) <= 2
 
 
-def resolve_followup(question: str, history: Sequence[str]) -> str:
+def resolve_followup(question: str, history: History) -> str:
     """Rewrite an elliptical question using the previous one; others pass unchanged.
 
     "Còn phường B thì sao?" after "Chủ tịch UBND phường A là ai?" becomes
@@ -31,7 +55,7 @@ def resolve_followup(question: str, history: Sequence[str]) -> str:
     """
     if not history or not is_followup(question):
         return question
-    previous = history[-1]
+    previous = questions_of(history)[-1]
     core = _ELLIPSIS_END.sub("", _ELLIPSIS_START.sub("", question.strip())).strip()
     if not core:
         return previous

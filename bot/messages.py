@@ -10,8 +10,15 @@ NOT_ALLOWED = "Xin lỗi, bot này chỉ phục vụ các nhóm/người dùng �
 ADMIN_ONLY = "Chỉ quản trị viên mới dùng được lệnh này."
 REINDEX_STARTED = "Đang xây dựng lại chỉ mục… Trong lúc đó mình vẫn trả lời từ chỉ mục cũ."
 REINDEX_BUSY = "Chỉ mục đang được xây dựng lại, bạn chờ một lát nhé."
-NO_MORE_SOURCES = "Không còn nguồn nào khác cho câu hỏi này."
 NOT_FOUND = "Xin lỗi, các bài báo mình có không nói về điều này."
+
+
+UNSURE = "Mình chưa chắc chắn câu trả lời. Đây là đoạn gần nhất với câu hỏi của bạn, bạn xem giúp nhé:"
+UNSURE_EN = "I am not sure of the answer. This is the closest passage to your question:"
+
+
+def unsure(english: bool = False) -> str:
+    return UNSURE_EN if english else UNSURE
 
 
 def too_long(limit: int) -> str:
@@ -50,13 +57,16 @@ def greeting(examples: list[str]) -> str:
     return "\n".join(lines)
 
 
-HELP = (
+_HOW_TO_ASK = (
     "Cách dùng:\n"
     "• Gõ câu hỏi bằng tiếng Việt (có dấu hoặc không dấu), ví dụ «Ai là …?», «… bao nhiêu?», «… năm nào?».\n"
     "• Mỗi câu trả lời kèm đoạn văn gốc, tên bài và số thứ tự đoạn để bạn kiểm tra.\n"
     "• Hỏi tiếp ngắn gọn («Còn … thì sao?») được hiểu theo câu hỏi trước.\n"
+)
+HELP = _HOW_TO_ASK + (
     "• /sources: danh sách bài báo. Trong nhóm: nhắc tên bot, trả lời tin nhắn của bot, hoặc dùng /ask câu hỏi."
 )
+CONSOLE_HELP = _HOW_TO_ASK + "• /sources: danh sách bài báo, /start: câu hỏi ví dụ. Gõ 'exit' hoặc Ctrl-D để thoát."
 
 
 # Telegram: the "more sources" button and the command menu.
@@ -70,14 +80,9 @@ COMMANDS = {
 }
 
 
-
 # Zalo: no buttons, no replies to the bot's messages; groups call the bot by name.
 def zalo_help(name: str) -> str:
-    return (
-        "Cách dùng:\n"
-        "• Gõ câu hỏi bằng tiếng Việt (có dấu hoặc không dấu), ví dụ «Ai là …?», «… bao nhiêu?», «… năm nào?».\n"
-        "• Mỗi câu trả lời kèm đoạn văn gốc, tên bài và số thứ tự đoạn để bạn kiểm tra.\n"
-        "• Hỏi tiếp ngắn gọn («Còn … thì sao?») được hiểu theo câu hỏi trước.\n"
+    return _HOW_TO_ASK + (
         f"• /sources: danh sách bài báo. Trong nhóm: gọi tên bot («@{name} …» hoặc «{name} ơi, …») "
         "hoặc dùng /ask câu hỏi."
     )

@@ -41,9 +41,18 @@ def match_tokens(text: str, exact: bool) -> list[str]:
     return re.findall(r"\w+", nfc(text).lower()) if exact else tokens(text)
 
 
+# Words that point back at the conversation's subject ("bệnh này", "ở đó", "ông ấy"): never
+# content to match, and the mark of a follow-up. Unaccented, most of them are also other
+# words ("day" is dây, "ho" is hồ), so only the unambiguous phrases count there.
+_DEICTICS = frozenset("này đó đây ấy nó họ kia nọ".split())
+_DEICTIC_PHRASES = re.compile(r"\b(o day|o do|noi day|noi do|ong ay|ba ay|anh ay|chi ay|benh nay|nuoc nay|tinh nay|"
+                              r"thanh pho nay|cong trinh nay|du an nay|chien dich nay|vu nay|viec nay)\b")
+_FEW_TERMS = 2
+
+
 def query_terms(question: str) -> tuple[str, ...]:
     """Content syllables and the bigrams between them, in the question's own accenting."""
-    content = set(question_content(question))
+    content = set(question_content(question)) - _DEICTICS
     toks = match_tokens(question, has_diacritics(question))
     keep = [t in content for t in toks]
     pairs = [b for b, k1, k2 in zip(bigrams(toks), keep, keep[1:]) if k1 and k2]
@@ -54,6 +63,19 @@ def proper_terms(question: str) -> tuple[str, ...]:
     """Folded capitalised words after the first: the names a question keeps."""
     words = re.findall(r"\w+", question)[1:]
     return tuple(fold(w) for w in words if w[:1].isupper())
+
+
+def leans_on_context(question: Question) -> bool:
+    """A question with weak anchors: a deictic ("ở đây", "bệnh này", "ông ấy") or few content words.
+
+    Such a question is about the conversation's current article unless it names something else.
+    """
+    words = set(match_tokens(question.text, question.accented))
+    if question.accented and words & _DEICTICS:
+        return True
+    if _DEICTIC_PHRASES.search(" ".join(tokens(question.text))):
+        return True
+    return sum(1 for t in question.terms if "_" not in t) <= _FEW_TERMS
 
 
 def analyse(text: str, searched: str | None = None) -> Question:

@@ -7,10 +7,12 @@ lengths are kept under each platform's limit by cutting at a sentence with "…"
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 
 from bot import messages
 from bot.answer import Answer, Citation
+from bot.outcome import UNSURE
 from index.manifest import ArticleMeta
 from index.text import split_sentences
 
@@ -56,12 +58,14 @@ def _source_html(c: Citation, english: bool) -> str:
 
 def telegram_html(answer: Answer, citation: int = 0) -> str:
     """The reply for Telegram (parse_mode=HTML), never over 4096 characters."""
-    if not answer.found:
+    if not answer.citations:
         return html.escape(messages.not_found(list(answer.titles)))
     english = answer.language == "en"
     c = answer.citations[citation]
     head = ""
-    if citation == 0 and answer.answer:
+    if citation == 0 and answer.status == UNSURE:
+        head = f"<i>{html.escape(messages.unsure(english))}</i>\n\n"
+    elif citation == 0 and answer.answer:
         label = "Answer" if english else "Trả lời"
         head = f"<b>{label}:</b> {html.escape(answer.answer)}\n\n"
     elif citation > 0:
@@ -70,6 +74,13 @@ def telegram_html(answer: Answer, citation: int = 0) -> str:
     source = "\n" + _source_html(c, english)
     budget = TELEGRAM_LIMIT - len(head) - len(source) - len("<blockquote></blockquote>") - 8
     return f"{head}<blockquote>{_quote_html(c, budget)}</blockquote>{source}"
+
+
+def quoted(text: str) -> str:
+    """The paragraph in quotation marks; « » when it ends with its own closing quote (no '…”.”')."""
+    if re.search(r"[”\"»][.!?…]*\s*$", text):
+        return f"«{text}»"
+    return f"“{text}”"
 
 
 def _cut(text: str, limit: int) -> str:
@@ -89,15 +100,16 @@ def _cut(text: str, limit: int) -> str:
 
 def plain_text(answer: Answer, citation: int = 0) -> str:
     """Plain text of one citation (Zalo, logs, the terminal without colour)."""
-    if not answer.found:
+    if not answer.citations:
         return messages.not_found(list(answer.titles))
     english = answer.language == "en"
     c = answer.citations[citation]
     lines = []
-    if citation == 0 and answer.answer:
+    if citation == 0 and answer.status == UNSURE:
+        lines.append(messages.unsure(english))
+    elif citation == 0 and answer.answer:
         lines.append(f"{'Answer' if english else 'Trả lời'}: {answer.answer}")
-    quote = c.paragraph.text
-    lines.append(f"“{quote}”")
+    lines.append(quoted(c.paragraph.text))
     lines.append(f"📰 {source_line(c, english)}" + (f"\n{c.paragraph.url}" if c.paragraph.url else ""))
     return "\n\n".join(lines)
 
@@ -135,20 +147,25 @@ def plain_messages(answer: Answer, limit: int = ZALO_LIMIT) -> list[str]:
     return split_message(plain_text(answer), limit)
 
 
-def terminal(answer: Answer) -> str:
-    """For `hoibao chat` / `hoibao ask`: the answer, the quote with the sentence marked, the source."""
-    if not answer.found:
+def terminal(answer: Answer, color: bool = True) -> str:
+    """For `hoibao chat` / `hoibao ask`: the answer, the quote with the sentence marked, the source.
+
+    The sentence is marked in bold (ANSI) only with `color`: a pipe, a file or NO_COLOR get plain text.
+    """
+    if not answer.citations:
         return messages.not_found(list(answer.titles))
     c = answer.citations[0]
     text = c.paragraph.text
-    if c.sentence and c.sentence_start >= 0:
+    if color and c.sentence and c.sentence_start >= 0:
         a, b = c.sentence_start, c.sentence_start + len(c.sentence)
         text = f"{text[:a]}\033[1m{text[a:b]}\033[0m{text[b:]}"
     label = "Answer" if answer.language == "en" else "Trả lời"
     out = []
-    if answer.answer:
+    if answer.status == UNSURE:
+        out.append(messages.unsure(answer.language == "en"))
+    elif answer.answer:
         out.append(f"{label}: {answer.answer}")
-    out += [f"  “{text}”", f"  — {source_line(c, answer.language == 'en')}"]
+    out += [f"  {quoted(text)}", f"  — {source_line(c, answer.language == 'en')}"]
     if c.paragraph.url:
         out.append(f"    {c.paragraph.url}")
     return "\n".join(out)

@@ -41,6 +41,24 @@ def redact_token(token: str, loggers: tuple[str, ...]) -> None:
             logger.addFilter(_redact)
 
 
+@contextlib.asynccontextmanager
+async def until_stopped(stop: asyncio.Event | None = None) -> AsyncIterator[asyncio.Event]:
+    """`stop` as given, or (None) a new event that SIGINT/SIGTERM set while the block runs.
+
+    The one way a channel, or several in one process, learns it should stop: when
+    they share a loop, one handler sets one event (a second hook would replace the first).
+    """
+    if stop is not None:
+        yield stop
+        return
+    stop = asyncio.Event()
+    hooked = on_signals(stop.set)
+    try:
+        yield stop
+    finally:
+        release_signals(hooked)
+
+
 def on_signals(callback: Callable[[], None]) -> list[int]:
     """Call `callback` on SIGINT/SIGTERM; returns the signals it could hook."""
     loop, hooked = asyncio.get_running_loop(), []

@@ -47,7 +47,8 @@ class Settings(BaseSettings):
     # Retrieval and answers
     top_k: int = Field(5, ge=1, le=50)
     candidates: int = Field(50, ge=5)
-    found_threshold: float = 0.0  # offset added to the calibrated threshold; see bot/answer.py
+    found_threshold: float = Field(0.0, ge=-1.0, le=1.0)  # added to the answer model's cut points
+    answer_model: str = ""  # a refitted answerability model (JSON); empty: the one shipped in bot/models/
 
     # Chat behaviour shared by every channel
     max_question_chars: int = Field(1000, ge=10)

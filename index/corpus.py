@@ -51,14 +51,16 @@ class Paragraph:
 
 @dataclass
 class Article:
+    """One article file: its title and body paragraphs, its byline, the hash of its content."""
+
     article_id: str
     source: str
     title: str
     paragraphs: list[Paragraph]
+    content_hash: str = ""  # set by read_article; unchanged → its vectors are reused
     author: str = ""
     date: str = ""
     url: str = ""
-    content_hash: str = ""
 
 
 @dataclass
@@ -175,7 +177,7 @@ def parse_article(raw_text: str, article_id: str, source: str) -> Article:
         )
     if not paragraphs:
         raise UnreadableArticle("no body paragraphs after the title")
-    return Article(article_id, source, title, paragraphs, author, meta.get("date", ""), meta.get("url", ""))
+    return Article(article_id, source, title, paragraphs, author=author, date=meta.get("date", ""), url=meta.get("url", ""))
 
 
 def read_article(path: Path) -> Article:

@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from index.errors import IndexCorrupt
 
@@ -32,35 +33,12 @@ class ArticleMeta:
     url: str = ""
 
 
-@dataclass(frozen=True)
-class EmbedderInfo:
-    id: str
-    dim: int
-
-
-@dataclass(frozen=True)
-class Chunking:
-    max_tokens: int
-    chunker: int
-
-
-@dataclass(frozen=True)
-class DenseInfo:
-    type: str
-    recall_at_10_vs_exact: float = 1.0
-
-
-@dataclass(frozen=True)
-class Counts:
-    articles: int
-    paragraphs: int
-    chunks: int
-
-
-@dataclass(frozen=True)
-class Skipped:
-    file: str
-    reason: str
+# The small parts of a manifest, immutable and compared by value (a changed Chunking forces a full build).
+EmbedderInfo = NamedTuple("EmbedderInfo", [("id", str), ("dim", int)])  # another id: a full rebuild
+Chunking = NamedTuple("Chunking", [("max_tokens", int), ("chunker", int)])
+DenseInfo = NamedTuple("DenseInfo", [("type", str), ("recall_at_10_vs_exact", float)])
+Counts = NamedTuple("Counts", [("articles", int), ("paragraphs", int), ("chunks", int)])  # checked when loading
+Skipped = NamedTuple("Skipped", [("file", str), ("reason", str)])  # an unreadable article file, and why
 
 
 @dataclass(frozen=True)
@@ -76,11 +54,17 @@ class Manifest:
     lexical: Mapping[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        data = asdict(self)
-        data["articles"] = {aid: asdict(meta) for aid, meta in self.articles.items()}
-        data["skipped"] = [asdict(s) for s in self.skipped]
-        data["lexical"] = dict(self.lexical)
-        return data
+        return {
+            "format_version": self.format_version,
+            "embedder": self.embedder._asdict(),
+            "chunking": self.chunking._asdict(),
+            "dense": self.dense._asdict(),
+            "built_at": self.built_at,
+            "counts": self.counts._asdict(),
+            "articles": {aid: asdict(meta) for aid, meta in self.articles.items()},
+            "skipped": [s._asdict() for s in self.skipped],
+            "lexical": dict(self.lexical),
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> "Manifest":
@@ -89,7 +73,7 @@ class Manifest:
             format_version=int(data["format_version"]),
             embedder=EmbedderInfo(**data["embedder"]),
             chunking=Chunking(**data["chunking"]),
-            dense=DenseInfo(**data["dense"]),
+            dense=DenseInfo(**{"recall_at_10_vs_exact": 1.0, **data["dense"]}),
             built_at=str(data["built_at"]),
             counts=Counts(**data["counts"]),
             articles={aid: ArticleMeta(**meta) for aid, meta in data["articles"].items()},

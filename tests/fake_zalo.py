@@ -68,6 +68,7 @@ class FakeZalo:
         self._runner: web.AppRunner | None = None
         self._http: aiohttp.ClientSession | None = None
         self._tasks: set[asyncio.Task] = set()
+        self._closing = False
         self.base_url = ""
 
     # ------------------------------------------------------------ lifecycle
@@ -84,6 +85,9 @@ class FakeZalo:
         self._http = aiohttp.ClientSession()
 
     async def stop(self) -> None:
+        self._closing = True  # long polls still waiting answer at once
+        async with self._changed:
+            self._changed.notify_all()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -183,7 +187,8 @@ class FakeZalo:
             raise ApiError(400, "Bad Request: getUpdates is not available while a webhook is set")
         async with self._changed:
             try:
-                await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._pending)), int(timeout))
+                await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._pending) or self._closing),
+                                       int(timeout))
             except TimeoutError:
                 pass
             if self._pending:

@@ -230,4 +230,5 @@ def test_example_questions_come_from_the_index_and_are_answerable(answerer):
     examples = answerer.example_questions(3)
     assert 1 <= len(examples) <= 3
     for question in examples:
-        assert answerer.answer(question).found
+        result = answerer.answer(question)
+        assert result.found and result.answer in result.citations[0].paragraph.text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import shutil
 import socket
 import time
@@ -19,10 +20,12 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
-from bot import messages, telegram
+from bot import messages
+from bot.channels import telegram
 from bot.service import AnswerService
 from bot.settings import Settings
 from index.build import build_index
+from index.errors import HoibaoError
 from tests.fake_telegram import FakeTelegram
 from tests.logcapture import all_logs
 
@@ -54,6 +57,13 @@ NEW_ARTICLE = "\n\n".join(
 def logs():
     with all_logs() as handler:
         logging.getLogger("httpx").setLevel(logging.WARNING)  # request URLs carry the token
+        yield handler
+
+
+@pytest.fixture
+def records():
+    """This test's log records only."""
+    with all_logs() as handler:
         yield handler
 
 
@@ -116,6 +126,13 @@ async def until(condition) -> None:
         await asyncio.sleep(0.01)
 
 
+async def press(fake: FakeTelegram, message: dict, data: str, user_id: int) -> dict:
+    """Press a button (or forge a press) on `message`; the bot's answerCallbackQuery."""
+    answered = len(fake.sent(None, "answerCallbackQuery"))
+    fake.callback(message, data, user_id=user_id)
+    return (await fake.wait_for(None, answered + 1, method="answerCallbackQuery"))[-1]
+
+
 # ---------------------------------------------------------------- answers
 
 
@@ -126,8 +143,10 @@ async def test_private_question_cites_the_paragraph(bot):
     assert "· đoạn 9 ·" in reply["text"]
     assert "Xây dựng Đảng gắn với thực hiện các nhiệm vụ trọng tâm" in reply["text"]
     assert reply["reply_parameters"]["message_id"] == update["message"]["message_id"]
-    button = reply["reply_markup"]["inline_keyboard"][0][0]
-    assert button == {"text": "Xem thêm nguồn", "callback_data": "more:1"}
+    (button,) = reply["reply_markup"]["inline_keyboard"][0]
+    assert button["text"] == "Xem thêm nguồn"
+    # PTB's arbitrary callback data: Telegram sees two opaque ids, the answer stays in the bot.
+    assert re.fullmatch(r"[0-9a-f]{64}", button["callback_data"])
     actions = bot.sent(1001, "sendChatAction")
     assert actions and actions[0]["action"] == "typing"
     calls = [c.method for c in bot.calls if str(c.params.get("chat_id")) == "1001"]
@@ -158,8 +177,9 @@ async def test_group_answers_only_when_addressed(bot):
                           reply_to=bot.bot_messages(-2001)[0], **group)
     await bot.wait_for(-2001, 2)
     asked = bot.message(-2001, f"/ask@{USERNAME} {PHUOC_MY}", user_id=2107, **group)
+    # The chat's requests are served in order: once the last one is answered, an answer to
+    # any earlier message would have been sent before it.
     await bot.wait_for(-2001, 3)
-    await asyncio.sleep(0.5)  # anything unaddressed would have been answered by now
     answers = bot.sent(-2001)
     assert [a["reply_parameters"]["message_id"] for a in answers] == [
         u["message"]["message_id"] for u in (mentioned, replied, asked)
@@ -202,11 +222,17 @@ async def test_more_sources_button_walks_the_citations(bot):
     assert total >= 2, "the seed answer cites several paragraphs"
     assert shown[-1].startswith(f"Nguồn khác ({total}/{total})")
     assert len(set(shown)) == total  # each press showed another paragraph
-    # A stale button past the end: told there is nothing more, nothing edited.
-    answered = len(bot.sent(None, "answerCallbackQuery"))
-    bot.callback(answer, f"more:{total}", user_id=1201)
-    calls = await bot.wait_for(None, answered + 1, method="answerCallbackQuery")
-    assert calls[-1]["text"] == messages.NO_MORE_SOURCES
+    assert "reply_markup" not in answer  # the last source has no button
+
+
+@pytest.mark.parametrize("data", ["more:1", "more:99", "0" * 64, "🙂", "x" * 200])
+async def test_forged_button_gets_a_polite_answer_and_no_error(bot, data, records):
+    await ask(bot, 1210, PHUOC_MY)
+    answer = bot.bot_messages(1210)[-1]
+    edits = len(bot.sent(1210, "editMessageText"))
+    assert (await press(bot, answer, data, user_id=1210))["text"] == messages.SOURCES_EXPIRED
+    assert len(bot.sent(1210, "editMessageText")) == edits and bot.sent(1210, ok=False) == []
+    assert [r for r, _ in records.records if r.levelno >= logging.WARNING] == []
 
 
 @pytest.mark.parametrize(
@@ -298,11 +324,13 @@ async def test_allow_list_refuses_other_chats(dirs, service):
             _, allowed = await ask(fake, 1801, PHUOC_MY)
             _, refused = await ask(fake, 1802, PHUOC_MY)
             _, admin = await ask(fake, ADMIN, "/help")
-        assert "Nguyễn Huy Bình" in allowed["text"]
+            fake.message(-1803, f"@{USERNAME} {PHUOC_MY}", chat_type="group")  # groups are not even told
+            # Pushed after the group's message, so answered after the bot dealt with it.
+            _, later = await ask(fake, 1801, "bi thu dang uy phuong phuoc my la ai")
+        assert "Nguyễn Huy Bình" in allowed["text"] and "Nguyễn Huy Bình" in later["text"]
         assert refused["text"] == messages.NOT_ALLOWED
         assert admin["text"] == messages.HELP
-        fake.message(-1803, f"@{USERNAME} {PHUOC_MY}", chat_type="group")  # groups are not even told
-        assert fake.sent(-1803) == []
+        assert [c for c in fake.calls if str(c.params.get("chat_id")) == "-1803"] == []
     finally:
         await fake.stop()
 
@@ -331,8 +359,87 @@ async def test_webhook_enforces_the_secret(dirs, service):
             for headers in ({"X-Telegram-Bot-Api-Secret-Token": "wrong"}, {}):
                 async with http.post(url, json=forged, headers=headers) as response:
                     assert response.status == 403
-            await asyncio.sleep(0.5)
-            assert fake.sent(1902) == [] and fake.sent(1902, "sendChatAction") == []
+            _, later = await ask(fake, 1903, PHUOC_MY)  # delivered after the forged ones were refused
+            assert "Nguyễn Huy Bình" in later["text"]
+            assert [c for c in fake.calls if str(c.params.get("chat_id")) == "1902"] == []
+    finally:
+        await fake.stop()
+
+
+async def test_button_from_before_a_restart_is_expired(dirs, service):
+    """PTB keeps button data in memory: after a restart an old button is answered politely."""
+    fake = FakeTelegram(TOKEN, USERNAME)
+    await fake.start()
+    try:
+        async with running(make_settings(fake, dirs), service):
+            _, answer = await ask(fake, 2001, PHUOC_MY)
+        data = answer["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        async with running(make_settings(fake, dirs), service):
+            expired = await press(fake, fake.bot_messages(2001)[-1], data, user_id=2001)
+        assert expired["text"] == messages.SOURCES_EXPIRED
+        assert fake.sent(2001, "editMessageText") == []
+    finally:
+        await fake.stop()
+
+
+async def test_reindex_failure_of_any_kind_is_reported_and_the_old_index_serves(tmp_path, dirs, embedder, records):
+    """A build that fails with an OSError (not a HoibaoError): the admin is told, the log has it once."""
+    # An index whose `current` is a plain folder (copied in by hand) rather than the symlink a build
+    # swaps: it serves, but publishing a new build over it fails with an OSError.
+    shutil.copytree(dirs[1] / "current", tmp_path / "index" / "current")
+    service = AnswerService(Settings(_env_file=None, seeds_dir=dirs[0], index_dir=tmp_path / "index"), embedder)
+    fake = FakeTelegram(TOKEN, USERNAME)
+    await fake.start()
+    try:
+        async with running(make_settings(fake, (dirs[0], tmp_path / "index")), service):
+            _, started = await ask(fake, ADMIN, "/reindex")
+            assert started["text"] == messages.REINDEX_STARTED
+            failed = (await fake.wait_for(ADMIN, 2, timeout=60))[-1]
+            _, after = await ask(fake, 2101, PHUOC_MY)
+        assert failed["text"].startswith(messages.reindex_failed("").split("Lý do:")[0])
+        assert "\nLý do: IsADirectoryError: " in failed["text"]
+        assert "Nguyễn Huy Bình" in after["text"]
+        logged = [r for r, _ in records.records if "reindex failed" in r.getMessage()]
+        assert len(logged) == 1 and logged[0].levelno == logging.ERROR
+        assert isinstance(logged[0].exc_info[1], OSError)
+        assert not any(r.name == "hoibao.telegram" and r.levelno >= logging.ERROR for r, _ in records.records)
+    finally:
+        await fake.stop()
+
+
+@pytest.mark.parametrize(("secret", "why"), [("a" * 257, "has 257 characters"), ("with space", "not allowed"),
+                                             ("ünïcode", "not allowed")])
+async def test_webhook_secret_telegram_refuses_stops_the_start(dirs, service, secret, why):
+    fake = FakeTelegram(TOKEN, USERNAME)
+    await fake.start()
+    settings = make_settings(fake, dirs, telegram_webhook_url=f"http://127.0.0.1:{free_port()}/telegram-hook",
+                             telegram_webhook_secret=secret)
+    try:
+        with pytest.raises(HoibaoError, match="TELEGRAM_WEBHOOK_SECRET") as caught:
+            await telegram.serve(settings, service, asyncio.Event())
+        assert why in str(caught.value) and "1 to 256 of A-Z, a-z, 0-9, _ and -" in str(caught.value)
+        assert secret not in str(caught.value)
+        assert fake.calls == []  # refused before talking to Telegram
+    finally:
+        await fake.stop()
+
+
+@pytest.mark.parametrize("secret", [None, ""])
+async def test_webhook_without_a_secret_gets_a_random_one_and_one_warning(dirs, service, records, secret):
+    fake = FakeTelegram(TOKEN, USERNAME)
+    await fake.start()
+    port = free_port()
+    settings = make_settings(fake, dirs, telegram_webhook_url=f"http://127.0.0.1:{port}/telegram-hook",
+                             telegram_webhook_secret=secret, telegram_webhook_listen="127.0.0.1",
+                             telegram_webhook_port=port)
+    try:
+        async with running(settings, service):
+            await fake.wait_for(None, method="setWebhook")
+            _, reply = await ask(fake, 2201, PHUOC_MY)
+        assert re.fullmatch(r"[A-Za-z0-9_-]{43}", fake.webhook["secret_token"])
+        assert "Nguyễn Huy Bình" in reply["text"]
+        warned = [r.getMessage() for r, _ in records.records if r.levelno == logging.WARNING]
+        assert warned == ["TELEGRAM_WEBHOOK_SECRET is not set; using a random secret for this run"]
     finally:
         await fake.stop()
 
@@ -363,14 +470,18 @@ async def test_fake_server_rejects_what_telegram_rejects(fake, text, error):
             assert (await response.json())["result"]["text"] == "a <€> x"
 
 
-# ---------------------------------------------------------------- logs (keep last: reads the whole run)
+# ---------------------------------------------------------------- logs
 
 
-async def test_logs_carry_no_token_and_no_question_text(bot, logs):
-    assert logs.records
+async def test_logs_carry_no_token_and_no_question_text(bot, logs, records):
+    """Every record since the module's bot started (`logs`) and this test's own (`records`)."""
+    await ask(bot, 2301, PHUOC_MY)
+    _, reply = await ask(bot, 2301, "Còn phường An Hải Tây thì sao?")
+    assert "Phạm Đình Nam" in reply["text"]
+    await press(bot, bot.bot_messages(2301)[-1], "forged", user_id=2301)
     for record, text in logs.records:
         assert TOKEN not in text and "AAH-secret-part" not in text, record.name
-    info = [text for record, text in logs.records if record.levelno == logging.INFO]
-    answered = [t for t in info if "hoibao.chat answered chat=" in t]
-    assert answered and all("found=" in t and "latency_ms=" in t for t in answered)
-    assert not any("Phước Mỹ" in t or "phuoc my" in t for t in info)
+    info = [text for record, text in records.records if record.levelno == logging.INFO]
+    answered = [t for t in info if "hoibao.chat answered chat=2301" in t]
+    assert len(answered) == 2 and all("found=True" in t and "latency_ms=" in t for t in answered)
+    assert not any("Phước Mỹ" in t or "An Hải" in t for t in info)

@@ -3,5 +3,5 @@
 Pure functions over strings. Every span is a slice of the sentence it came from,
 character for character. The rules are about Vietnamese grammar (question words,
 name shape, titles, number and date forms, clause structure), never about any
-particular article; the weights that rank candidate spans are data (`weights.json`).
+particular article; the weights that rank candidate spans are data (bot/models/spans.json).
 """

@@ -1,4 +1,4 @@
-"""The span ranker's weights: data in `weights.json`, checked against the feature names, scored with numpy."""
+"""The span ranker's weights: data in bot/models/spans.json, checked against the feature names, scored with numpy."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import numpy as np
 from bot.spans.features import FEATURES
 from index.errors import HoibaoError
 
-WEIGHTS = Path(__file__).with_name("weights.json")
+WEIGHTS = Path(__file__).resolve().parents[1] / "models" / "spans.json"
 REFIT = "python benchmarks/span_quality.py --dump var/spans.jsonl && python benchmarks/fit_spans.py var/spans.jsonl --fit-on mlqa --write"
 
 

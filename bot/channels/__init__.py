@@ -1,0 +1,1 @@
+"""The chat channels: one core (`core`) and thin platform adapters (Telegram, Zalo, the console)."""

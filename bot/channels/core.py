@@ -1,0 +1,140 @@
+"""The channel core: what Telegram, Zalo and the console do the same way.
+
+`/start` (greeting with example questions), `/help`, `/sources`, `/ask`, the
+answer flow (checks → `Conversations.ask` off the event loop → render → send)
+and `/reindex`'s report, each written once. A platform adapter supplies a
+`Chat`: where replies go, how an answer looks there, how long a message may be.
+One chat's requests are served in order (a follow-up waits for the question it
+follows, and the parts of two replies never interleave); chats run side by side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from abc import ABC, abstractmethod
+
+from bot import messages
+from bot.answer import Answer
+from bot.chat import Conversations
+from bot.render import sources_list, split_message
+from bot.runtime import ChatLocks
+from bot.service import AnswerService, ReindexBusy
+from bot.settings import Settings
+from index.errors import HoibaoError
+
+log = logging.getLogger("hoibao.channels")
+
+EXAMPLES = 3  # example questions in the /start greeting
+
+
+class Chat(ABC):
+    """One conversation on one platform, for the update being served.
+
+    `id` orders the chat's requests and keys its follow-up history; `user` is
+    who the rate limit counts.
+    """
+
+    limit: int  # characters per message on this platform
+
+    def __init__(self, chat_id: int | str, user_id: int | str) -> None:
+        self.id, self.user = chat_id, user_id
+
+    async def typing(self) -> None:
+        """Show that an answer is coming; platforms that cannot, do nothing."""
+
+    @abstractmethod
+    async def send(self, text: str) -> None:
+        """One message of at most `limit` characters."""
+
+    @abstractmethod
+    async def send_answer(self, answer: Answer) -> None:
+        """The answer, rendered the platform's way."""
+
+
+def parse_command(text: str) -> tuple[str, str] | None:
+    """('ask', 'the rest') for '/ask the rest' (or '/ask@bot …'), None when no leading command."""
+    words = text.split(maxsplit=1)
+    if not words or len(words[0]) < 2 or not words[0].startswith("/"):
+        return None
+    return words[0][1:].split("@")[0].lower(), words[1].strip() if len(words) > 1 else ""
+
+
+class ChannelCore:
+    """The replies every channel gives, over one answer service.
+
+    Args:
+        service: the answer service (shared by the channels of a process).
+        settings: the chat limits (question length, rate limit, history).
+        help_text: this platform's `/help` (how groups address the bot differs).
+        log_level: of the one line per answered question (see `Conversations`).
+    """
+
+    def __init__(self, service: AnswerService, settings: Settings, help_text: str,
+                 log_level: int = logging.INFO) -> None:
+        self.service, self.help_text = service, help_text
+        self.conversations = Conversations(service, settings, log_level=log_level)
+        self.chat_locks = ChatLocks()
+
+    async def message(self, chat: Chat, text: str, group: bool = False) -> None:
+        """A text meant for the bot: a command (`/start`, `/help`, `/sources`, `/ask …`) or a question.
+
+        Another command gets the help in a private chat and silence in a group.
+        """
+        command = parse_command(text)
+        async with self.chat_locks.hold(chat.id):
+            if command is None:
+                await self._answer(chat, text)
+            elif command[0] == "ask":
+                await self._answer(chat, command[1])
+            elif command[0] == "start":
+                examples = await asyncio.to_thread(self.service.examples, EXAMPLES)
+                await send_text(chat, messages.greeting(examples))
+            elif command[0] == "sources":
+                await send_text(chat, sources_list(self.service.catalog()))
+            elif command[0] == "help" or not group:
+                await send_text(chat, self.help_text)
+
+    async def ask(self, chat: Chat, text: str | None) -> None:
+        """A question, whatever it starts with."""
+        async with self.chat_locks.hold(chat.id):
+            await self._answer(chat, text)
+
+    async def not_text(self, chat: Chat) -> None:
+        """Stickers, photos, voice…: a hint that the bot answers text questions."""
+        async with self.chat_locks.hold(chat.id):
+            await send_text(chat, messages.NOT_TEXT)
+
+    async def _answer(self, chat: Chat, text: str | None) -> None:
+        """Typing…, the answer core off the event loop, then the reply."""
+        await chat.typing()
+        reply = await asyncio.to_thread(self.conversations.ask, chat.id, chat.user, text)
+        if isinstance(reply, str):
+            await send_text(chat, reply)
+        else:
+            await chat.send_answer(reply)
+
+    async def rebuild(self) -> str:
+        """Rebuild the index off the event loop; the reply for whoever asked, whatever happened.
+
+        The old index keeps serving on any failure. An expected failure (the
+        message says what to fix) is logged as a warning; anything else once,
+        with its traceback.
+        """
+        try:
+            report = await asyncio.to_thread(self.service.reindex)
+        except ReindexBusy:
+            return messages.REINDEX_BUSY
+        except HoibaoError as exc:
+            log.warning("reindex failed: %s", exc)
+            return messages.reindex_failed(str(exc))
+        except Exception as exc:
+            log.error("reindex failed: %s", type(exc).__name__, exc_info=exc)
+            return messages.reindex_failed(f"{type(exc).__name__}: {exc}")
+        return messages.reindex_done(report.summary())
+
+
+async def send_text(chat: Chat, text: str) -> None:
+    """`text` as written when it fits one message, else cut at sentences into several."""
+    for part in [text] if len(text) <= chat.limit else split_message(text, chat.limit):
+        await chat.send(part)

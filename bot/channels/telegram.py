@@ -1,0 +1,127 @@
+"""The Telegram channel: a python-telegram-bot v22 Application over the channel core.
+
+This module only wires (`bot.channels.telegram_handlers` holds the handlers).
+Polling by default; a webhook guarded by a secret token when
+TELEGRAM_WEBHOOK_URL is set. The token lives only inside PTB's Bot: it is
+never logged or shown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from urllib.parse import urlsplit
+
+import httpx
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    InvalidCallbackData,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import HTTPXRequest
+
+from bot import messages
+from bot.channels import credentials
+from bot.channels import telegram_handlers as handlers
+from bot.channels.core import ChannelCore
+from bot.runtime import redact_token, until_stopped
+from bot.service import AnswerService
+from bot.settings import Settings
+
+log = logging.getLogger("hoibao.telegram")
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+POLL_TIMEOUT = 10  # seconds a getUpdates long poll waits
+BUTTONS_KEPT = 2000  # keyboards whose data PTB keeps; an older button is "expired"
+# PTB logs its base URL (which embeds the token) at DEBUG; httpx logs request URLs at INFO.
+_URL_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Updater", "telegram.ext.Application", "httpx")
+
+
+def build_application(settings: Settings, service: AnswerService) -> Application:
+    """The Application with every handler wired; `serve` runs it."""
+    token = credentials.token(settings, credentials.TELEGRAM)
+    redact_token(token, _URL_LOGGERS)
+    # PTB makes bot_data by calling its type without arguments: the partial carries what was built once.
+    bot_data = functools.partial(handlers.BotData, settings, service, ChannelCore(service, settings, messages.HELP))
+
+    # Connection failures are retried by the transport (the request never left); 429s by the rate limiter.
+    request = HTTPXRequest(connection_pool_size=64, httpx_kwargs={
+        "transport": httpx.AsyncHTTPTransport(retries=3, limits=httpx.Limits(max_connections=64))})
+    application = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.telegram_base_url)
+        .request(request)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .defaults(Defaults(do_quote=True, allow_sending_without_reply=True,
+                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .arbitrary_callback_data(BUTTONS_KEPT)
+        .context_types(ContextTypes(bot_data=bot_data))  # type: ignore[arg-type]
+        .concurrent_updates(True)
+        .build()
+    )
+    new_messages = filters.UpdateType.MESSAGE
+    application.add_handler(TypeHandler(Update, handlers.gate), group=-1)
+    application.add_handlers([
+        CommandHandler(list(messages.COMMANDS), handlers.command),  # start, help, sources, ask
+        CommandHandler("reindex", handlers.reindex),
+        CallbackQueryHandler(handlers.more_sources, pattern=handlers.MoreSources),
+        CallbackQueryHandler(handlers.expired_button, pattern=InvalidCallbackData),
+        MessageHandler(new_messages & filters.TEXT & ~filters.COMMAND, handlers.question),
+        MessageHandler(new_messages & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
+                       handlers.not_text),
+    ])
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+async def start_updates(application: Application, settings: Settings, secret: str | None) -> None:
+    """A webhook (with `secret`) when TELEGRAM_WEBHOOK_URL is set, else long polling."""
+    url = settings.telegram_webhook_url
+    if not url:
+        await application.updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES)
+        log.info("Telegram bot @%s is polling", application.bot.username)
+        return
+    await application.updater.start_webhook(
+        listen=settings.telegram_webhook_listen,
+        port=settings.telegram_webhook_port,
+        url_path=urlsplit(url).path.lstrip("/"),
+        webhook_url=url,
+        secret_token=secret,
+        allowed_updates=ALLOWED_UPDATES,
+    )
+    log.info("Telegram bot @%s receives updates on its webhook (port %s)", application.bot.username,
+             settings.telegram_webhook_port)
+
+
+async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event | None = None) -> None:
+    """Run the bot until SIGINT/SIGTERM, `stop` being set, or cancellation.
+
+    Args:
+        settings: the token, base URL, webhook and chat settings.
+        service: the answer service, shared with other channels.
+        stop: set it to stop; when None, SIGINT/SIGTERM stop the bot.
+    """
+    application = build_application(settings, service)
+    secret = None
+    if settings.telegram_webhook_url:
+        secret = credentials.webhook_secret(settings.telegram_webhook_secret, credentials.TELEGRAM_SECRET)
+    async with until_stopped(stop) as stop, application:  # initialize … shutdown
+        await application.bot.set_my_commands([BotCommand(c, d) for c, d in messages.COMMANDS.items()])
+        await start_updates(application, settings, secret)
+        await application.start()
+        try:
+            await stop.wait()
+        finally:
+            await application.updater.stop()
+            await application.stop()

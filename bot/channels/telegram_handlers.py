@@ -1,0 +1,173 @@
+"""The Telegram handlers: each reads the update, hands it to the channel core, replies the Telegram way.
+
+What they share is typed (`BotData`, PTB's `context.bot_data`), and the "Xem
+thêm nguồn" button carries a `MoreSources` object through PTB's arbitrary
+callback data: Telegram only sees an opaque id, so a forged or stale button
+arrives as `InvalidCallbackData` and gets a polite answer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from dataclasses import dataclass
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram.constants import ChatAction, ChatID, ChatType, ParseMode
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ApplicationHandlerStop, CallbackContext, ExtBot
+
+from bot import messages
+from bot.answer import Answer
+from bot.channels.core import ChannelCore, Chat
+from bot.render import TELEGRAM_LIMIT, telegram_html
+from bot.service import AnswerService
+from bot.settings import Settings
+
+log = logging.getLogger("hoibao.telegram")
+
+
+@dataclass
+class BotData:
+    """`context.bot_data`: what every handler uses, built once at start-up."""
+
+    settings: Settings
+    service: AnswerService
+    core: ChannelCore
+
+
+Context = CallbackContext[ExtBot[None], dict, dict, BotData]
+
+
+@dataclass(frozen=True)
+class MoreSources:
+    """The "Xem thêm nguồn" button: show citation `index` of `answer` (kept by PTB, never sent to Telegram)."""
+
+    answer: Answer
+    index: int
+
+
+def more_button(answer: Answer, index: int) -> InlineKeyboardMarkup | None:
+    """The button that shows citation `index`, or None when there is no such citation."""
+    if index >= len(answer.citations):
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(messages.MORE_SOURCES,
+                                                       callback_data=MoreSources(answer, index))]])
+
+
+class TelegramChat(Chat):
+    """Replies quote the message they answer; answers are HTML with the "more sources" button."""
+
+    limit = TELEGRAM_LIMIT
+
+    def __init__(self, message: Message) -> None:
+        super().__init__(message.chat_id, message.from_user.id if message.from_user else message.chat_id)
+        self.message = message
+
+    async def typing(self) -> None:
+        await self.message.chat.send_action(ChatAction.TYPING)
+
+    async def send(self, text: str) -> None:
+        await self.message.reply_text(text)
+
+    async def send_answer(self, answer: Answer) -> None:
+        await self.message.reply_html(telegram_html(answer), reply_markup=more_button(answer, 1))
+
+
+def addressed_text(message: Message, bot: Bot) -> str | None:
+    """The question in a message meant for the bot; None for group chatter not addressed to it."""
+    handle = f"@{bot.username}"
+    text = re.sub(re.escape(handle), " ", message.text or "", flags=re.IGNORECASE).strip()
+    if message.chat.type == ChatType.PRIVATE:
+        return text
+    mentioned = any(
+        (e.type == MessageEntity.MENTION and message.parse_entity(e).lower() == handle.lower())
+        or (e.type == MessageEntity.TEXT_MENTION and e.user is not None and e.user.id == bot.id)
+        for e in message.entities
+    )
+    replied = message.reply_to_message
+    if not mentioned and not (replied and replied.from_user and replied.from_user.id == bot.id):
+        return None
+    return text
+
+
+def in_group(message: Message) -> bool:
+    return message.chat.type != ChatType.PRIVATE
+
+
+async def gate(update: Update, context: Context) -> None:
+    """Drop updates from other bots; refuse chats outside the allow-list (admins always pass)."""
+    user, chat = update.effective_user, update.effective_chat
+    if user and user.is_bot and user.id != ChatID.ANONYMOUS_ADMIN:
+        raise ApplicationHandlerStop
+    settings = context.bot_data.settings
+    allowed = settings.telegram_allowed_chats
+    if allowed and chat and chat.id not in allowed and not (user and user.id in settings.telegram_admin_ids):
+        if update.callback_query:
+            await update.callback_query.answer(messages.NOT_ALLOWED)
+        elif update.message and chat.type == ChatType.PRIVATE:
+            await update.message.reply_text(messages.NOT_ALLOWED)
+        raise ApplicationHandlerStop
+
+
+async def command(update: Update, context: Context) -> None:
+    """/start, /help, /sources and /ask (the way to ask in a group without mentioning the bot)."""
+    message = update.effective_message
+    await context.bot_data.core.message(TelegramChat(message), message.text or "", group=in_group(message))
+
+
+async def question(update: Update, context: Context) -> None:
+    """Any text in private; in groups only when mentioned or replied to."""
+    text = addressed_text(update.effective_message, context.bot)
+    if text is not None:
+        await context.bot_data.core.ask(TelegramChat(update.effective_message), text)
+
+
+async def not_text(update: Update, context: Context) -> None:
+    """Stickers, photos, voice…: a hint that the bot answers text questions."""
+    await context.bot_data.core.not_text(TelegramChat(update.effective_message))
+
+
+async def more_sources(update: Update, context: Context) -> None:
+    """The "Xem thêm nguồn" button: show the next cited paragraph in place of the last one."""
+    query = update.callback_query
+    wanted: MoreSources = query.data  # type: ignore[assignment]  # the handler's pattern is MoreSources
+    await query.answer()
+    try:
+        await query.edit_message_text(telegram_html(wanted.answer, wanted.index), parse_mode=ParseMode.HTML,
+                                      reply_markup=more_button(wanted.answer, wanted.index + 1))
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():  # a double press shows the same source twice
+            raise
+
+
+async def expired_button(update: Update, context: Context) -> None:
+    """A button whose data PTB does not hold (forged, or from before a restart): say so, politely."""
+    await update.callback_query.answer(messages.SOURCES_EXPIRED)
+
+
+async def reindex(update: Update, context: Context) -> None:
+    """Admins only: rebuild the index in the background, answering from the old one meanwhile."""
+    data, message = context.bot_data, update.effective_message
+    if not update.effective_user or update.effective_user.id not in data.settings.telegram_admin_ids:
+        await message.reply_text(messages.ADMIN_ONLY)
+    elif data.service.rebuilding:
+        await message.reply_text(messages.REINDEX_BUSY)
+    else:
+        await message.reply_text(messages.REINDEX_STARTED)
+        context.application.create_task(report_rebuild(data.core, message), update=update, name="reindex")
+
+
+async def report_rebuild(core: ChannelCore, message: Message) -> None:
+    """Tell the admin how the rebuild went, failures included."""
+    await message.reply_text(await core.rebuild())
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the failing update by id (no text), apologise, keep serving."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("update %s failed: %s", update_id, type(context.error).__name__, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat:
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(update.effective_chat.id, messages.APOLOGY)

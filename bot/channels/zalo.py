@@ -1,0 +1,222 @@
+"""The Zalo channel: the Zalo Bot API (`bot.channels.zalo_api`) over the channel core.
+
+What is Zalo's own: plain text in messages of at most 2000 characters; long
+polling by default, a webhook (aiohttp) checking `X-Bot-Api-Secret-Token` when
+ZALO_WEBHOOK_URL is set. Zalo updates carry no mention entities and no
+reply-to, so in a group the bot answers only a message that calls it by name
+('@Hỏi Báo …', 'Hỏi Báo ơi, …') or starts with a command ('/ask …').
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from bot import messages
+from bot.answer import Answer
+from bot.channels import credentials
+from bot.channels.core import ChannelCore, Chat, parse_command
+from bot.channels.zalo_api import ZaloApiError, ZaloBot
+from bot.chat import addressed_question
+from bot.render import ZALO_LIMIT, plain_messages
+from bot.runtime import until_stopped
+from bot.service import AnswerService
+from bot.settings import Settings
+from index.text import nfc
+
+log = logging.getLogger("hoibao.zalo")
+
+POLL_TIMEOUT = 30  # seconds a getUpdates long poll waits
+BACKOFF = (1.0, 60.0)  # first and longest wait after a failed poll; doubles in between
+WEBHOOK_LISTEN = "0.0.0.0"
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+TEXT = "message.text.received"
+DEFAULT_NAMES = ("Hỏi Báo",)  # what groups may call the bot, besides the names getMe reports
+
+
+def bot_names(me: dict) -> list[str]:
+    """The names a group message may call the bot by, the one to show users first.
+
+    getMe may give only the technical account name ('bot.xyz'), so 'Hỏi Báo' always works too.
+    """
+    names = [me.get("display_name"), me.get("name"), *DEFAULT_NAMES, me.get("account_name")]
+    return list(dict.fromkeys(n.strip() for n in names if isinstance(n, str) and n.strip()))
+
+
+class ZaloChat(Chat):
+    """Plain text, in messages of at most 2000 characters; a failed "typing…" is no reason not to answer."""
+
+    limit = ZALO_LIMIT
+
+    def __init__(self, api: ZaloBot, chat_id: str, user_id: str) -> None:
+        super().__init__(chat_id, user_id)
+        self.api = api
+
+    async def typing(self) -> None:
+        try:
+            await self.api.send_chat_action(self.id, "typing")
+        except ZaloApiError as exc:
+            log.debug("typing not shown: %s", exc)
+
+    async def send(self, text: str) -> None:
+        await self.api.send_message(self.id, text)
+
+    async def send_answer(self, answer: Answer) -> None:
+        for part in plain_messages(answer, ZALO_LIMIT):
+            await self.send(part)
+
+
+class ZaloChannel:
+    """Answers Zalo updates, each in its own task so a slow answer never holds up the next update."""
+
+    def __init__(self, api: ZaloBot, core: ChannelCore, names: list[str]) -> None:
+        self.api, self.core, self.names = api, core, names
+        self._tasks: set[asyncio.Task] = set()
+
+    def dispatch(self, update: dict) -> None:
+        task = asyncio.create_task(self.handle(update))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self, timeout: float = 10) -> None:
+        """Let the updates being answered finish (up to `timeout`), then cancel the rest."""
+        if self._tasks:
+            _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
+            for task in pending:
+                task.cancel()
+
+    async def handle(self, update: dict) -> None:
+        """One update; a failure is logged (by id, never the text) and the user gets an apology."""
+        message = update.get("message") if isinstance(update.get("message"), dict) else {}
+        chat = str((message.get("chat") or {}).get("id") or "")
+        if not chat:
+            return
+        try:
+            await self._handle(str(update.get("event_name", "")), message, chat)
+        except Exception as exc:  # the one error handler of this channel
+            log.error("update %s %s failed: %s", update.get("event_name"), message.get("message_id"),
+                      type(exc).__name__, exc_info=exc)
+            with contextlib.suppress(ZaloApiError):
+                await self.api.send_message(chat, messages.APOLOGY)
+
+    async def _handle(self, event: str, message: dict, chat_id: str) -> None:
+        sender = message.get("from") or {}
+        group = (message.get("chat") or {}).get("chat_type") == "GROUP"
+        if sender.get("is_bot"):
+            return
+        chat = ZaloChat(self.api, chat_id, str(sender.get("id") or chat_id))
+        if event != TEXT:  # stickers, images, voice…: a hint in private, silence in groups
+            if not group and event.startswith("message."):
+                await self.core.not_text(chat)
+            return
+        text: str | None = nfc(str(message.get("text") or ""))
+        if group and parse_command(text) is None:
+            text = addressed_question(text, self.names)
+            if text is None:
+                return
+        await self.core.message(chat, text, group=group)
+
+
+# ---------------------------------------------------------------- receiving updates
+
+
+async def poll(api: ZaloBot, channel: ZaloChannel, timeout: int = POLL_TIMEOUT,
+               backoff: tuple[float, float] = BACKOFF) -> None:
+    """Long-poll forever. Empty polls (HTTP 408) are normal; failures back off exponentially up to a cap."""
+    loop, delay = asyncio.get_running_loop(), 0.0
+    while True:
+        started = loop.time()
+        try:
+            updates = await api.get_updates(timeout)
+        except ZaloApiError as exc:
+            delay = min(max(delay * 2, backoff[0]), backoff[1])
+            log.log(logging.WARNING if exc.retryable else logging.ERROR, "%s; retrying in %.1f s", exc, delay)
+            await asyncio.sleep(delay)
+            continue
+        delay = 0.0
+        for update in updates:
+            channel.dispatch(update)
+        if not updates and loop.time() - started < min(1.0, timeout / 2):  # an empty answer that did not wait
+            await asyncio.sleep(backoff[0])
+
+
+def webhook_app(path: str, secret: str, channel: ZaloChannel) -> web.Application:
+    """The endpoint Zalo POSTs updates to; anything without the right secret gets 403."""
+
+    async def receive(request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), secret.encode()):
+            return web.json_response({"ok": False, "description": "Forbidden"}, status=403)
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return web.json_response({"ok": False, "description": "Bad Request"}, status=400)
+        # Zalo wraps the update as {"ok": true, "result": update}; a bare update is accepted too.
+        channel.dispatch(body["result"] if isinstance(body.get("result"), dict) else body)
+        return web.json_response({"message": "Success"})
+
+    app = web.Application()
+    app.router.add_post(path, receive)
+    return app
+
+
+async def start_webhook(api: ZaloBot, channel: ZaloChannel, url: str, secret: str, port: int) -> web.AppRunner:
+    """Listen on `port` at the URL's path, then tell Zalo the URL and the secret."""
+    runner = web.AppRunner(webhook_app(urlsplit(url).path or "/", secret, channel), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, WEBHOOK_LISTEN, port).start()
+    try:
+        await api.set_webhook(url, secret)
+    except BaseException:
+        await runner.cleanup()
+        raise
+    return runner
+
+
+async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event | None = None, *,
+                poll_timeout: int = POLL_TIMEOUT, backoff: tuple[float, float] = BACKOFF) -> None:
+    """Run the Zalo bot until SIGINT/SIGTERM, `stop` being set, or cancellation.
+
+    Args:
+        settings: the token, base URL and webhook settings, and the chat limits.
+        service: the answer service, shared with other channels.
+        stop: set it to stop; when None, SIGINT/SIGTERM stop the bot.
+        poll_timeout: seconds each getUpdates waits for an update.
+        backoff: first and longest wait, in seconds, after a failed poll.
+    """
+    token, url = credentials.token(settings, credentials.ZALO), settings.zalo_webhook_url
+    secret = credentials.webhook_secret(settings.zalo_webhook_secret, credentials.ZALO_SECRET) if url else ""
+    runner: web.AppRunner | None = None
+    worker: asyncio.Task | None = None
+    async with until_stopped(stop) as stop, ZaloBot(token, settings.zalo_base_url) as api:
+        me = await api.get_me()
+        account, names = me.get("account_name") or me.get("id"), bot_names(me)
+        channel = ZaloChannel(api, ChannelCore(service, settings, messages.zalo_help(names[0])), names)
+        if url:
+            runner = await start_webhook(api, channel, url, secret, settings.zalo_webhook_port)
+            log.info("Zalo bot %s receives updates on its webhook (port %s)", account, settings.zalo_webhook_port)
+        else:
+            if (await api.get_webhook_info()).get("url"):  # polling and a webhook exclude each other
+                await api.delete_webhook()
+            worker = asyncio.create_task(poll(api, channel, poll_timeout, backoff))
+            log.info("Zalo bot %s is polling", account)
+        stopping = asyncio.create_task(stop.wait())
+        try:
+            await asyncio.wait({stopping, *([worker] if worker else [])}, return_when=asyncio.FIRST_COMPLETED)
+            if worker and worker.done():
+                worker.result()  # polling only ends by a bug: let it surface
+        finally:
+            tasks = [task for task in (stopping, worker) if task]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            if runner:
+                await runner.cleanup()
+            await channel.drain()

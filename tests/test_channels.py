@@ -1,0 +1,143 @@
+"""What the channels share: tokens and webhook secrets, commands, and one stop for every bot of a process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import subprocess
+import sys
+
+import pytest
+from pydantic import SecretStr
+
+from bot.channels import credentials, serve
+from bot.channels.core import parse_command
+from bot.service import AnswerService
+from bot.settings import Settings
+from index.errors import HoibaoError
+from tests.conftest import ROOT, SEEDS
+from tests.fake_telegram import FakeTelegram
+from tests.fake_zalo import FakeZalo
+
+TELEGRAM_TOKEN = "654321:AAH-secret-part-never-logged"
+ZALO_TOKEN = "3222229135581534944:zalo-secret-part-never-logged"
+PHUOC_MY = "Bí thư Đảng ủy phường Phước Mỹ là ai?"
+
+
+# ---------------------------------------------------------------- webhook secrets
+
+
+@pytest.mark.parametrize("rule", [credentials.TELEGRAM_SECRET, credentials.ZALO_SECRET], ids=["telegram", "zalo"])
+@pytest.mark.parametrize("value", [None, SecretStr("")], ids=["absent", "empty"])
+def test_no_secret_means_a_random_one_and_one_warning(rule, value, caplog):
+    with caplog.at_level("WARNING", logger="hoibao.channels"):
+        first, second = credentials.webhook_secret(value, rule), credentials.webhook_secret(value, rule)
+    assert first != second and re.fullmatch(r"[A-Za-z0-9_-]{43}", first)
+    assert credentials.check_secret(SecretStr(first), rule) == first  # the platform accepts it
+    assert [r.getMessage() for r in caplog.records] == [f"{rule.variable} is not set; using a random secret for this run"] * 2
+
+
+@pytest.mark.parametrize(
+    ("rule", "secret", "error"),
+    [
+        (credentials.TELEGRAM_SECRET, "x" * 257, "TELEGRAM_WEBHOOK_SECRET has 257 characters; Telegram wants 1 to 256"),
+        (credentials.TELEGRAM_SECRET, "có dấu", "TELEGRAM_WEBHOOK_SECRET has 6 characters (some not allowed)"),
+        (credentials.TELEGRAM_SECRET, "a.b", "of A-Z, a-z, 0-9, _ and -"),
+        (credentials.ZALO_SECRET, "1234567", "ZALO_WEBHOOK_SECRET has 7 characters; Zalo wants 8 to 256"),
+        (credentials.ZALO_SECRET, "z" * 257, "ZALO_WEBHOOK_SECRET has 257 characters; Zalo wants 8 to 256"),
+    ],
+)
+def test_a_secret_the_platform_refuses_is_an_error_naming_the_variable(rule, secret, error):
+    with pytest.raises(HoibaoError) as caught:
+        credentials.webhook_secret(SecretStr(secret), rule)
+    assert error in str(caught.value) and str(caught.value).endswith("Change it in .env.")
+    assert secret not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("rule", "secret"),
+    [(credentials.TELEGRAM_SECRET, "a"), (credentials.TELEGRAM_SECRET, "Az09_-" * 42),
+     (credentials.ZALO_SECRET, "8 chars!"), (credentials.ZALO_SECRET, "s3cret with spaces is fine")],
+)
+def test_a_secret_the_platform_accepts_is_kept(rule, secret):
+    assert credentials.webhook_secret(SecretStr(secret), rule) == secret
+
+
+# ---------------------------------------------------------------- tokens
+
+
+def test_an_empty_token_is_not_set():
+    settings = Settings(_env_file=None, telegram_bot_token="", zalo_bot_token="")
+    assert credentials.configured(settings) == []
+    with pytest.raises(HoibaoError, match=r"^TELEGRAM_BOT_TOKEN is not set\. Create a bot with @BotFather"):
+        credentials.token(settings, credentials.TELEGRAM)
+    assert credentials.configured(Settings(_env_file=None, zalo_bot_token="z:1")) == [credentials.ZALO]
+
+
+def hoibao(*args: str, tmp_path, **env: str) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_", "HOIBAO_"))}
+    base.update(PYTHONPATH=str(ROOT), HOIBAO_INDEX_DIR=str(tmp_path / "index"), HOIBAO_SEEDS_DIR=str(SEEDS), **env)
+    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True, cwd=tmp_path,
+                          env=base, timeout=60)
+
+
+@pytest.mark.parametrize(
+    ("command", "env", "message"),
+    [
+        ("telegram", {}, "hoibao: TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather and put its token in .env."),
+        ("telegram", {"TELEGRAM_BOT_TOKEN": ""}, "hoibao: TELEGRAM_BOT_TOKEN is not set."),
+        ("zalo", {"ZALO_BOT_TOKEN": ""}, "hoibao: ZALO_BOT_TOKEN is not set. Create a bot in Zalo Bot Manager"),
+        ("telegram", {"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_WEBHOOK_URL": "https://bot.example.vn/tg",
+                      "TELEGRAM_WEBHOOK_SECRET": "not allowed!"}, "hoibao: TELEGRAM_WEBHOOK_SECRET has 12 characters"),
+        ("run", {"ZALO_BOT_TOKEN": "1:x", "ZALO_WEBHOOK_URL": "https://bot.example.vn/zalo",
+                 "ZALO_WEBHOOK_SECRET": "short"}, "hoibao: ZALO_WEBHOOK_SECRET has 5 characters"),
+    ],
+    ids=["telegram-absent", "telegram-empty", "zalo-empty", "telegram-secret", "run-zalo-secret"],
+)
+def test_a_missing_token_or_bad_secret_is_one_line_before_the_index_is_built(tmp_path, command, env, message):
+    done = hoibao(command, tmp_path=tmp_path, **env)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith(message) and done.stderr.count("\n") == 1, done.stderr
+    assert not (tmp_path / "index").exists()  # said so before building anything
+
+
+# ---------------------------------------------------------------- commands
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [("/start", ("start", "")), ("/ask@hoibao_bot  Ai là bí thư?", ("ask", "Ai là bí thư?")),
+     ("/ask\nAi là bí thư?", ("ask", "Ai là bí thư?")), (" /HELP", ("help", "")),
+     ("Ai là bí thư?", None), ("/", None), ("", None), ("a /start", None)],
+)
+def test_parse_command(text, parsed):
+    assert parse_command(text) == parsed
+
+
+# ---------------------------------------------------------------- both bots, one stop
+
+
+@pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning")
+async def test_sigterm_stops_telegram_and_zalo_running_together(settings, embedder):
+    telegram_api, zalo_api = FakeTelegram(TELEGRAM_TOKEN), FakeZalo(ZALO_TOKEN)
+    await telegram_api.start()
+    await zalo_api.start()
+    both = settings.model_copy(update=dict(
+        telegram_bot_token=SecretStr(TELEGRAM_TOKEN), telegram_base_url=telegram_api.base_url,
+        zalo_bot_token=SecretStr(ZALO_TOKEN), zalo_base_url=zalo_api.base_url))
+    try:
+        running = asyncio.create_task(serve.serve_all(both, AnswerService(both, embedder), credentials.configured(both)))
+        await telegram_api.wait_for(None, method="setMyCommands")
+        await zalo_api.wait_for(None, method="getWebhookInfo")
+        telegram_api.message(1, PHUOC_MY)
+        zalo_api.message("u1", PHUOC_MY)
+        assert "Nguyễn Huy Bình" in (await telegram_api.wait_for(1))[0]["text"]
+        assert "Nguyễn Huy Bình" in (await zalo_api.wait_for("u1"))[0]["text"]
+        os.kill(os.getpid(), signal.SIGTERM)
+        await asyncio.wait_for(running, 20)  # both stopped, cleanly: no exception
+        assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # and the handler is gone
+    finally:
+        await telegram_api.stop()
+        await zalo_api.stop()
