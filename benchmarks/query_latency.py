@@ -1,4 +1,4 @@
-"""Query latency of a full answer vs the bare cost of one query embedding + one FAISS search.
+"""Query latency of a full answer vs the bare cost of one query embedding + one dense (FAISS) search.
 
     .venv/bin/python benchmarks/query_latency.py [--index-dir var/index] [--rounds 20]
 
@@ -21,7 +21,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.answer import Answerer  # noqa: E402
 from index import store  # noqa: E402
 from index.build import build_index  # noqa: E402
-from index.dense import search_dense  # noqa: E402
 from index.embed import make_embedder  # noqa: E402
 from index.search import Searcher  # noqa: E402
 from timing import percentile  # noqa: E402
@@ -62,7 +61,7 @@ def main() -> None:
     answerer = Answerer(searcher)
 
     def bare(q: str) -> None:
-        search_dense(index.dense, embedder.embed_queries([q])[0], 50)
+        index.dense.search(embedder.embed_queries([q]), 50)
 
     for q in QUESTIONS:  # warm up caches and OpenMP threads
         bare(q)
@@ -71,7 +70,7 @@ def main() -> None:
     ask_ms = timed(answerer.answer, QUESTIONS, args.rounds)
     result = {
         "cores": os.cpu_count(),
-        "chunks": int(index.dense.ntotal),
+        "chunks": index.dense.count(),
         "queries": len(ask_ms),
         "bare_embed_plus_faiss_ms": {"median": statistics.median(bare_ms), "p99": percentile(bare_ms, 99)},
         "ask_ms": {"median": statistics.median(ask_ms), "p99": percentile(ask_ms, 99)},

@@ -62,7 +62,6 @@ def child_query(index_dir: str, questions_file: str, rounds: int) -> dict:
 
     from bot.answer import Answerer
     from index import store
-    from index.dense import search_dense
     from index.embed import make_embedder
     from index.search import Searcher
 
@@ -84,7 +83,7 @@ def child_query(index_dir: str, questions_file: str, rounds: int) -> dict:
     for _ in range(rounds):
         for q, v in zip(questions, vectors):
             t = time.perf_counter()
-            search_dense(index.dense, v, 100)
+            index.dense.search(v[None, :], 100)
             timings["dense_only"].append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
             searcher.search(q, 5, vector=v)
@@ -96,7 +95,7 @@ def child_query(index_dir: str, questions_file: str, rounds: int) -> dict:
             answerer.answer(q)
             timings["answer"].append((time.perf_counter() - t) * 1000)
     return {
-        "chunks": int(index.dense.ntotal), "paragraphs": len(index.paragraphs), "index_load_s": load_s,
+        "chunks": index.dense.count(), "paragraphs": len(index.paragraphs), "index_load_s": load_s,
         "ms": {k: stats(v) for k, v in timings.items()},
         "rss_mb": {"interpreter": rss_start / 1024, "after_embedder": rss_embedder / 1024,
                    "after_index_load": rss_loaded / 1024, "after_queries": status_kb("VmRSS") / 1024,
@@ -173,20 +172,24 @@ def recall_real_queries(index_dirs: dict[str, Path], query_vectors) -> float:
 
     flat = store.load(index_dirs["flat"]).dense
     hnsw = store.load(index_dirs["hnsw"]).dense
-    q = np.ascontiguousarray(query_vectors, dtype=np.float32)
-    _, truth = flat.search(q, 10)
-    _, found = hnsw.search(q, 10)
-    return float(np.mean([len(set(t) & set(f)) / 10 for t, f in zip(truth, found)]))
+    return _recall(flat.search(query_vectors, 10), hnsw.search(query_vectors, 10))
+
+
+def _recall(truth: list[list[tuple[int, float]]], found: list[list[tuple[int, float]]], k: int = 10) -> float:
+    """Mean share of the exact top-k ids the approximate search also returns."""
+    import numpy as np
+
+    return float(np.mean([len({i for i, _ in t} & {i for i, _ in f}) / k for t, f in zip(truth, found)]))
 
 
 def dense_sweep(real, queries, flat_sizes: list[int], hnsw_sizes: list[int], seed: int = 7) -> list[dict]:
-    """Bare FAISS cost by size, for the flat/approximate threshold: one query at a time, as the bot asks.
+    """Bare dense-search cost by size, for the flat/approximate threshold: one query at a time, as the bot asks.
 
     Vectors: real ones perturbed (noise scale as for the 100k corpus) to the size wanted.
     """
     import numpy as np
 
-    from index.dense import HNSW_EF_SEARCH, HNSW_M, build_dense, search_dense
+    from index.dense import build_dense
 
     rng = np.random.default_rng(seed)
     rows = []
@@ -197,7 +200,7 @@ def dense_sweep(real, queries, flat_sizes: list[int], hnsw_sizes: list[int], see
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         row: dict = {"vectors": n}
         flat = build_dense(vectors, "flat")
-        truth = flat.search(np.ascontiguousarray(queries, dtype=np.float32), 10)[1]
+        truth = flat.search(queries, 10)
         for kind in ("flat", "hnsw"):
             if n not in (flat_sizes if kind == "flat" else hnsw_sizes):
                 continue
@@ -205,17 +208,15 @@ def dense_sweep(real, queries, flat_sizes: list[int], hnsw_sizes: list[int], see
             index = flat if kind == "flat" else build_dense(vectors, "hnsw")
             build_s = time.perf_counter() - t
             for q in queries[:10]:
-                search_dense(index, q, 100)
+                index.search(q[None, :], 100)
             ms = []
             for q in queries:
                 t = time.perf_counter()
-                search_dense(index, q, 100)
+                index.search(q[None, :], 100)
                 ms.append((time.perf_counter() - t) * 1000)
-            found = index.search(np.ascontiguousarray(queries, dtype=np.float32), 10)[1]
-            recall = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(truth, found)]))
+            recall = _recall(truth, index.search(queries, 10))
             row[kind] = {"build_s": build_s, "search_ms": stats(ms), "recall_at_10": recall}
-            if kind == "hnsw":
-                row[kind].update({"M": HNSW_M, "efSearch": HNSW_EF_SEARCH})
+            row[kind].update(index.params())
         rows.append(row)
         print(f"  sweep {n}: " + ", ".join(f"{k} {row[k]['search_ms']['median']:.2f} ms" for k in ("flat", "hnsw") if k in row),
               file=sys.stderr)

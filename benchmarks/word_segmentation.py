@@ -44,12 +44,10 @@ import platform
 import statistics
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
 from scipy.stats import binomtest
 
 HERE = Path(__file__).resolve().parent
@@ -77,30 +75,8 @@ class TermBM25(LexicalIndex):
 
     @classmethod
     def from_terms(cls, term_lists: list[list[str]], terms: Callable[[str], list[str]]) -> "TermBM25":
-        # Same steps as LexicalIndex.build, on precomputed term lists.
-        counts = [Counter(t) for t in term_lists]
-        vocab: dict[str, int] = {}
-        for counter in counts:
-            for term in counter:
-                vocab.setdefault(term, len(vocab))
-        n_docs = len(term_lists)
-        lengths = np.array([sum(c.values()) for c in counts], dtype=np.float32)
-        avg = float(lengths.mean()) if n_docs else 1.0
-        rows, cols, tfs = [], [], []
-        for row, counter in enumerate(counts):
-            for term, tf in counter.items():
-                rows.append(row)
-                cols.append(vocab[term])
-                tfs.append(tf)
-        rows_a = np.array(rows, dtype=np.int32)
-        cols_a = np.array(cols, dtype=np.int32)
-        tf_a = np.array(tfs, dtype=np.float32)
-        df = np.bincount(cols_a, minlength=len(vocab)).astype(np.float32)
-        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
-        norm = K1 * (1 - B + B * lengths[rows_a] / max(avg, 1e-6))
-        values = idf[cols_a] * tf_a * (K1 + 1) / (tf_a + norm)
-        weights = sparse.csc_matrix((values, (rows_a, cols_a)), shape=(n_docs, len(vocab)), dtype=np.float32)
-        return cls(vocab, idf, weights, terms)
+        built = LexicalIndex.from_term_lists(term_lists)
+        return cls(built.vocab, built.idf_values, built.weights, terms)
 
     def scores(self, query: str) -> np.ndarray:
         ids = sorted({self.vocab[t] for t in self.terms(query) if t in self.vocab})
@@ -220,7 +196,7 @@ def run_corpus(path: Path, segmenters: dict, repeats: int) -> dict:
                 t0 = time.perf_counter()
                 ranked = [r for r, _ in index.search(text, CANDIDATES)]
                 times.append(time.perf_counter() - t0)
-                rank = first_right(ranked, texts, q.answers)
+                rank = first_right([texts[r] for r in ranked], q.answers)
                 scores.add(rank)
                 hits.append(rank == 1)
             right_at_1[(name, form)] = hits

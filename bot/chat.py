@@ -138,8 +138,8 @@ class Conversations:
         # The resolved question and the article it cited, so a chain of follow-ups keeps its subject.
         article = answer.citations[0].paragraph.article_id if answer.citations else None
         self.history.add(chat, Turn(answer.searched or question, article))
-        log.log(self.log_level, "answered chat=%s status=%s confidence=%.2f latency_ms=%.0f", chat, answer.status,
-                answer.confidence, (time.perf_counter() - started) * 1000)
+        log.log(self.log_level, "answered chat=%s found=%s status=%s confidence=%.2f latency_ms=%.0f", chat,
+                answer.found, answer.status, answer.confidence, (time.perf_counter() - started) * 1000)
         return answer
 
 

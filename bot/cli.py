@@ -42,10 +42,18 @@ def _service(settings: Settings, build_if_missing: bool = False):
 
 def cmd_index_build(args: argparse.Namespace) -> int:
     from bot.service import build_from_settings, embedder_from_settings
+    from index.errors import BuildInterrupted
 
     settings = _settings(args)
-    report = build_from_settings(settings, embedder_from_settings(settings), full=args.full,
-                                 progress=sys.stderr.isatty())
+    try:
+        report = build_from_settings(settings, embedder_from_settings(settings), full=args.full,
+                                     progress=sys.stderr.isatty())
+    except BuildInterrupted as exc:
+        print(f"hoibao: {exc}", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("hoibao: interrupted before the build started; the index was not changed.", file=sys.stderr)
+        return 130
     print(report.summary())
     return 0
 
@@ -58,17 +66,30 @@ def cmd_index_info(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(manifest.to_json(), ensure_ascii=False, indent=2))
         return 0
-    counts = manifest.counts
     print(f"Index:     {current_build(settings.index_dir)}")
     print(f"Built:     {manifest.built_at}")
     print(f"Embedder:  {manifest.embedder.id} ({manifest.embedder.dim} dims)")
     print(f"Dense:     {manifest.dense.type}; chunks up to {manifest.chunking.max_tokens} tokens")
-    print(f"Contents:  {counts.articles} articles, {counts.paragraphs} paragraphs, {counts.chunks} chunks")
+    print(f"Contents:  {manifest.counts.summary()}")
     for meta in manifest.articles.values():
         print(f"  - {meta.source}: {meta.title} ({meta.paragraphs} paragraphs)")
     for skipped in manifest.skipped:
         print(f"  ! skipped {skipped.file}: {skipped.reason}")
     return 0
+
+
+def cmd_index_status(args: argparse.Namespace) -> int:
+    """fresh / stale / missing against the articles and the settings; the exit code says which."""
+    from index.embed import embedder_id, known_window
+    from index.status import Wanted, check
+
+    settings = _settings(args)
+    backend = settings.embedding_backend
+    wanted = Wanted(embedder_id(backend, settings.embedding_model), settings.chunk_max_tokens,
+                    settings.index_type, known_window(backend))
+    status = check(settings.index_dir, settings.seeds_dir, wanted)
+    print(json.dumps(status.to_json(), ensure_ascii=False, indent=2) if args.json else status.text())
+    return status.exit_code
 
 
 def _questions(args: argparse.Namespace):
@@ -181,6 +202,18 @@ def parser() -> argparse.ArgumentParser:
     paths(info)
     info.add_argument("--json", action="store_true", help="print the manifest")
     info.set_defaults(func=cmd_index_info)
+    status = index.add_parser(
+        "status", help="does the index match the articles and the settings? (exit 0 fresh, 1 stale, 3 missing)",
+        description="Compare the index with the articles folder and the embedding/chunking/index settings, "
+        "without loading the model. Prints fresh, stale or missing with the reasons.",
+        epilog="Exit codes: 0 fresh (a build would change nothing); 1 stale (articles added, changed or "
+        "removed, or another embedder, chunking, index format or index type: `hoibao index build` updates it); "
+        "3 missing (no index, or its manifest cannot be read); 2 the check itself failed "
+        "(a `hoibao:` line says why, e.g. the articles folder does not exist).",
+    )
+    paths(status, seeds=True)
+    status.add_argument("--json", action="store_true", help="the status as JSON (state, reasons, files by name)")
+    status.set_defaults(func=cmd_index_status)
 
     ask = sub.add_parser("ask", help="answer one question (or one per line of stdin)")
     ask.add_argument("question", nargs="*")

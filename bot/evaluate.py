@@ -77,9 +77,10 @@ class RetrievalScores:
         }
 
 
-def first_right(paragraphs: list[Paragraph], answers: list[str]) -> int | None:
-    for rank, paragraph in enumerate(paragraphs[:10], start=1):
-        if contains_answer(paragraph.text, answers):
+def first_right(texts: list[str], answers: list[str]) -> int | None:
+    """The rank (1-based, top 10) of the first text holding a gold answer."""
+    for rank, text in enumerate(texts[:10], start=1):
+        if contains_answer(text, answers):
             return rank
     return None
 
@@ -100,7 +101,7 @@ def evaluate_retrieval(service: AnswerService, questions: list[EvalQuestion]) ->
             continue
         for variant, text in (("as written", q.question), ("unaccented", fold(q.question))):
             for method, ranked in service.retrieval(text).items():
-                report.score(f"{method} / {variant}", first_right(ranked, q.answers))
+                report.score(f"{method} / {variant}", first_right([p.text for p in ranked], q.answers))
     return report
 
 

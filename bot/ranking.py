@@ -15,18 +15,38 @@ from bot.extract import extract
 from bot.question import Question, match_tokens, required_names
 from index.corpus import Paragraph
 from index.search import Hit
-from index.text import bigrams, fold, sentence_spans, tokens
+from index.text import bigrams, fold, has_diacritics, sentence_spans, tokens
 
 if TYPE_CHECKING:
     from bot.policy import AnswerPolicy
+
+
+class Terms:
+    """The terms a text holds, to look a question's terms up in.
+
+    In an accented question a term with diacritics must match exactly ("đô" is not
+    "do"); a term typed without them ("An Hai Tay" in "Bí thư phường An Hai Tay là
+    ai?", as a follow-up or a name often is) matches the text folded.
+    """
+
+    def __init__(self, text: str, exact: bool) -> None:
+        folded = tokens(text)
+        self.folded = set(folded) | set(bigrams(folded))
+        accented = match_tokens(text, True) if exact else []
+        self.exact = set(accented) | set(bigrams(accented))
+        self.accents = exact
+
+    def __contains__(self, term: str) -> bool:
+        if self.accents and has_diacritics(term):
+            return term in self.exact
+        return fold(term) in self.folded
 
 
 def coverage(terms: Sequence[str], weights: dict[str, float], sentence: str, exact: bool) -> float:
     """Share of the question's IDF-weighted terms that the sentence contains."""
     if not terms:
         return 0.0
-    toks = match_tokens(sentence, exact)
-    present = set(toks) | set(bigrams(toks))
+    present = Terms(sentence, exact)
     total = sum(weights[t] for t in terms)
     return sum(weights[t] for t in terms if t in present) / total if total else 0.0
 

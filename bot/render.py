@@ -77,9 +77,9 @@ def telegram_html(answer: Answer, citation: int = 0) -> str:
 
 
 def quoted(text: str) -> str:
-    """The paragraph in quotation marks; « » when it ends with its own closing quote (no '…”.”')."""
+    """The paragraph in quotation marks, without a second closing mark after its own ('…”.', not '…”.”')."""
     if re.search(r"[”\"»][.!?…]*\s*$", text):
-        return f"«{text}»"
+        return f"“{text}"
     return f"“{text}”"
 
 

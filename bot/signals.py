@@ -14,10 +14,9 @@ import math
 
 import numpy as np
 
-from bot.ranking import Ranking, coverage, names_present
+from bot.ranking import Ranking, Terms, coverage, names_present
 from bot.extract import DATE, NAMED, NUMBER, OTHER, PERSON, PLACE, ROLE, WHICH
-from bot.question import match_tokens, required_names
-from index.text import bigrams
+from bot.question import required_names
 
 FEATURE_VERSION = 1
 KINDS = (PERSON, ROLE, NUMBER, DATE, PLACE, NAMED, WHICH, OTHER)
@@ -67,7 +66,7 @@ def signals(ranking: Ranking) -> dict[str, float]:
     paragraph = best.hit.paragraph
     total = sum(ranking.weights.values()) or 1.0
     exact = q.accented
-    in_paragraph = set(_present(paragraph.text, exact))
+    in_paragraph = Terms(paragraph.text, exact)
     missing = [ranking.weights[t] for t in q.terms if t not in in_paragraph]
     dense = sorted((h.dense for h in hits), reverse=True)
     fused = [h.score for h in hits]
@@ -93,8 +92,3 @@ def vector(ranking: Ranking) -> np.ndarray:
     """The signals in `FEATURES` order, as the model reads them."""
     values = signals(ranking)
     return np.array([values[name] for name in FEATURES], dtype=np.float64)
-
-
-def _present(text: str, exact: bool) -> list[str]:
-    toks = match_tokens(text, exact)
-    return toks + bigrams(toks)

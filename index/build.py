@@ -7,26 +7,23 @@ embedded. Any failure leaves the previous index serving.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from index import dense as dense_index
 from index import store
-from index.chunk import chunk_paragraphs
-from index.corpus import Article, LoadReport, load_articles
-from index.dense import build_dense, choose_type, recall_at_k
+from index.checkpoint import Checkpoint, embed_resuming
+from index.chunk import CHUNKER_VERSION, chunk_paragraphs
+from index.corpus import Article, LoadReport, Paragraph, load_articles
+from index.dense import DenseIndex, choose_type
 from index.embed import Embedder
-from index.errors import HoibaoError, NoArticles
+from index.errors import BuildInterrupted, HoibaoError, NoArticles
 from index.lexical import LexicalIndex
-from index.manifest import ArticleMeta, Chunking, Counts, DenseInfo, EmbedderInfo, Manifest, Skipped
-from index.text import content_hash
-
-CHUNKER_VERSION = 1
+from index.manifest import FORMAT_VERSION, ArticleMeta, Chunking, Counts, DenseInfo, EmbedderInfo, Manifest, Skipped
 
 
 @dataclass
@@ -42,13 +39,16 @@ class BuildReport:
     full_reason: str = ""
     recall_at_10: float = 1.0
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    resumed: int = 0  # of `reused`: vectors an interrupted build had embedded
 
     def summary(self) -> str:
         lines = [
-            f"Indexed {self.articles} articles, {self.paragraphs} paragraphs, {self.chunks} chunks "
+            f"Indexed {Counts(self.articles, self.paragraphs, self.chunks).summary()} "
             f"in {self.seconds:.1f} s ({self.embedded} embedded, {self.reused} reused; {self.index_type} index).",
             f"Index: {self.directory}",
         ]
+        if self.resumed:
+            lines.append(f"Resumed an interrupted build: {self.resumed} of the reused vectors were embedded by it.")
         if self.index_type != "flat":
             lines.append(f"Approximate index recall@10 against exact search: {self.recall_at_10:.3f}")
         if self.full_reason:
@@ -86,75 +86,46 @@ def _reusable_vectors(index_dir: Path, manifest: Manifest | None, embedder_id: s
     }, ""
 
 
-class Checkpoint:
-    """Vectors embedded so far by an unfinished build, so a rerun resumes instead of restarting.
+@dataclass
+class _Plan:
+    """The new index before embedding: paragraph table, chunk → paragraph, reused vectors, what to embed."""
 
-    Lives in `<index_dir>/.partial-<embedder+window>/` as numpy files (keys are
-    hashes of the chunk text); removed once a build is published.
-    """
-
-    def __init__(self, index_dir: Path, embedder_id: str, window: int) -> None:
-        tag = hashlib.sha1(f"{embedder_id}|{window}|{CHUNKER_VERSION}".encode()).hexdigest()[:12]
-        self.directory = index_dir / f".partial-{tag}"
-
-    def load(self) -> dict[str, np.ndarray]:
-        found: dict[str, np.ndarray] = {}
-        for part in sorted(self.directory.glob("part-*.npz")):
-            try:
-                with np.load(part, allow_pickle=False) as data:
-                    found.update(zip(data["keys"].tolist(), data["vectors"]))
-            except (OSError, ValueError, KeyError):
-                continue  # a part cut short by the interruption: embed it again
-        return found
-
-    def save(self, keys: list[str], vectors: np.ndarray) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        n = len(list(self.directory.glob("part-*.npz")))
-        tmp = self.directory / f"tmp-{n:06d}.npz"
-        np.savez(tmp, keys=np.array(keys), vectors=vectors)
-        tmp.rename(self.directory / f"part-{n:06d}.npz")
-
-    def clear(self) -> None:
-        shutil.rmtree(self.directory, ignore_errors=True)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    chunk_paragraph: list[int] = field(default_factory=list)
+    vectors: list = field(default_factory=list)  # per chunk: a reused vector, or None until embedded
+    to_embed: list[tuple[int, str]] = field(default_factory=list)  # (chunk row, text)
 
 
-# Batches per checkpoint part: small enough to lose little, large enough to stay cheap.
-CHECKPOINT_EVERY = 8
+def _plan(articles: list[Article], window: int, embedder: Embedder, reusable: dict[str, np.ndarray]) -> _Plan:
+    plan = _Plan()
+    for article in articles:
+        base = len(plan.paragraphs)
+        plan.paragraphs.extend(article.paragraphs)
+        chunks = chunk_paragraphs([p.text for p in article.paragraphs], window, embedder.count_tokens)
+        old_vectors = reusable.get(article.content_hash)
+        reuse = old_vectors is not None and len(old_vectors) == len(chunks)
+        for i, chunk in enumerate(chunks):
+            plan.chunk_paragraph.append(base + chunk.paragraph)
+            if reuse:
+                plan.vectors.append(old_vectors[i])
+            else:
+                plan.vectors.append(None)
+                plan.to_embed.append((len(plan.vectors) - 1, chunk.text))
+    return plan
 
 
-def _embed(embedder: Embedder, texts: list[str], batch_size: int, progress: bool, checkpoint: Checkpoint | None = None) -> np.ndarray:
-    """Passage vectors for `texts`, in batches, resuming from `checkpoint` when given."""
-    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    keys = [content_hash(t) for t in texts]
-    done = checkpoint.load() if checkpoint else {}
-    todo = [i for i, k in enumerate(keys) if k not in done]
-    for i, k in enumerate(keys):
-        if k in done:
-            out[i] = done[k]
-    bar = None
-    if progress and len(todo) > batch_size:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(texts), initial=len(texts) - len(todo), unit="chunk", desc="Embedding", file=sys.stderr)
-    pending_keys: list[str] = []
-    pending: list[np.ndarray] = []
-    for n, start in enumerate(range(0, len(todo), batch_size), start=1):
-        rows = todo[start : start + batch_size]
-        vectors = embedder.embed_passages([texts[i] for i in rows])
-        out[rows] = vectors
-        if checkpoint:
-            pending_keys += [keys[i] for i in rows]
-            pending.append(vectors)
-            if n % CHECKPOINT_EVERY == 0:
-                checkpoint.save(pending_keys, np.vstack(pending))
-                pending_keys, pending = [], []
-        if bar:
-            bar.update(len(rows))
-    if checkpoint and pending:
-        checkpoint.save(pending_keys, np.vstack(pending))
-    if bar:
-        bar.close()
-    return out
+def _write(index_dir: Path, manifest: Manifest, plan: _Plan, vectors: np.ndarray, dense: DenseIndex) -> Path:
+    """Write the build beside the current one and swap it in; nothing half-written stays behind."""
+    build_dir = store.new_build_dir(index_dir)
+    try:
+        store.write_files(
+            build_dir, manifest, plan.paragraphs, np.array(plan.chunk_paragraph, dtype=np.int32), vectors,
+            dense, LexicalIndex.build([p.text for p in plan.paragraphs]),
+        )
+        return store.publish(build_dir, index_dir)
+    except BaseException:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        raise
 
 
 def build_index(
@@ -181,59 +152,41 @@ def build_index(
     chunking = Chunking(max_tokens=window, chunker=CHUNKER_VERSION)
     previous = _previous(index_dir)
     reusable, full_reason = _reusable_vectors(index_dir, previous, embedder.id, chunking, full)
-
-    paragraphs, vectors_by_chunk, to_embed, chunk_paragraph = [], [], [], []
-    for article in loaded.articles:
-        base = len(paragraphs)
-        paragraphs.extend(article.paragraphs)
-        chunks = chunk_paragraphs([p.text for p in article.paragraphs], window, embedder.count_tokens)
-        old_vectors = reusable.get(article.content_hash)
-        reuse = old_vectors is not None and len(old_vectors) == len(chunks)
-        for i, chunk in enumerate(chunks):
-            chunk_paragraph.append(base + chunk.paragraph)
-            if reuse:
-                vectors_by_chunk.append(old_vectors[i])
-            else:
-                vectors_by_chunk.append(None)
-                to_embed.append((len(vectors_by_chunk) - 1, chunk.text))
+    plan = _plan(loaded.articles, window, embedder, reusable)
+    chosen = choose_type(len(plan.vectors), index_type)
+    dense = dense_index.create(chosen, embedder.dim)
+    dense.validate(len(plan.vectors))  # before hours of embedding, not after
 
     checkpoint = Checkpoint(index_dir, embedder.id, window)
-    fresh = _embed(embedder, [text for _, text in to_embed], batch_size, progress, checkpoint)
-    for (row, _), vector in zip(to_embed, fresh):
-        vectors_by_chunk[row] = vector
-    vectors = np.vstack(vectors_by_chunk).astype(np.float32) if vectors_by_chunk else np.zeros((0, embedder.dim), np.float32)
-
-    chosen = choose_type(len(vectors), index_type)
-    dense = build_dense(vectors, chosen)
-    recall = recall_at_k(dense, vectors)
-    manifest = Manifest(
-        format_version=store.FORMAT_VERSION,
-        embedder=EmbedderInfo(embedder.id, embedder.dim),
-        chunking=chunking,
-        dense=DenseInfo(chosen, round(recall, 4)),
-        built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        counts=Counts(len(loaded.articles), len(paragraphs), len(vectors)),
-        articles={
-            a.article_id: ArticleMeta(a.source, a.title, a.content_hash, len(a.paragraphs), a.author, a.date, a.url)
-            for a in loaded.articles
-        },
-        skipped=tuple(Skipped(name, why) for name, why in loaded.skipped),
-        lexical={"terms": "folded syllables + syllable bigrams", "bm25": "k1=1.2 b=0.75"},
-    )
-    build_dir = store.new_build_dir(index_dir)
     try:
-        store.write_files(
-            build_dir, manifest, paragraphs, np.array(chunk_paragraph, dtype=np.int32), vectors,
-            dense, LexicalIndex.build([p.text for p in paragraphs]),
+        fresh, resumed = embed_resuming(embedder, [text for _, text in plan.to_embed], batch_size, progress, checkpoint)
+        for (row, _), vector in zip(plan.to_embed, fresh):
+            plan.vectors[row] = vector
+        vectors = np.vstack(plan.vectors).astype(np.float32) if plan.vectors else np.zeros((0, embedder.dim), np.float32)
+        dense.build(vectors)
+        recall = dense.recall_at_k(vectors)
+        manifest = Manifest(
+            format_version=FORMAT_VERSION,
+            embedder=EmbedderInfo(embedder.id, embedder.dim, embedder.max_tokens),
+            chunking=chunking,
+            dense=DenseInfo(chosen, round(recall, 4)),
+            built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            counts=Counts(len(loaded.articles), len(plan.paragraphs), len(vectors)),
+            articles={
+                a.article_id: ArticleMeta(a.source, a.title, a.content_hash, len(a.paragraphs), a.author, a.date, a.url)
+                for a in loaded.articles
+            },
+            skipped=tuple(Skipped(name, why) for name, why in loaded.skipped),
+            lexical={"terms": "folded syllables + syllable bigrams", "bm25": "k1=1.2 b=0.75"},
         )
-        final = store.publish(build_dir, index_dir)
-    except BaseException:
-        shutil.rmtree(build_dir, ignore_errors=True)
-        raise
+        final = _write(index_dir, manifest, plan, vectors, dense)
+    except KeyboardInterrupt:
+        raise BuildInterrupted(checkpoint.count(), checkpoint.directory, store.current_build(index_dir)) from None
     checkpoint.clear()
+    embedded = len(plan.to_embed) - resumed
     return BuildReport(
-        directory=final, articles=len(loaded.articles), paragraphs=len(paragraphs), chunks=len(vectors),
-        embedded=len(to_embed), reused=len(vectors) - len(to_embed), seconds=time.perf_counter() - started,
+        directory=final, articles=len(loaded.articles), paragraphs=len(plan.paragraphs), chunks=len(vectors),
+        embedded=embedded, reused=len(vectors) - embedded, seconds=time.perf_counter() - started,
         index_type=chosen, full_reason=full_reason if previous else "", skipped=loaded.skipped,
-        recall_at_10=recall,
+        recall_at_10=recall, resumed=resumed,
     )

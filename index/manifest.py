@@ -11,13 +11,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import NamedTuple
 
 from index.errors import IndexCorrupt
 
 FILE = "manifest.json"
+# The layout of the files a manifest describes; a reader refuses another one.
+FORMAT_VERSION = 2  # 2: BM25 arrays as separate memory-mapped .npy files
+
+
+def plural(n: int, noun: str) -> str:
+    """'1 article', '2 articles'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 @dataclass(frozen=True)
@@ -33,12 +39,55 @@ class ArticleMeta:
     url: str = ""
 
 
-# The small parts of a manifest, immutable and compared by value (a changed Chunking forces a full build).
-EmbedderInfo = NamedTuple("EmbedderInfo", [("id", str), ("dim", int)])  # another id: a full rebuild
-Chunking = NamedTuple("Chunking", [("max_tokens", int), ("chunker", int)])
-DenseInfo = NamedTuple("DenseInfo", [("type", str), ("recall_at_10_vs_exact", float)])
-Counts = NamedTuple("Counts", [("articles", int), ("paragraphs", int), ("chunks", int)])  # checked when loading
-Skipped = NamedTuple("Skipped", [("file", str), ("reason", str)])  # an unreadable article file, and why
+@dataclass(frozen=True)
+class EmbedderInfo:
+    """Which model made the vectors (index.embed.embedder_id); another id means a full rebuild."""
+
+    id: str
+    dim: int
+    # The model's own window in tokens, so `index status` can tell a chunking change
+    # without loading the model; 0 in manifests written before it was recorded.
+    max_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class Chunking:
+    """How paragraphs were cut for embedding; any difference means a full rebuild."""
+
+    max_tokens: int  # min(HOIBAO_CHUNK_MAX_TOKENS, the model's window)
+    chunker: int  # index.chunk.CHUNKER_VERSION
+
+
+@dataclass(frozen=True)
+class DenseInfo:
+    """The dense index kind (flat, hnsw, ivfpq) and, for approximate kinds, its measured recall."""
+
+    type: str
+    recall_at_10_vs_exact: float = 1.0
+
+
+@dataclass(frozen=True)
+class Counts:
+    articles: int
+    paragraphs: int
+    chunks: int
+
+    def summary(self) -> str:
+        return f"{plural(self.articles, 'article')}, {plural(self.paragraphs, 'paragraph')}, {plural(self.chunks, 'chunk')}"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file in the articles folder that was not indexed, and why."""
+
+    file: str
+    reason: str
+
+
+def _known(kind: type, data: dict):
+    """`kind` from its JSON object, passing over fields a later hoibao added (fields are only ever added)."""
+    names = {f.name for f in fields(kind)}
+    return kind(**{key: value for key, value in data.items() if key in names})
 
 
 @dataclass(frozen=True)
@@ -54,30 +103,24 @@ class Manifest:
     lexical: Mapping[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        return {
-            "format_version": self.format_version,
-            "embedder": self.embedder._asdict(),
-            "chunking": self.chunking._asdict(),
-            "dense": self.dense._asdict(),
-            "built_at": self.built_at,
-            "counts": self.counts._asdict(),
-            "articles": {aid: asdict(meta) for aid, meta in self.articles.items()},
-            "skipped": [s._asdict() for s in self.skipped],
-            "lexical": dict(self.lexical),
-        }
+        data = asdict(self)
+        data["articles"] = {aid: asdict(meta) for aid, meta in self.articles.items()}
+        data["skipped"] = [asdict(s) for s in self.skipped]
+        data["lexical"] = dict(self.lexical)
+        return data
 
     @classmethod
     def from_json(cls, data: dict) -> "Manifest":
         """Raises KeyError/TypeError/ValueError on a malformed manifest (`read` turns them into IndexCorrupt)."""
         return cls(
             format_version=int(data["format_version"]),
-            embedder=EmbedderInfo(**data["embedder"]),
-            chunking=Chunking(**data["chunking"]),
-            dense=DenseInfo(**{"recall_at_10_vs_exact": 1.0, **data["dense"]}),
+            embedder=_known(EmbedderInfo, data["embedder"]),
+            chunking=_known(Chunking, data["chunking"]),
+            dense=_known(DenseInfo, data["dense"]),
             built_at=str(data["built_at"]),
-            counts=Counts(**data["counts"]),
-            articles={aid: ArticleMeta(**meta) for aid, meta in data["articles"].items()},
-            skipped=tuple(Skipped(**s) for s in data.get("skipped", [])),
+            counts=_known(Counts, data["counts"]),
+            articles={aid: _known(ArticleMeta, meta) for aid, meta in data["articles"].items()},
+            skipped=tuple(_known(Skipped, s) for s in data.get("skipped", [])),
             lexical=dict(data.get("lexical", {})),
         )
 

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (FAISS) and lexical (folded BM25) rankings, fused per paragraph."""
+"""Hybrid retrieval: dense (index.dense) and lexical (folded BM25) rankings, fused per paragraph."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.corpus import Paragraph
-from index.dense import search_dense
 from index.embed import Embedder
 from index.store import StoredIndex
 from index.text import has_diacritics, tokens
@@ -92,7 +91,7 @@ class Searcher:
     def rankings(self, question: str, vector: np.ndarray) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
         """The dense and the lexical paragraph rankings, before fusion."""
         # Over-fetch chunks: several chunks may belong to one paragraph.
-        chunk_hits = search_dense(self.index.dense, vector, self.candidates * 2)
+        chunk_hits = self.index.dense.search(vector.reshape(1, -1), self.candidates * 2)[0]
         dense = best_per_paragraph(chunk_hits, self.index.chunk_paragraph)[: self.candidates]
         return dense, self.index.lexical.search(question, self.candidates)
 

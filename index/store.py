@@ -7,7 +7,7 @@ Layout (everything JSON or numpy/FAISS native; never pickle):
     <index_dir>/build-.../paragraphs.jsonl the paragraph table (text + provenance)
     <index_dir>/build-.../chunks.npy       chunk row -> paragraph row
     <index_dir>/build-.../vectors.npy      normalised chunk vectors (reused by incremental builds)
-    <index_dir>/build-.../dense.faiss      FAISS inner-product index over the vectors
+    <index_dir>/build-.../dense.faiss      the dense index over the vectors (index.dense; FAISS today)
     <index_dir>/build-.../lexical_*.npy, lexical_vocab.json   BM25 weights (CSC arrays)
 
 A symlink flip rather than renaming the directory itself: the index directory
@@ -23,16 +23,16 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import faiss
 import numpy as np
 
+from index import dense as dense_index
 from index import manifest as manifest_file
 from index.corpus import Paragraph
+from index.dense import DenseIndex
 from index.errors import EmbedderMismatch, IndexCorrupt, IndexNotBuilt
 from index.lexical import LexicalIndex
-from index.manifest import Manifest
+from index.manifest import FORMAT_VERSION, Manifest
 
-FORMAT_VERSION = 2  # 2: BM25 arrays as separate memory-mapped .npy files
 CURRENT = "current"
 
 
@@ -43,7 +43,7 @@ class StoredIndex:
     paragraphs: list[Paragraph]
     chunk_paragraph: np.ndarray
     vectors: np.ndarray
-    dense: faiss.Index
+    dense: DenseIndex
     lexical: LexicalIndex
 
     @property
@@ -73,7 +73,7 @@ def write_files(
     paragraphs: list[Paragraph],
     chunk_paragraph: np.ndarray,
     vectors: np.ndarray,
-    dense: faiss.Index,
+    dense: DenseIndex,
     lexical: LexicalIndex,
 ) -> None:
     with open(build_dir / "paragraphs.jsonl", "w", encoding="utf-8") as out:
@@ -81,7 +81,7 @@ def write_files(
             out.write(json.dumps(asdict(paragraph), ensure_ascii=False) + "\n")
     np.save(build_dir / "chunks.npy", chunk_paragraph.astype(np.int32), allow_pickle=False)
     np.save(build_dir / "vectors.npy", vectors.astype(np.float32), allow_pickle=False)
-    faiss.write_index(dense, str(build_dir / "dense.faiss"))
+    dense.save(build_dir)
     lexical.save(build_dir)
     # The manifest goes last: a directory without one is an unfinished build.
     manifest_file.write(build_dir, manifest)
@@ -124,6 +124,7 @@ def load(index_dir: Path, expected_embedder: str | None = None) -> StoredIndex:
     built_with = manifest.embedder.id
     if expected_embedder is not None and built_with != expected_embedder:
         raise EmbedderMismatch(built_with, expected_embedder, index_dir)
+    dense_file = dense_index.backend().files[0]
     current_file = build / "manifest.json"
     try:
         current_file = build / "paragraphs.jsonl"
@@ -132,21 +133,20 @@ def load(index_dir: Path, expected_embedder: str | None = None) -> StoredIndex:
         chunk_paragraph = np.load(current_file, allow_pickle=False)
         current_file = build / "vectors.npy"
         vectors = np.load(current_file, mmap_mode="r", allow_pickle=False)
-        current_file = build / "dense.faiss"
-        # Memory-mapped: several bot processes on one index share its pages.
-        dense = faiss.read_index(str(current_file), faiss.IO_FLAG_MMAP_IFC)
+        current_file = build / dense_file
+        dense = dense_index.load(build)
         for name in LexicalIndex.files()[1:]:  # each file checked on its own, so the error names it
             current_file = build / name
             np.load(current_file, mmap_mode="r", allow_pickle=False)
         current_file = build / "lexical_vocab.json"
         lexical = LexicalIndex.load(build)
-    except Exception as exc:  # numpy, FAISS and json each raise their own kinds
+    except Exception as exc:  # numpy, the dense engine and json each raise their own kinds
         raise IndexCorrupt(current_file, f"{type(exc).__name__}: {str(exc)[:120]}", index_dir) from None
     counts = manifest.counts
     for name, found, expected in (
         ("paragraphs.jsonl", len(paragraphs), counts.paragraphs),
         ("chunks.npy", len(chunk_paragraph), counts.chunks),
-        ("dense.faiss", dense.ntotal, counts.chunks),
+        (dense_file, dense.count(), counts.chunks),
     ):
         if found != expected:
             raise IndexCorrupt(build / name, f"{found} entries, the manifest says {expected}", index_dir)

