@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.extract import OTHER, person_spans
+from bot.extract import OTHER, person_spans, short_answer
 from bot.facts import AUTHOR, asked_fact, fact_value, names_an_article
 from bot.followup import History, current_article, questions_of, resolve_followup
 from bot.outcome import ANSWERED, NOT_FOUND, UNSURE, status_for
@@ -168,7 +168,7 @@ class Answerer:
         return Answer(
             question=q.text,
             found=status == ANSWERED,
-            answer=(best.span or best.sentence) if shown and status == ANSWERED else None,
+            answer=short_answer(best.sentence, q.searched, q.kind).text if shown and status == ANSWERED else None,
             sentence=best.sentence if shown else None,
             citations=tuple(_citations(ranking.hits, best)[: self.policy.top_k]) if shown else (),
             kind=q.kind,
