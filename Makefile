@@ -13,7 +13,7 @@ TEST_EXTRAS ?= st,dev,train
 RUN_STAMP := $(VENV)/.installed-run$(if $(EXTRAS),-$(subst $(comma),-,$(EXTRAS)))
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: install install-test run test test-slow test-all index eval bench bench-scale bench-telegram calibrate container-smoke clean
+.PHONY: install install-test run test test-slow test-all index eval bench bench-scale bench-telegram bench-conversations bench-accents calibrate container-smoke clean
 
 install: $(RUN_STAMP)
 
@@ -46,7 +46,8 @@ test-all: install-test
 	$(BIN)/python -m pytest -q -m "not container"
 
 eval: install-test
-	$(BIN)/hoibao eval ../shared/data/zalo_qa_vi.json --other tests/data/seed_dev_qa.jsonl
+	$(BIN)/hoibao eval ../shared/data/zalo_qa_vi.json --cache-dir var/evalcache/zalo --other ../shared/data/mlqa_vi_dev.json
+	$(BIN)/hoibao eval ../shared/data/mlqa_vi_dev.json --cache-dir var/evalcache/mlqa --other ../shared/data/zalo_qa_vi.json
 
 bench: install-test
 	$(BIN)/python benchmarks/query_latency.py
@@ -59,8 +60,17 @@ bench-scale: install-test
 bench-telegram: install-test
 	$(BIN)/python benchmarks/telegram_load.py
 
+# Refits the answerability model (bot/models/answerability.json) and prints its figures across corpora.
 calibrate: install-test
-	$(BIN)/python benchmarks/calibrate_found.py
+	$(BIN)/python benchmarks/fit_answerability.py
+
+# Follow-up turns citing the conversation's article, with and without history (written conversations).
+bench-conversations: install-test
+	$(BIN)/python benchmarks/conversation_subject.py
+
+# Diacritics restoration accuracy and unaccented retrieval (long: embeds both corpora the first time).
+bench-accents: install-test
+	$(BIN)/python benchmarks/accent_restore.py
 
 container-smoke:
 	bash scripts/container-smoke

@@ -198,7 +198,7 @@ def main() -> None:
     parser.add_argument("--cache-dir", default="var/evalcache")
     parser.add_argument("--c", type=float, default=0.3, help="inverse L2 strength of the logistic regression")
     parser.add_argument("--other-answered", type=float, default=0.01, help="share of other-corpus questions allowed 'answered' (fit side)")
-    parser.add_argument("--other-unsure", type=float, default=0.05, help="… allowed 'unsure' or 'answered'")
+    parser.add_argument("--other-unsure", type=float, default=0.10, help="… allowed 'unsure' or 'answered'")
     parser.add_argument("--out", default=str(MODEL_FILE))
     parser.add_argument("--rows", default="var/answerability_rows.npz",
                         help="ranked rows are saved here; --reuse fits again from them without ranking")

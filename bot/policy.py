@@ -24,7 +24,7 @@ class AnswerPolicy:
     sentence_pool: int = 5  # paragraphs whose sentences compete for the answer
     retrieval_weight: float = 0.25  # sentence score: coverage + this × paragraph score / best score
     span_bonus: float = 0.3  # … + this when a span of the asked kind is in the sentence
-    # The hand-set rule of earlier versions (benchmarks/calibrate_found.py), still the
+    # The hand-set rule of earlier versions (fitted by a grid search, since removed), still the
     # decision for English questions (no training data) and the baseline the learned
     # model is reported against: answered when the best sentence covers enough of the
     # question's IDF-weighted content terms, or when the dense match is strong and
