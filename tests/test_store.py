@@ -146,6 +146,8 @@ def test_only_plain_formats_on_disk(built):
     _, index_dir = built
     build_dir = store.current_build(index_dir)
     assert sorted(p.name for p in build_dir.iterdir()) == [
+        "accents_bigram_count.npy", "accents_bigram_following.npy", "accents_bigram_indptr.npy",
+        "accents_forms.json", "accents_key_start.npy", "accents_unigram.npy",
         "chunks.npy", "dense.faiss", "lexical_data.npy", "lexical_idf.npy", "lexical_indices.npy",
         "lexical_indptr.npy", "lexical_shape.npy", "lexical_vocab.json",
         "manifest.json", "paragraphs.jsonl", "vectors.npy",
