@@ -185,7 +185,7 @@ class Answerer:
             return NOT_FOUND
         if ranking.question.english:
             # No English training data: the hand-set rule answers; a known name in the
-            # passage is enough to show it, unsure.
+            # passage is enough to show it, unsure. (`confidence` stays the model's figure.)
             if is_found(ranking, self.policy):
                 return ANSWERED
             return UNSURE if ranking.known and confidence >= self.policy.model.unsure_from else NOT_FOUND

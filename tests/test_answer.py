@@ -236,3 +236,18 @@ def test_example_questions_come_from_the_index_and_are_answerable(answerer):
     for question in examples:
         result = answerer.answer(question)
         assert result.found and result.answer in result.citations[0].paragraph.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # Capitalised English words ("Party", "Secretary") are not names the article must contain.
+        ("Who is the Party Secretary of Phuoc My ward?", "Nguyễn Huy Bình"),
+        # "Who is X?" asks X's title, as "Ông X là ai?" does.
+        ("Who is Nguyen Huy Binh?", "Bí thư Đảng ủy phường Phước Mỹ"),
+    ],
+)
+def test_seed_english_questions_a_new_user_asks(answerer, question, expected):
+    result = answerer.answer(question)
+    assert result.status == "answered" and result.answer == expected
+    assert result.citations[0].paragraph.number == 9

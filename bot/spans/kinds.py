@@ -40,8 +40,9 @@ def question_kind(question: str) -> str:
     person = person_in_question(question)
     if person and re.search(r"\b(la ai|la gi|lam gi|who is)\b", folded):
         # "Ông X là ai?" asks X's title; "Vợ của X là ai?" asks for another person.
-        opening = [w for w in folded_words(question) if w not in HONORIFICS]
-        if " ".join(opening).startswith(fold(person)):
+        opening = " ".join(w for w in folded_words(question) if w not in HONORIFICS)
+        # … and so does "Who is X?": English puts the asking words first.
+        if re.sub(r"^(who (is|was) )", "", opening).startswith(fold(person)):
             return ROLE
     lowered = nfc(question).lower()
     # "mấy" asks how many; folded it would also match "máy" (machine).
