@@ -229,7 +229,7 @@ def _person_questions(text: str):
 
 
 _CONTEXT_POOL = 20  # hits among which the conversation's article is looked for
-_CONTEXT_BOOST = 0.35  # added to its paragraphs' fused score (fused scores lie in 0..1)
+_CONTEXT_BOOST = 0.5  # added to its paragraphs' fused score (0..1); 0.35 → 0.5 raised follow-ups citing the chat's article 0.874 → 0.916 on the written conversations, 0.8 no further
 
 
 def _favour(hits: Sequence[Hit], article: str) -> list[Hit]:
