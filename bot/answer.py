@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from bot import messages
 from bot.extract import OTHER, person_spans, short_answer
 from bot.facts import AUTHOR, asked_fact, fact_value, names_an_article
 from bot.followup import History, current_article, questions_of, resolve_followup
@@ -46,6 +47,7 @@ class Answer:
     language: str = "vi"
     status: str = ""  # answered / unsure / not_found (bot.outcome); derived from `found` when not given
     confidence: float = 0.0  # the answerability model's probability that the cited paragraph answers
+    note: str = ""  # a specific "not found" ("Bài … không ghi ngày đăng."), shown instead of the generic one
 
     def __post_init__(self) -> None:
         if not self.status:
@@ -149,6 +151,7 @@ class Answerer:
             language="en" if looks_english(ranking.question.text) else "vi",
             status=status,
             confidence=1.0 if status == ANSWERED else 0.5 if status == UNSURE else 0.0,
+            note="" if value else messages.fact_missing(fact, articles[article].title),
         )
 
     def _paragraphs_of(self, article_id: str) -> list[Paragraph]:

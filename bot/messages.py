@@ -21,6 +21,14 @@ def unsure(english: bool = False) -> str:
     return UNSURE_EN if english else UNSURE
 
 
+_FACT_NAMES = {"author": "tác giả", "date": "ngày đăng", "title": "tiêu đề", "url": "đường dẫn (link) bài gốc"}
+
+
+def fact_missing(fact: str, title: str) -> str:
+    """The article does not give it: said plainly, never guessed."""
+    return f"Bài «{title}» không ghi {_FACT_NAMES.get(fact, fact)}."
+
+
 def too_long(limit: int) -> str:
     return f"Câu hỏi dài quá (tối đa {limit} ký tự). Bạn hãy hỏi ngắn gọn hơn nhé."
 

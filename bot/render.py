@@ -59,7 +59,7 @@ def _source_html(c: Citation, english: bool) -> str:
 def telegram_html(answer: Answer, citation: int = 0) -> str:
     """The reply for Telegram (parse_mode=HTML), never over 4096 characters."""
     if not answer.citations:
-        return html.escape(messages.not_found(list(answer.titles)))
+        return html.escape(answer.note or messages.not_found(list(answer.titles)))
     english = answer.language == "en"
     c = answer.citations[citation]
     head = ""
@@ -101,7 +101,7 @@ def _cut(text: str, limit: int) -> str:
 def plain_text(answer: Answer, citation: int = 0) -> str:
     """Plain text of one citation (Zalo, logs, the terminal without colour)."""
     if not answer.citations:
-        return messages.not_found(list(answer.titles))
+        return answer.note or messages.not_found(list(answer.titles))
     english = answer.language == "en"
     c = answer.citations[citation]
     lines = []
@@ -153,7 +153,7 @@ def terminal(answer: Answer, color: bool = True) -> str:
     The sentence is marked in bold (ANSI) only with `color`: a pipe, a file or NO_COLOR get plain text.
     """
     if not answer.citations:
-        return messages.not_found(list(answer.titles))
+        return answer.note or messages.not_found(list(answer.titles))
     c = answer.citations[0]
     text = c.paragraph.text
     if color and c.sentence and c.sentence_start >= 0:

@@ -172,6 +172,8 @@ def test_article_facts_come_from_the_named_or_current_article(local, question, h
 def test_a_fact_the_article_does_not_give_is_not_invented(local):
     result = local.answer("Link bài về thư viện xanh của Trường Tiểu học Hòa Phú?")
     assert result.status == NOT_FOUND and result.answer is None
+    said = "Bài «Trường Tiểu học Hòa Phú khánh thành thư viện xanh» không ghi đường dẫn (link) bài gốc."
+    assert plain_text(result) == said and telegram_html(result) == said and terminal(result) == said
 
 
 def test_a_work_named_in_the_question_is_not_the_article(local):
