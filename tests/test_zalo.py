@@ -348,6 +348,18 @@ async def test_polling_removes_a_left_over_webhook(dirs, service):
         await fake.stop()
 
 
+async def test_a_failing_webhook_check_does_not_stop_polling(dirs, service):
+    fake = FakeZalo(TOKEN)
+    await fake.start()
+    fake.fail_next("getWebhookInfo", 500)
+    try:
+        async with running(make_settings(fake, dirs), service):
+            (reply,) = await ask(fake, "u4201", PHUOC_MY)
+        assert "Nguyễn Huy Bình" in reply
+    finally:
+        await fake.stop()
+
+
 async def test_wrong_token_fails_at_start_without_showing_it(dirs, service):
     fake = FakeZalo("999:the-real-token")
     await fake.start()

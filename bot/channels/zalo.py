@@ -167,6 +167,20 @@ def webhook_app(path: str, secret: str, channel: ZaloChannel) -> web.Application
     return app
 
 
+async def drop_webhook(api: ZaloBot) -> None:
+    """Remove a left-over webhook before polling (they exclude each other).
+
+    An optional set-up step: if Zalo answers it with an error, polling starts anyway and a
+    webhook still set shows up as failed polls, logged and retried, never as a bot that
+    refuses to start.
+    """
+    try:
+        if (await api.get_webhook_info()).get("url"):
+            await api.delete_webhook()
+    except ZaloApiError as exc:
+        log.warning("could not check for a left-over webhook (%s); polling anyway", exc)
+
+
 async def start_webhook(api: ZaloBot, channel: ZaloChannel, url: str, secret: str, port: int) -> web.AppRunner:
     """Listen on `port` at the URL's path, then tell Zalo the URL and the secret."""
     runner = web.AppRunner(webhook_app(urlsplit(url).path or "/", secret, channel), access_log=None)
@@ -203,8 +217,7 @@ async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event 
             runner = await start_webhook(api, channel, url, secret, settings.zalo_webhook_port)
             log.info("Zalo bot %s receives updates on its webhook (port %s)", account, settings.zalo_webhook_port)
         else:
-            if (await api.get_webhook_info()).get("url"):  # polling and a webhook exclude each other
-                await api.delete_webhook()
+            await drop_webhook(api)
             worker = asyncio.create_task(poll(api, channel, poll_timeout, backoff))
             log.info("Zalo bot %s is polling", account)
         stopping = asyncio.create_task(stop.wait())
