@@ -24,10 +24,9 @@ from bot import messages
 from bot.channels import telegram
 from bot.service import AnswerService
 from bot.settings import Settings
-from index.build import build_index
 from index.errors import HoibaoError
 from tests.fake_telegram import FakeTelegram
-from tests.logcapture import all_logs
+from tests.logcapture import logs, private_index, records  # noqa: F401 (fixtures)
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
@@ -36,7 +35,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning"),
 ]
 
-ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "654321:AAH-secret-part-never-logged"
 ADMIN = 900
 USERNAME = "hoibao_test_bot"
@@ -54,26 +52,9 @@ NEW_ARTICLE = "\n\n".join(
 
 
 @pytest.fixture(scope="module")
-def logs():
-    with all_logs() as handler:
-        logging.getLogger("httpx").setLevel(logging.WARNING)  # request URLs carry the token
-        yield handler
-
-
-@pytest.fixture
-def records():
-    """This test's log records only."""
-    with all_logs() as handler:
-        yield handler
-
-
-@pytest.fixture(scope="module")
 def dirs(tmp_path_factory, embedder) -> tuple[Path, Path]:
     """A private copy of the seeds and its own index: /reindex rewrites it."""
-    base = tmp_path_factory.mktemp("telegram")
-    shutil.copytree(ROOT / "seeds", base / "seeds")
-    build_index(base / "seeds", base / "index", embedder, progress=False)
-    return base / "seeds", base / "index"
+    return private_index(tmp_path_factory.mktemp("telegram"), embedder)
 
 
 def make_settings(fake: FakeTelegram, dirs: tuple[Path, Path], **overrides) -> Settings:

@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import logging
 import re
-import shutil
 import socket
 from pathlib import Path
 
@@ -24,14 +23,12 @@ from bot.channels import zalo
 from bot.service import AnswerService
 from bot.settings import Settings
 from bot.channels.zalo_api import ZaloApiError
-from index.build import build_index
 from index.errors import HoibaoError
 from tests.fake_zalo import FakeZalo
-from tests.logcapture import all_logs
+from tests.logcapture import logs, private_index, records  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "3222229135581534944:zalo-secret-part-never-logged"
 PHUOC_MY = "Bí thư Đảng ủy phường Phước Mỹ là ai?"
 BRIDGE = "Giám đốc Ban quản lý dự án giao thông Đà Nẵng là ai?"
@@ -51,26 +48,9 @@ LONG_ARTICLE = "\n\n".join([
 
 
 @pytest.fixture(scope="module")
-def logs():
-    with all_logs() as handler:
-        yield handler
-
-
-@pytest.fixture
-def records():
-    """This test's log records only."""
-    with all_logs() as handler:
-        yield handler
-
-
-@pytest.fixture(scope="module")
 def dirs(tmp_path_factory, embedder) -> tuple[Path, Path]:
     """The seed article plus one with a very long paragraph, and their index."""
-    base = tmp_path_factory.mktemp("zalo")
-    shutil.copytree(ROOT / "seeds", base / "seeds")
-    (base / "seeds" / "cau_hoa_xuan.txt").write_text(LONG_ARTICLE, encoding="utf-8")
-    build_index(base / "seeds", base / "index", embedder, progress=False)
-    return base / "seeds", base / "index"
+    return private_index(tmp_path_factory.mktemp("zalo"), embedder, {"cau_hoa_xuan.txt": LONG_ARTICLE})
 
 
 def make_settings(fake: FakeZalo, dirs: tuple[Path, Path], **overrides) -> Settings:
