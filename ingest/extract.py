@@ -22,17 +22,6 @@ _MAX_CREDIT_CHARS = 160
 
 
 @dataclass(frozen=True)
-class Extracted:
-    """What the extractor found on the page."""
-
-    title: str
-    text: str  # one paragraph per line
-    description: str = ""  # <meta name="description"> / og:description: often the sapo
-    author: str = ""
-    date: str = ""
-
-
-@dataclass(frozen=True)
 class WebArticle:
     url: str
     title: str
@@ -68,23 +57,27 @@ def _refuse_unless_article(url: str, paragraphs: list[str], title: str) -> None:
     if chars < MIN_ARTICLE_CHARS:
         short = len(paragraphs) - len(prose)
         links = f"; {short} dòng ngắn kiểu liên kết — trang chủ hoặc trang chuyên mục?" if short > len(prose) else ""
-        raise NoArticle(url, f"chỉ {chars} ký tự văn bản thân bài, cần ít nhất {MIN_ARTICLE_CHARS}{links} "
-                             "(too little article text)")
+        raise NoArticle(url, f"chỉ {chars} ký tự văn bản thân bài, cần ít nhất {MIN_ARTICLE_CHARS}{links}"
+                             "; too little article text")
 
 
-def clean(url: str, found: Extracted) -> WebArticle:
-    """Drop the repeated title and credit lines, keep the byline as author, put the sapo first."""
-    title = _one_line(found.title)
-    lines = [_one_line(line) for line in (found.text or "").splitlines()]
+def clean(url: str, title: str, text: str, description: str = "", author: str = "", date: str = "") -> WebArticle:
+    """Drop the repeated title and credit lines, keep the byline as author, put the sapo first.
+
+    `text` is the extracted body, one paragraph per line; `description` is the page's
+    description meta, often the only place the sapo appears.
+    """
+    title = _one_line(title)
+    lines = [_one_line(line) for line in (text or "").splitlines()]
     paragraphs = [line for line in lines if line and not is_credit(line) and not is_noise_line(line)]
     if paragraphs and fold(paragraphs[0]) == fold(title):
         paragraphs.pop(0)
-    author = _one_line(found.author)
+    author = _one_line(author)
     if paragraphs and is_signature(paragraphs[-1]):
         byline = paragraphs.pop()
         author = author or byline
     _refuse_unless_article(url, paragraphs, title)
-    return WebArticle(url, title, tuple(_with_sapo(paragraphs, found.description)), author, _one_line(found.date))
+    return WebArticle(url, title, tuple(_with_sapo(paragraphs, description)), author, _one_line(date))
 
 
 def extract(page: Page, url: str) -> WebArticle:
@@ -96,5 +89,4 @@ def extract(page: Page, url: str) -> WebArticle:
                                       include_tables=False, include_images=False)
     if doc is None or not (doc.text or "").strip():
         raise NoArticle(url, "không trích được văn bản chính (no main text found)")
-    found = Extracted(doc.title or "", doc.text or "", doc.description or "", doc.author or "", doc.date or "")
-    return clean(url, found)
+    return clean(url, doc.title or "", doc.text, doc.description or "", doc.author or "", doc.date or "")

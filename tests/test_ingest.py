@@ -7,7 +7,7 @@ import pytest
 from index.corpus import parse_article
 from ingest.article import render
 from ingest.errors import NoArticle
-from ingest.extract import Extracted, WebArticle, clean, is_credit
+from ingest.extract import WebArticle, clean, is_credit
 from ingest.urls import article_file_name, canonical_url
 
 URL = "https://baothu.example/xa-hoi/cau-treo-suoi-may.html"
@@ -49,7 +49,7 @@ def test_a_sentence_mentioning_a_photo_is_not_a_credit():
 def test_cleanup_drops_title_and_credits_keeps_byline_as_author_and_puts_the_sapo_first():
     text = "\n".join(["Khánh thành cầu treo Suối Mây", BODY[0], "Ảnh: Minh Đức", BODY[1],
                       "Video: Người dân đi qua cầu mới", BODY[2], "THANH TÂM"])
-    article = clean(URL, Extracted("Khánh thành cầu treo Suối Mây", text, SAPO, date="2024-03-12"))
+    article = clean(URL, "Khánh thành cầu treo Suối Mây", text, SAPO, date="2024-03-12")
     assert article.paragraphs == (SAPO, *BODY)
     assert article.author == "THANH TÂM"
     assert article.date == "2024-03-12"
@@ -59,24 +59,24 @@ def test_the_sapo_is_not_repeated_when_the_text_starts_with_it():
     text = "\n".join([SAPO, *BODY])
     truncated = SAPO[:60] + "..."  # descriptions are often cut short
     for description in (SAPO, truncated, "Báo Thử Nghiệm"):
-        assert clean(URL, Extracted("Cầu treo", text, description)).paragraphs == (SAPO, *BODY)
+        assert clean(URL, "Cầu treo", text, description).paragraphs == (SAPO, *BODY)
 
 
 def test_the_page_author_wins_over_the_byline():
-    article = clean(URL, Extracted("Cầu treo", "\n".join([*BODY, "THANH TÂM"]), author="Thanh Tâm"))
+    article = clean(URL, "Cầu treo", "\n".join([*BODY, "THANH TÂM"]), author="Thanh Tâm")
     assert article.author == "Thanh Tâm" and article.paragraphs == BODY
 
 
 def test_a_page_of_links_is_not_an_article():
     links = "\n".join(f"Tin nóng số {i} trong ngày hôm nay" for i in range(20))
     with pytest.raises(NoArticle, match="Không tìm thấy nội dung bài báo tại URL này") as caught:
-        clean(URL, Extracted("Báo Thử Nghiệm - Trang chủ", links, SAPO))
+        clean(URL, "Báo Thử Nghiệm - Trang chủ", links, SAPO)
     assert "trang chủ hoặc trang chuyên mục" in str(caught.value) and URL in str(caught.value)
 
 
 def test_short_text_is_not_an_article():
     with pytest.raises(NoArticle, match=r"chỉ \d+ ký tự"):
-        clean(URL, Extracted("Đăng nhập", "Vui lòng đăng nhập để đọc tiếp bài viết này."))
+        clean(URL, "Đăng nhập", "Vui lòng đăng nhập để đọc tiếp bài viết này.")
 
 
 def test_the_file_reads_back_as_the_same_article():
