@@ -58,6 +58,23 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    """Article pages into the seeds folder, one line per URL, then one incremental build if any changed."""
+    from bot.service import build_from_settings, embedder_from_settings
+    from ingest.add import add_urls
+    from ingest.fetch import make_client
+
+    settings = _settings(args)
+    with make_client(settings.user_agent, settings.fetch_timeout_seconds) as client:
+        report = add_urls(args.urls, settings.seeds_dir, client, settings.fetch_max_bytes,
+                          rebuild=lambda: build_from_settings(settings, embedder_from_settings(settings), progress=False),
+                          on_outcome=lambda outcome: print(outcome.line(), flush=True))
+    print(report.summary())
+    if report.build is not None:
+        print(report.build.summary())
+    return report.exit_code
+
+
 def cmd_index_info(args: argparse.Namespace) -> int:
     from index.store import current_build, read_manifest
 
@@ -214,6 +231,17 @@ def parser() -> argparse.ArgumentParser:
     paths(status, seeds=True)
     status.add_argument("--json", action="store_true", help="the status as JSON (state, reasons, files by name)")
     status.set_defaults(func=cmd_index_status)
+
+    add = sub.add_parser(
+        "add", help="add articles from their web pages (URLs) and update the index",
+        description="Fetch each page, extract the article, write it into the articles folder "
+        "(one file per canonical URL), then rebuild the index incrementally if anything changed.",
+        epilog="Prints one line per URL (mới / cập nhật / không đổi / lỗi with the reason) and a summary. "
+        "Exit codes: 0 when at least one URL was added or found unchanged; 2 when every URL failed.",
+    )
+    add.add_argument("urls", nargs="+", metavar="URL")
+    paths(add, seeds=True)
+    add.set_defaults(func=cmd_add)
 
     ask = sub.add_parser("ask", help="answer one question (or one per line of stdin)")
     ask.add_argument("question", nargs="*")

@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     found_threshold: float = Field(0.0, ge=-1.0, le=1.0)  # added to the answer model's cut points
     answer_model: str = ""  # a refitted answerability model (JSON); empty: the one shipped in bot/models/
 
+    # Adding articles from the web (`hoibao add`)
+    user_agent: str = "hoibao/0.1 (news question-answering bot; set HOIBAO_USER_AGENT to add a contact)"
+    fetch_timeout_seconds: float = Field(20.0, gt=0)
+    fetch_max_bytes: int = Field(5_000_000, ge=10_000)
+
     # Chat behaviour shared by every channel
     max_question_chars: int = Field(1000, ge=10)
     rate_limit_per_minute: int = Field(6, ge=1)

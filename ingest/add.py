@@ -1,0 +1,114 @@
+"""`hoibao add`: each URL fetched, extracted and written into the seeds folder; one rebuild if anything changed."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import httpx
+
+from index.corpus import article_files
+from index.errors import HoibaoError
+from ingest.article import render
+from ingest.extract import extract
+from ingest.fetch import fetch
+from ingest.urls import article_file_name, canonical_url, is_web_url
+
+NEW, UPDATED, UNCHANGED, FAILED = "mới", "cập nhật", "không đổi", "lỗi"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    url: str
+    status: str  # NEW, UPDATED, UNCHANGED or FAILED
+    file: str = ""
+    title: str = ""
+    reason: str = ""
+
+    def line(self) -> str:
+        detail = f"{self.reason}" if self.status == FAILED else f"{self.file} · {self.title}"
+        return f"{self.status:<10} {self.url}  {detail}"
+
+
+@dataclass
+class AddReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+    build: object = None  # the BuildReport when the index was rebuilt
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def changed(self) -> bool:
+        return any(o.status in (NEW, UPDATED) for o in self.outcomes)
+
+    def summary(self) -> str:
+        return " · ".join(f"{self.count(s)} {s}" for s in (NEW, UPDATED, UNCHANGED, FAILED))
+
+    @property
+    def exit_code(self) -> int:
+        """0 when at least one URL was added or found unchanged; 2 when every URL failed."""
+        return 2 if self.outcomes and self.count(FAILED) == len(self.outcomes) else 0
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write beside `path` under a hidden name, then rename: a reader sees the old file or the new one."""
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def save(seeds_dir: Path, name: str, text: str) -> str:
+    """Write the article file unless it already holds `text`; NEW, UPDATED or UNCHANGED."""
+    path = seeds_dir / name
+    try:
+        old = path.read_text("utf-8")
+    except FileNotFoundError:
+        old = None
+    except (OSError, UnicodeDecodeError):
+        old = ""
+    if old == text:
+        return UNCHANGED
+    write_atomically(path, text)
+    return NEW if old is None else UPDATED
+
+
+def add_one(url: str, seeds_dir: Path, client: httpx.Client, max_bytes: int) -> Outcome:
+    """One URL into the seeds folder; a failure is an Outcome with the reason, never an exception."""
+    if not is_web_url(url):
+        return Outcome(url, FAILED, reason="không phải địa chỉ http(s) (not an http or https URL)")
+    try:
+        page = fetch(url, client, max_bytes)
+        article = replace(extract(page, url), url=canonical_url(page.url))
+    except HoibaoError as exc:
+        return Outcome(url, FAILED, reason=getattr(exc, "reason", str(exc)))
+    name = article_file_name(url)
+    return Outcome(url, save(seeds_dir, name, render(article)), name, article.title)
+
+
+def add_urls(urls: Iterable[str], seeds_dir: Path, client: httpx.Client, max_bytes: int,
+             rebuild: Callable[[], object], on_outcome: Callable[[Outcome], None] = lambda o: None) -> AddReport:
+    """Add every URL (one failure never stops the others), then `rebuild()` once if any article changed.
+
+    Args:
+        rebuild: the incremental index build (the CLI passes bot.service.build_from_settings);
+            a failed build leaves the previous index serving.
+        on_outcome: called as each URL is done, so a long list shows progress.
+    """
+    article_files(seeds_dir)  # SeedsNotFound, naming the setting, before any download
+    report = AddReport()
+    for url in urls:
+        outcome = add_one(url, seeds_dir, client, max_bytes)
+        report.outcomes.append(outcome)
+        on_outcome(outcome)
+    if report.changed:
+        report.build = rebuild()
+    return report
