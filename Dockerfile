@@ -44,6 +44,7 @@ RUN --mount=type=bind,from=wheels,target=/wheels \
 COPY pyproject.toml README.md ./
 COPY bot/ bot/
 COPY index/ index/
+COPY ingest/ ingest/
 # A non-editable install: the code lands in the venv's site-packages, /src is not needed later.
 # pip and setuptools are removed from the venv afterwards (the runtime installs nothing), and so
 # are the packages' own test suites (scipy, sympy, ...: ~100 MB never imported at run time).
