@@ -48,6 +48,8 @@ class Answer:
     status: str = ""  # answered / unsure / not_found (bot.outcome); derived from `found` when not given
     confidence: float = 0.0  # the answerability model's probability that the cited paragraph answers
     note: str = ""  # a specific "not found" ("Bài … không ghi ngày đăng."), shown instead of the generic one
+    written: str | None = None  # a language model's answer, checked against the citations (bot.llm)
+    fallback: str | None = None  # why no written answer was sent (off, timeout, unsupported_fact…)
 
     def __post_init__(self) -> None:
         if not self.status:
@@ -70,6 +72,8 @@ class Answer:
             "reply": reply,
             "kind": self.kind,
             "searched": self.searched,
+            "written": self.written,
+            "fallback": self.fallback,
             "citations": [
                 {
                     "title": c.paragraph.title,

@@ -12,10 +12,12 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot import messages
 from bot.followup import Turn
+from bot.llm.written import write
 from index.text import fold, has_letters_or_digits, nfc
 
 if TYPE_CHECKING:
@@ -121,6 +123,7 @@ class Conversations:
     def __init__(self, service: "AnswerService", settings: "Settings", clock: Callable[[], float] = time.monotonic,
                  log_level: int = logging.INFO) -> None:
         self.service = service
+        self.settings = settings
         self.log_level = log_level
         self.max_chars = settings.max_question_chars
         self.rate = RateLimiter(settings.rate_limit_per_minute, clock)
@@ -138,8 +141,12 @@ class Conversations:
         # The resolved question and the article it cited, so a chain of follow-ups keeps its subject.
         article = answer.citations[0].paragraph.article_id if answer.citations else None
         self.history.add(chat, Turn(answer.searched or question, article))
-        log.log(self.log_level, "answered chat=%s found=%s status=%s confidence=%.2f latency_ms=%.0f", chat,
-                answer.found, answer.status, answer.confidence, (time.perf_counter() - started) * 1000)
+        # After the answerability decision, so an off-topic question never reaches the model.
+        written, fallback = write(answer, self.settings)
+        answer = replace(answer, written=written, fallback=fallback)
+        log.log(self.log_level, "answered chat=%s found=%s status=%s confidence=%.2f written=%s fallback=%s "
+                "latency_ms=%.0f", chat, answer.found, answer.status, answer.confidence, written is not None,
+                fallback, (time.perf_counter() - started) * 1000)
         return answer
 
 

@@ -121,6 +121,8 @@ def _questions(args: argparse.Namespace):
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from bot.answer import Answer
     from bot.channels.console import wants_color
     from bot.chat import Conversations
@@ -142,7 +144,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if not args.conversation:
             chat += 1
         reply = conversations.ask(f"ask-{chat}", "ask", question)
-        answer = Answer.refused(question) if isinstance(reply, str) else reply
+        # A refused question (empty, too long…) never reaches the model either.
+        answer = (replace(Answer.refused(question), fallback="not_answerable" if settings.llm_base_url else "off")
+                  if isinstance(reply, str) else reply)
         text = reply if isinstance(reply, str) else plain_text(answer)
         if args.json:
             print(json.dumps(answer.to_json(text), ensure_ascii=False), flush=args.conversation)

@@ -62,12 +62,12 @@ def telegram_html(answer: Answer, citation: int = 0) -> str:
         return html.escape(answer.note or messages.not_found(list(answer.titles)))
     english = answer.language == "en"
     c = answer.citations[citation]
-    head = ""
+    head = f"{html.escape(answer.written)}\n\n" if citation == 0 and answer.written else ""
     if citation == 0 and answer.status == UNSURE:
         head = f"<i>{html.escape(messages.unsure(english))}</i>\n\n"
     elif citation == 0 and answer.answer:
         label = "Answer" if english else "Trả lời"
-        head = f"<b>{label}:</b> {html.escape(answer.answer)}\n\n"
+        head += f"<b>{label}:</b> {html.escape(answer.answer)}\n\n"
     elif citation > 0:
         label = "Another source" if english else "Nguồn khác"
         head = f"<i>{label} ({citation + 1}/{len(answer.citations)})</i>\n\n"
@@ -104,7 +104,7 @@ def plain_text(answer: Answer, citation: int = 0) -> str:
         return answer.note or messages.not_found(list(answer.titles))
     english = answer.language == "en"
     c = answer.citations[citation]
-    lines = []
+    lines = [answer.written] if citation == 0 and answer.written else []
     if citation == 0 and answer.status == UNSURE:
         lines.append(messages.unsure(english))
     elif citation == 0 and answer.answer:
@@ -160,7 +160,7 @@ def terminal(answer: Answer, color: bool = True) -> str:
         a, b = c.sentence_start, c.sentence_start + len(c.sentence)
         text = f"{text[:a]}\033[1m{text[a:b]}\033[0m{text[b:]}"
     label = "Answer" if answer.language == "en" else "Trả lời"
-    out = []
+    out = [answer.written, ""] if answer.written else []
     if answer.status == UNSURE:
         out.append(messages.unsure(answer.language == "en"))
     elif answer.answer:

@@ -55,6 +55,13 @@ class Settings(BaseSettings):
     fetch_timeout_seconds: float = Field(20.0, gt=0)
     fetch_max_bytes: int = Field(5_000_000, ge=10_000)
 
+    # Written answers by a language model (docs/llm.md); off while llm_base_url is empty
+    llm_base_url: str = ""  # an OpenAI-compatible API root, e.g. http://localhost:11434/v1
+    llm_model: str = ""
+    llm_api_key: SecretStr | None = None
+    llm_timeout_seconds: float = Field(8.0, gt=0)
+    llm_max_tokens: int = Field(300, ge=16)
+
     # Chat behaviour shared by every channel
     max_question_chars: int = Field(1000, ge=10)
     rate_limit_per_minute: int = Field(6, ge=1)
@@ -139,7 +146,7 @@ def _describe(error: dict, field: str | None, options: dict[str, str]) -> str:
     if field is None:
         return message
     where = " / ".join(x for x in (options.get(field), env_name(field)) if x)
-    secret = "token" in field or "secret" in field
+    secret = "token" in field or "secret" in field or "key" in field
     given = "" if secret or error.get("input") is None else f"={error['input']!r}"
     return f"{where}{given}: {message}"
 

@@ -149,3 +149,17 @@ def test_sources_list_shows_date_and_link():
                          ArticleMeta("b.txt", "Bài B", "h2", 1)])
     assert "• Bài A (2024-01-02 · https://x.vn/a)" in text
     assert "• Bài B" in text
+
+
+def test_a_written_answer_comes_first_and_the_source_stays_under_it(answerer):
+    from dataclasses import replace
+
+    answer = answerer.answer("Bí thư Đảng ủy phường Phước Mỹ là ai?")
+    assert answer.found
+    written = replace(answer, written="Ông <b>X</b> & cộng sự [1].")
+    html_text = telegram_html(written)
+    assert html_text.startswith("Ông &lt;b&gt;X&lt;/b&gt; &amp; cộng sự [1].\n\n<b>Trả lời:</b> ")
+    assert "<blockquote>" in html_text
+    assert plain_text(written).startswith("Ông <b>X</b> & cộng sự [1].\n\nTrả lời: ")
+    assert terminal(written, color=False).startswith("Ông <b>X</b> & cộng sự [1].\n\nTrả lời: ")
+    assert telegram_html(written, 1) == telegram_html(answer, 1)  # other sources: no written answer

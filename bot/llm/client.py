@@ -1,0 +1,89 @@
+"""An OpenAI-compatible chat-completions client over httpx, streaming, with one total timeout.
+
+httpx rather than the `openai` package: one dependency less, the SSE stream is a
+few lines, and the timeout and size limits are ours. Every failure becomes a
+`WriteFailed` carrying the fallback reason the bot reports; the API key goes
+only into the Authorization header and is never logged or put in a message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+
+import httpx
+
+TIMEOUT, ERROR, EMPTY, TOO_LONG = "timeout", "error", "empty", "too_long"
+_CHARS_PER_TOKEN = 8  # a generous cap on characters read, so a runaway stream stops early
+
+
+class WriteFailed(Exception):
+    """The model gave no usable text; `reason` is the fallback reason."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class ChatModel:
+    base_url: str
+    model: str
+    api_key: str | None
+    timeout: float
+    max_tokens: int
+
+    async def complete(self, messages: list[dict], stream: bool = True) -> str:
+        """The reply's text, read within `timeout` seconds in all; raises WriteFailed."""
+        try:
+            return await asyncio.wait_for(self._request(messages, stream), self.timeout)
+        except (asyncio.TimeoutError, httpx.TimeoutException):
+            raise WriteFailed(TIMEOUT, f"no complete reply within {self.timeout:g} s") from None
+        except (httpx.HTTPError, ValueError) as exc:  # connection, protocol, a reply that is not JSON
+            raise WriteFailed(ERROR, type(exc).__name__) from None
+
+    async def _request(self, messages: list[dict], stream: bool) -> str:
+        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+        body = {"model": self.model, "messages": messages, "max_tokens": self.max_tokens,
+                "temperature": 0, "stream": stream}
+        url = self.base_url.rstrip("/") + "/chat/completions"
+        async with httpx.AsyncClient(timeout=self.timeout) as client:
+            async with client.stream("POST", url, json=body, headers=headers) as response:
+                if response.status_code != 200:
+                    raise WriteFailed(ERROR, f"HTTP {response.status_code}")
+                if response.headers.get("content-type", "").startswith("text/event-stream"):
+                    text, finish = await self._read_stream(response)
+                else:  # a server that ignores "stream" answers one JSON document
+                    text, finish = _from_json(json.loads(await response.aread()))
+        text = text.strip()
+        if finish == "length" or len(text) > self.max_tokens * _CHARS_PER_TOKEN:
+            raise WriteFailed(TOO_LONG)
+        if not text:
+            raise WriteFailed(EMPTY)
+        return text
+
+    async def _read_stream(self, response: httpx.Response) -> tuple[str, str | None]:
+        """Server-sent events: `data: {json}` lines until `data: [DONE]`."""
+        parts: list[str] = []
+        finish = None
+        size = 0
+        async for line in response.aiter_lines():
+            if not line.startswith("data:"):
+                continue  # blank separators, comments (": keep-alive"), event names
+            data = line[5:].strip()
+            if data == "[DONE]":
+                break
+            choice = (json.loads(data).get("choices") or [{}])[0]
+            piece = (choice.get("delta") or {}).get("content") or ""
+            parts.append(piece)
+            size += len(piece)
+            finish = choice.get("finish_reason") or finish
+            if size > self.max_tokens * _CHARS_PER_TOKEN:
+                raise WriteFailed(TOO_LONG)
+        return "".join(parts), finish
+
+
+def _from_json(document: dict) -> tuple[str, str | None]:
+    choice = (document.get("choices") or [{}])[0]
+    return (choice.get("message") or {}).get("content") or "", choice.get("finish_reason")
