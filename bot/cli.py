@@ -10,6 +10,7 @@ import logging
 import sys
 from pathlib import Path
 
+from bot.cli_args import parser
 from bot.settings import Settings, load_settings
 from index.errors import HoibaoError
 
@@ -204,79 +205,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="hoibao", description="Ask the paper: answers about Vietnamese news articles, with the source paragraph.")
-    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    sub = p.add_subparsers(dest="command", required=True)
-
-    def paths(q: argparse.ArgumentParser, seeds: bool = False) -> None:
-        q.add_argument("--index-dir", type=Path, help="index directory (default: HOIBAO_INDEX_DIR or var/index)")
-        if seeds:
-            q.add_argument("--seeds", dest="seeds_dir", type=Path, help="articles folder (default: HOIBAO_SEEDS_DIR or seeds)")
-
-    index = sub.add_parser("index", help="build or inspect the index").add_subparsers(dest="index_command", required=True)
-    build = index.add_parser("build", help="(re)build the index from the articles folder")
-    paths(build, seeds=True)
-    build.add_argument("--full", action="store_true", help="re-embed everything, even unchanged articles")
-    build.set_defaults(func=cmd_index_build)
-    info = index.add_parser("info", help="what is indexed and with which model")
-    paths(info)
-    info.add_argument("--json", action="store_true", help="print the manifest")
-    info.set_defaults(func=cmd_index_info)
-    status = index.add_parser(
-        "status", help="does the index match the articles and the settings? (exit 0 fresh, 1 stale, 3 missing)",
-        description="Compare the index with the articles folder and the embedding/chunking/index settings, "
-        "without loading the model. Prints fresh, stale or missing with the reasons.",
-        epilog="Exit codes: 0 fresh (a build would change nothing); 1 stale (articles added, changed or "
-        "removed, or another embedder, chunking, index format or index type: `hoibao index build` updates it); "
-        "3 missing (no index, or its manifest cannot be read); 2 the check itself failed "
-        "(a `hoibao:` line says why, e.g. the articles folder does not exist).",
-    )
-    paths(status, seeds=True)
-    status.add_argument("--json", action="store_true", help="the status as JSON (state, reasons, files by name)")
-    status.set_defaults(func=cmd_index_status)
-
-    add = sub.add_parser(
-        "add", help="add articles from their web pages (URLs) and update the index",
-        description="Fetch each page, extract the article, write it into the articles folder "
-        "(one file per canonical URL), then rebuild the index incrementally if anything changed.",
-        epilog="Prints one line per URL (mới / cập nhật / không đổi / lỗi with the reason) and a summary. "
-        "Exit codes: 0 when at least one URL was added or found unchanged; 2 when every URL failed.",
-    )
-    add.add_argument("urls", nargs="+", metavar="URL")
-    paths(add, seeds=True)
-    add.set_defaults(func=cmd_add)
-
-    ask = sub.add_parser("ask", help="answer one question (or one per line of stdin)")
-    ask.add_argument("question", nargs="*")
-    ask.add_argument("--json", action="store_true", help="one JSON object per question")
-    ask.add_argument("--top-k", type=int, help="citations to return")
-    ask.add_argument("--conversation", action="store_true",
-                     help="stdin lines are the turns of one chat, answered with its history as Telegram or Zalo "
-                          "would; an empty line starts a new chat")
-    paths(ask)
-    ask.set_defaults(func=cmd_ask)
-
-    for name, func, text in (
-        ("chat", cmd_chat, "console chat"),
-        ("run", cmd_run, "Telegram/Zalo when a token is set, else the console chat"),
-        ("telegram", cmd_telegram, "run the Telegram bot"),
-        ("zalo", cmd_zalo, "run the Zalo bot"),
-    ):
-        q = sub.add_parser(name, help=text)
-        paths(q, seeds=True)
-        q.set_defaults(func=func)
-
-    ev = sub.add_parser("eval", help="retrieval and answer quality on a SQuAD-format file")
-    ev.add_argument("file")
-    ev.add_argument("--cache-dir", default="var/eval-index", help="where the evaluation index is kept between runs")
-    ev.add_argument("--limit", type=int, help="evaluate only the first N questions")
-    ev.add_argument("--json", action="store_true", help="print the figures as JSON")
-    ev.add_argument("--other", help="questions about another corpus (SQuAD .json or .jsonl with 'q'); all should be 'not found'")
-    ev.set_defaults(func=cmd_eval)
-    return p
-
-
 def _log_level(args: argparse.Namespace) -> int:
     """Bots log what they do; the console, `ask`, `index` and `eval` keep log lines off their output."""
     if args.verbose:
@@ -290,7 +218,7 @@ def _log_level(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    args = parser(COMMANDS).parse_args(argv)
     try:
         _settings(args)  # validated once, at start, for this command
         logging.basicConfig(level=_log_level(args), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -307,6 +235,14 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (`hoibao ask … | head -1`): stop quietly, as a SIGPIPE would.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+
+
+# What each command runs; bot/cli_args.py says what it takes.
+COMMANDS = {
+    "index build": cmd_index_build, "index info": cmd_index_info, "index status": cmd_index_status,
+    "add": cmd_add, "ask": cmd_ask, "chat": cmd_chat, "run": cmd_run, "telegram": cmd_telegram,
+    "zalo": cmd_zalo, "eval": cmd_eval,
+}
 
 
 if __name__ == "__main__":

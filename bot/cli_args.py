@@ -1,0 +1,97 @@
+"""The `hoibao` command line's arguments: every command, option and help text, in one place.
+
+A public interface that scripts depend on: add commands and options, never rename or remove one.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+
+# Commands whose --help explains itself at length: the one-line help, a blank line, what it does;
+# after "Exit codes:", the epilog.
+STATUS = """does the index match the articles and the settings? (exit 0 fresh, 1 stale, 3 missing)
+
+Compare the index with the articles folder and the embedding/chunking/index settings, without loading
+the model. Prints fresh, stale or missing with the reasons.
+Exit codes: 0 fresh (a build would change nothing); 1 stale (articles added, changed or removed, or
+another embedder, chunking, index format or index type: `hoibao index build` updates it); 3 missing
+(no index, or its manifest cannot be read); 2 the check itself failed (a `hoibao:` line says why,
+e.g. the articles folder does not exist)."""
+
+ADD = """add articles from their web pages (URLs) and update the index
+
+Fetch each page, extract the article, write it into the articles folder (one file per canonical URL),
+then rebuild the index incrementally if anything changed. Prints one line per URL (mới / cập nhật /
+không đổi / lỗi with the reason) and a summary.
+Exit codes: 0 when at least one URL was added or found unchanged; 2 when every URL failed."""
+
+
+def described(sub, name: str, text: str) -> argparse.ArgumentParser:
+    """A subcommand from a help text laid out as above."""
+    help_line, _, rest = text.partition("\n\n")
+    description, _, codes = rest.partition("Exit codes:")
+    return sub.add_parser(name, help=help_line, description=" ".join(description.split()),
+                          epilog="Exit codes: " + " ".join(codes.split()) if codes else None)
+
+
+def parser(commands: dict[str, Callable]) -> argparse.ArgumentParser:
+    """The whole command line; `commands` maps "index build", "ask", … to the functions that run them."""
+    p = argparse.ArgumentParser(prog="hoibao", description="Ask the paper: answers about Vietnamese news articles, with the source paragraph.")
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def paths(q: argparse.ArgumentParser, seeds: bool = False) -> None:
+        q.add_argument("--index-dir", type=Path, help="index directory (default: HOIBAO_INDEX_DIR or var/index)")
+        if seeds:
+            q.add_argument("--seeds", dest="seeds_dir", type=Path, help="articles folder (default: HOIBAO_SEEDS_DIR or seeds)")
+
+    index = sub.add_parser("index", help="build or inspect the index").add_subparsers(dest="index_command", required=True)
+    build = index.add_parser("build", help="(re)build the index from the articles folder")
+    paths(build, seeds=True)
+    build.add_argument("--full", action="store_true", help="re-embed everything, even unchanged articles")
+    build.set_defaults(func=commands["index build"])
+    info = index.add_parser("info", help="what is indexed and with which model")
+    paths(info)
+    info.add_argument("--json", action="store_true", help="print the manifest")
+    info.set_defaults(func=commands["index info"])
+    status = described(index, "status", STATUS)
+    paths(status, seeds=True)
+    status.add_argument("--json", action="store_true", help="the status as JSON (state, reasons, files by name)")
+    status.set_defaults(func=commands["index status"])
+
+    add = described(sub, "add", ADD)
+    add.add_argument("urls", nargs="+", metavar="URL")
+    paths(add, seeds=True)
+    add.set_defaults(func=commands["add"])
+
+    ask = sub.add_parser("ask", help="answer one question (or one per line of stdin)")
+    ask.add_argument("question", nargs="*")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument("--top-k", type=int, help="citations to return")
+    ask.add_argument("--conversation", action="store_true",
+                     help="stdin lines are the turns of one chat, answered with its history as Telegram or Zalo "
+                          "would; an empty line starts a new chat")
+    paths(ask)
+    ask.set_defaults(func=commands["ask"])
+
+    for name, text in (
+        ("chat", "console chat"),
+        ("run", "Telegram/Zalo when a token is set, else the console chat"),
+        ("telegram", "run the Telegram bot"),
+        ("zalo", "run the Zalo bot"),
+    ):
+        q = sub.add_parser(name, help=text)
+        paths(q, seeds=True)
+        q.set_defaults(func=commands[name])
+
+    ev = sub.add_parser("eval", help="retrieval and answer quality on a SQuAD-format file")
+    ev.add_argument("file")
+    ev.add_argument("--cache-dir", default="var/eval-index", help="where the evaluation index is kept between runs")
+    ev.add_argument("--limit", type=int, help="evaluate only the first N questions")
+    ev.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ev.add_argument("--other", help="questions about another corpus (SQuAD .json or .jsonl with 'q'); all should be 'not found'")
+    ev.set_defaults(func=commands["eval"])
+    return p
