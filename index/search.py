@@ -84,24 +84,30 @@ class Searcher:
         self.embedder = embedder
         self.candidates = candidates
 
+    def dense_side(self, question: str) -> tuple[str, float]:
+        """What the dense side embeds and how much it counts, decided once per question.
+
+        An unaccented Vietnamese question gets its diacritics back (index.accents) and the
+        restored weight; when the restoration is unsure (English) it is embedded as typed.
+        """
+        weight = dense_weight_for(question, self.index.lexical.vocab.__contains__)
+        if self.index.accents is None or weight != DENSE_WEIGHT_UNACCENTED:
+            return question, weight
+        restored = self.index.accents.dense_query(question)
+        return restored, DENSE_WEIGHT_RESTORED if restored != question else weight
+
     def dense_text(self, question: str) -> str:
-        """What the dense side embeds: an unaccented Vietnamese question gets its diacritics back."""
-        known = self.index.lexical.vocab.__contains__
-        if self.index.accents is None or dense_weight_for(question, known) != DENSE_WEIGHT_UNACCENTED:
-            return question
-        return self.index.accents.dense_query(question)  # the typed text when the restoration is unsure
+        return self.dense_side(question)[0]
 
     def dense_weight(self, question: str) -> float:
-        weight = dense_weight_for(question, self.index.lexical.vocab.__contains__)
-        if weight == DENSE_WEIGHT_UNACCENTED and self.dense_text(question) != question:
-            return DENSE_WEIGHT_RESTORED
-        return weight
+        return self.dense_side(question)[1]
 
-    def query_vector(self, question: str) -> np.ndarray:
+    def query_vector(self, question: str, dense_text: str | None = None) -> np.ndarray:
         # Attention cost grows with the square of the length: a 1,000-character
         # message took 1.9 s to embed on 2 cores, a 300-character one ~0.1 s.
         # Questions are short; BM25 still sees the whole text.
-        return self.embedder.embed_queries([self.dense_text(question)[:MAX_QUERY_CHARS]])[0]
+        text = self.dense_text(question) if dense_text is None else dense_text
+        return self.embedder.embed_queries([text[:MAX_QUERY_CHARS]])[0]
 
     def rankings(self, question: str, vector: np.ndarray) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
         """The dense and the lexical paragraph rankings, before fusion."""
@@ -119,16 +125,18 @@ class Searcher:
 
     def by_method(self, question: str, depth: int = 10) -> dict[str, list[Paragraph]]:
         """The top paragraphs of the fused, BM25-only and dense-only rankings (for evaluation)."""
-        dense, lexical = self.rankings(question, self.query_vector(question))
-        fused = fuse(dense, lexical, self.dense_weight(question))
+        text, weight = self.dense_side(question)
+        dense, lexical = self.rankings(question, self.query_vector(question, text))
+        fused = fuse(dense, lexical, weight)
         return {
             method: [self.index.paragraphs[row] for row, _ in ranked[:depth]]
             for method, ranked in (("hybrid", fused), ("bm25", lexical), ("dense", dense))
         }
 
     def search(self, question: str, top_k: int = 5, vector: np.ndarray | None = None) -> list[Hit]:
+        text, weight = self.dense_side(question)
         if vector is None:
-            vector = self.query_vector(question)
+            vector = self.query_vector(question, text)
         dense, lexical = self.rankings(question, vector)
-        fused = fuse(dense, lexical, self.dense_weight(question))
+        fused = fuse(dense, lexical, weight)
         return self.hits(fused[:top_k], dense, lexical)
