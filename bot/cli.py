@@ -239,9 +239,16 @@ def main(argv: list[str] | None = None) -> int:
 
 # What each command runs; bot/cli_args.py says what it takes.
 COMMANDS = {
-    "index build": cmd_index_build, "index info": cmd_index_info, "index status": cmd_index_status,
-    "add": cmd_add, "ask": cmd_ask, "chat": cmd_chat, "run": cmd_run, "telegram": cmd_telegram,
-    "zalo": cmd_zalo, "eval": cmd_eval,
+    "index build": cmd_index_build,
+    "index info": cmd_index_info,
+    "index status": cmd_index_status,
+    "add": cmd_add,
+    "ask": cmd_ask,
+    "chat": cmd_chat,
+    "run": cmd_run,
+    "telegram": cmd_telegram,
+    "zalo": cmd_zalo,
+    "eval": cmd_eval,
 }
 
 

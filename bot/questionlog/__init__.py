@@ -1,0 +1,1 @@
+"""The question log: what readers asked, what the bot answered, and their feedback (docs/operating.md)."""
