@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_timeout_seconds: float = Field(8.0, gt=0)
     llm_max_tokens: int = Field(300, ge=16)
+    llm_max_concurrent: int = Field(4, ge=1)  # model requests at once in the process; past it: extractive ("busy")
+    llm_max_per_chat: int = Field(1, ge=1)  # model requests at once for one chat
 
     # Chat behaviour shared by every channel
     max_question_chars: int = Field(1000, ge=10)
