@@ -94,3 +94,10 @@ def zalo_help(name: str) -> str:
         f"• /sources: danh sách bài báo. Trong nhóm: gọi tên bot («@{name} …» hoặc «{name} ơi, …») "
         "hoặc dùng /ask câu hỏi."
     )
+
+
+# Telegram, while a language model writes the answer (bot/channels/telegram_stream.py): above the
+# extractive answer until its first checked sentences replace it; then after them until it is done.
+WRITING = "✍️ Đang viết câu trả lời…"
+WRITING_EN = "✍️ Writing the answer…"
+STILL_WRITING = " ✍️…"

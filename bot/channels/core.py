@@ -17,6 +17,7 @@ from abc import ABC, abstractmethod
 from bot import messages
 from bot.answer import Answer
 from bot.chat import Conversations
+from bot.llm.written import Listener
 from bot.render import sources_list, split_message
 from bot.runtime import ChatLocks
 from bot.service import AnswerService, ReindexBusy
@@ -36,6 +37,7 @@ class Chat(ABC):
     """
 
     limit: int  # characters per message on this platform
+    listener: Listener | None = None  # hears a written answer grow, to stream it (Telegram)
 
     def __init__(self, chat_id: int | str, user_id: int | str) -> None:
         self.id, self.user = chat_id, user_id
@@ -108,7 +110,7 @@ class ChannelCore:
     async def _answer(self, chat: Chat, text: str | None) -> None:
         """Typing…, the answer core off the event loop, then the reply."""
         await chat.typing()
-        reply = await asyncio.to_thread(self.conversations.ask, chat.id, chat.user, text)
+        reply = await asyncio.to_thread(self.conversations.ask, chat.id, chat.user, text, chat.listener)
         if isinstance(reply, str):
             await send_text(chat, reply)
         else:

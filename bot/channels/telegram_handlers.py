@@ -21,6 +21,7 @@ from telegram.ext import ApplicationHandlerStop, CallbackContext, ExtBot
 from bot import messages
 from bot.answer import Answer
 from bot.channels.core import ChannelCore, Chat
+from bot.channels.telegram_stream import TelegramStream
 from bot.render import TELEGRAM_LIMIT, telegram_html
 from bot.service import AnswerService
 from bot.settings import Settings
@@ -64,6 +65,7 @@ class TelegramChat(Chat):
     def __init__(self, message: Message) -> None:
         super().__init__(message.chat_id, message.from_user.id if message.from_user else message.chat_id)
         self.message = message
+        self.listener: TelegramStream = TelegramStream(message)  # a written answer streams into the reply
 
     async def typing(self) -> None:
         await self.message.chat.send_action(ChatAction.TYPING)
@@ -72,7 +74,9 @@ class TelegramChat(Chat):
         await self.message.reply_text(text)
 
     async def send_answer(self, answer: Answer) -> None:
-        await self.message.reply_html(telegram_html(answer), reply_markup=more_button(answer, 1))
+        markup = more_button(answer, 1)
+        if not await self.listener.finish(answer, markup):  # streamed: the final edit was the answer
+            await self.message.reply_html(telegram_html(answer), reply_markup=markup)
 
 
 def addressed_text(message: Message, bot: Bot) -> str | None:
