@@ -93,5 +93,7 @@ def parser(commands: dict[str, Callable]) -> argparse.ArgumentParser:
     ev.add_argument("--limit", type=int, help="evaluate only the first N questions")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
     ev.add_argument("--other", help="questions about another corpus (SQuAD .json or .jsonl with 'q'); all should be 'not found'")
+    ev.add_argument("--llm", action="store_true",
+                    help="also score answers written by the model HOIBAO_LLM_BASE_URL points at (docs/llm.md)")
     ev.set_defaults(func=commands["eval"])
     return p

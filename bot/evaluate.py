@@ -203,9 +203,16 @@ def load_questions(path: Path) -> list[str]:
 
 def run_eval(
     path: Path, settings, cache_dir: Path, limit: int | None = None, as_json: bool = False,
-    other: Path | None = None,
+    other: Path | None = None, llm: bool = False,
 ) -> int:
-    """Index the file's paragraphs, then score retrieval and answers; prints tables (or JSON)."""
+    """Index the file's paragraphs, then score retrieval and answers; prints tables (or JSON).
+
+    `llm`: also score written answers (bot.evaluate_llm) for the questions as written and `other`'s.
+    """
+    if llm:
+        from bot.evaluate_llm import require_model
+
+        require_model(settings)
     eval_set = load_squad(path)
     questions = eval_set.questions[:limit] if limit else eval_set.questions
     embedder = embedder_from_settings(settings)
@@ -214,14 +221,18 @@ def run_eval(
     answerer = AnswerService(settings.model_copy(update={"index_dir": cache_dir}), embedder)
     retrieval = evaluate_retrieval(answerer, questions)
     answers = {"as written": AnswerScores(), "unaccented": AnswerScores()}
+    decided: dict[str, list] = {"as written": []}  # (question, answer) pairs, for --llm
     for q in questions:
-        answers["as written"].add(q, answerer.answer(q.question))
+        decided["as written"].append((q, answerer.answer(q.question)))
+        answers["as written"].add(*decided["as written"][-1])
         answers["unaccented"].add(q, answerer.answer(fold(q.question)))
     if other is not None:
         # Questions about another corpus: none of them should be answered from this one.
-        answers["questions from " + other.name] = AnswerScores()
+        name = "questions from " + other.name
+        answers[name], decided[name] = AnswerScores(), []
         for text in load_questions(other):
-            answers["questions from " + other.name].add(EvalQuestion(text, []), answerer.answer(text))
+            decided[name].append((EvalQuestion(text, []), answerer.answer(text)))
+            answers[name].add(*decided[name][-1])
     n_answerable = sum(1 for q in questions if q.answers)
     result = {
         "file": str(path),
@@ -233,6 +244,10 @@ def run_eval(
         "retrieval": {k: v.row() for k, v in retrieval.methods.items()},
         "answers": {k: v.row() for k, v in answers.items()},
     }
+    if llm:
+        from bot.evaluate_llm import score_written
+
+        result["written"] = score_written(settings, decided, progress=not as_json)
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
@@ -245,4 +260,9 @@ def run_eval(
     metrics = list(next(iter(variants.values())))
     _print_table("Answers (shares of answerable questions, except where marked; one column per question set)",
                  {m: {v: values[m] for v, values in variants.items()} for m in metrics})
+    if llm:
+        written = result["written"]["sets"]
+        _print_table(f"Written answers by {settings.llm_model or 'the model'} (prompt {result['written']['prompt']}; "
+                     "compare with the answers above; fallback and 'written sent' are shares of all questions)",
+                     {m: {v: values[m] for v, values in written.items()} for m in next(iter(written.values()))})
     return 0
