@@ -30,6 +30,7 @@ pytestmark = [
 ]
 
 TOKEN = "654322:AAH-stream-secret-part"
+USERNAME = "hoibao_stream_bot"
 THIRD = "Đây là nhà máy có công suất 120.000 m3 mỗi ngày [1]."
 WRITTEN = f"{FIRST} {SECOND} {THIRD}"
 PIECE_DELAY = 0.12  # ~25 pieces of 7 characters: a reply that takes about 3 s to stream
@@ -52,7 +53,7 @@ async def model():
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def bot(logs, index_dir, embedder, model):
-    fake = FakeTelegram(TOKEN, "hoibao_stream_bot")
+    fake = FakeTelegram(TOKEN, USERNAME)
     await fake.start()
     settings = Settings(_env_file=None, seeds_dir=index_dir / "seeds", index_dir=index_dir / "index",
                         telegram_bot_token=TOKEN, telegram_base_url=fake.base_url, llm_base_url=model.base_url,
@@ -76,10 +77,10 @@ def slow(model):
     model.piece_delay, model.reply = 0.0, ""
 
 
-async def answered(bot: FakeTelegram, chat_id: int) -> list:
-    """Ask QUESTION and wait until the answer is final (its buttons come with the last call); the calls
-    on the answer's message, as the fake recorded them."""
-    bot.message(chat_id, QUESTION)
+async def answered(bot: FakeTelegram, chat_id: int, text: str = QUESTION, **kwargs) -> list:
+    """Ask and wait until the answer is final (its buttons come with the last call); the calls on the
+    answer's message, as the fake recorded them."""
+    bot.message(chat_id, text, **kwargs)
     async with bot._changed:
         await asyncio.wait_for(bot._changed.wait_for(lambda: any(
             m.get("reply_markup") for m in bot.bot_messages(chat_id))), 30)
@@ -126,6 +127,15 @@ async def test_an_answer_failing_the_check_ends_as_todays_extractive_answer(bot,
     assert any(t.startswith(f"{FIRST} ✍️…") for t in texts)  # the first sentence checked out, and was shown
     assert not any("2019" in t for t in texts)  # the invented one never reached the screen
     assert texts[-1].startswith("Trả lời: 120.000\n\n") and "[1]" not in texts[-1] and "✍️" not in texts[-1]
+
+
+async def test_in_a_group_only_the_final_edit_follows_the_extractive_answer(bot, slow):
+    slow.reply = WRITTEN
+    calls = await answered(bot, -3010, f"@{USERNAME} {QUESTION}", chat_type="supergroup")
+    assert [c.method for c in calls] == ["sendMessage", "editMessageText"]
+    assert_paced(calls)
+    assert shown(calls[0]).startswith("✍️ Đang viết câu trả lời…\n\nTrả lời: 120.000")
+    assert shown(calls[1]).startswith(f"{WRITTEN}\n\nTrả lời: 120.000")
 
 
 async def test_a_fast_reply_is_one_message_without_edits(bot, model):

@@ -15,7 +15,9 @@ still been read, and a notification preview may keep it. So:
    fails, the final edit is today's extractive answer.
 
 A reply complete within `GRACE` (or a model that fails at once) is sent as one
-message with no edits. The listener's `started` and `checked` are called from the
+message with no edits. In groups, where Telegram allows 20 messages a minute (edits
+included) and PTB's rate limiter holds every call past that, step 2 is skipped:
+the extractive answer at once, then one final edit. The listener's `started` and `checked` are called from the
 worker thread that writes; they hop onto the event loop.
 """
 
@@ -28,7 +30,7 @@ import time
 from dataclasses import replace
 
 from telegram import InlineKeyboardMarkup, Message
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot import messages
@@ -47,6 +49,7 @@ class TelegramStream:
 
     def __init__(self, message: Message, interval: float = INTERVAL, grace: float = GRACE) -> None:
         self.message, self.interval, self.grace = message, interval, grace
+        self.sentences = message.chat.type == ChatType.PRIVATE  # edits as sentences check out; else the final only
         self.loop = asyncio.get_running_loop()
         self.sent: Message | None = None  # the streamed message, once sent
         self._answer: Answer | None = None
@@ -101,11 +104,14 @@ class TelegramStream:
         self.sent = await self.message.reply_html(self._render(self._latest))
         self._last, self._shown = time.monotonic(), self._latest
         deadline = self._last + LIFETIME
-        while not self._done.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), max(deadline - time.monotonic(), 0))
-            if not self._wake.is_set():
+        while True:
+            try:
+                await asyncio.wait_for((self._wake if self.sentences else self._done).wait(),
+                                       max(deadline - time.monotonic(), 0))
+            except TimeoutError:
                 log.warning("streamed answer never finished")
+                return
+            if self._done.is_set():
                 return
             self._wake.clear()
             await self._pace()
