@@ -9,6 +9,8 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.cli_log import add_arguments as log_arguments
+
 
 # Commands whose --help explains itself at length: the one-line help, a blank line, what it does;
 # after "Exit codes:", the epilog.
@@ -94,4 +96,5 @@ def parser(commands: dict[str, Callable]) -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
     ev.add_argument("--other", help="questions about another corpus (SQuAD .json or .jsonl with 'q'); all should be 'not found'")
     ev.set_defaults(func=commands["eval"])
+    log_arguments(sub, commands)
     return p

@@ -386,6 +386,24 @@ class FakeTelegram:
             message["reply_markup"] = params["reply_markup"]
         return message
 
+    async def _api_editMessageReplyMarkup(self, params: dict) -> dict:
+        key = (int(params.get("chat_id", 0)), int(params.get("message_id", 0)))
+        message = self._messages.get(key)
+        if message is None or message["from"]["id"] != self.bot["id"]:
+            raise bad_request("message to edit not found")
+        markup = params.get("reply_markup") or None
+        for row in (markup or {}).get("inline_keyboard", []):
+            for button in row:
+                if not button.get("text") or not 1 <= len(button.get("callback_data", "x").encode()) <= CALLBACK_DATA_LIMIT:
+                    raise bad_request("BUTTON_DATA_INVALID")
+        if message.get("reply_markup") == markup:
+            raise bad_request("message is not modified: specified new message content and reply markup are "
+                              "exactly the same as a current content and reply markup of the message")
+        message.pop("reply_markup", None)
+        if markup:
+            message["reply_markup"] = markup
+        return message
+
     async def _api_sendChatAction(self, params: dict) -> bool:
         if params.get("action") not in _CHAT_ACTIONS:
             raise bad_request("wrong parameter action in request")
