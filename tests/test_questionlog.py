@@ -295,3 +295,28 @@ def test_postgres_stopped_then_back(postgres, caplog):
         assert set(ids) <= {r["id"] for r in rows(engine, questions)}
         engine.dispose()
         assert any("writing again" in r.getMessage() for r in caplog.records)
+
+
+# ---------------------------------------------------------------- settings
+
+
+def test_settings(monkeypatch, tmp_path):
+    from bot.settings import SettingsError, load_settings
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HOIBAO_DATABASE_URL", raising=False)
+    default = load_settings()
+    assert (default.database_url, default.log_questions, default.log_retention_days) == \
+        ("sqlite:///var/hoibao.db", True, 90)
+    monkeypatch.setenv("HOIBAO_DATABASE_URL", " OFF ")
+    monkeypatch.setenv("HOIBAO_LOG_QUESTIONS", "false")
+    assert load_settings().database_url == "off" and not load_settings().log_questions
+    assert QuestionLog.from_settings(load_settings()) is None
+    monkeypatch.setenv("HOIBAO_DATABASE_URL", "postgres:secret@host/db")
+    with pytest.raises(SettingsError, match="HOIBAO_DATABASE_URL: expected a database URL") as caught:
+        load_settings()
+    assert "secret" not in str(caught.value)
+    monkeypatch.setenv("HOIBAO_DATABASE_URL", "sqlite:///x.db")
+    monkeypatch.setenv("HOIBAO_LOG_RETENTION_DAYS", "0")
+    with pytest.raises(SettingsError, match="HOIBAO_LOG_RETENTION_DAYS"):
+        load_settings()
