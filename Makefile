@@ -13,7 +13,7 @@ TEST_EXTRAS ?= st,dev,train
 RUN_STAMP := $(VENV)/.installed-run$(if $(EXTRAS),-$(subst $(comma),-,$(EXTRAS)))
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: install install-test run test test-slow test-all index eval bench bench-scale bench-telegram bench-conversations bench-accents calibrate container-smoke clean
+.PHONY: install install-test run test test-slow test-all index eval bench bench-scale bench-telegram bench-conversations bench-accents bench-question-log calibrate container-smoke clean
 
 install: $(RUN_STAMP)
 
@@ -59,6 +59,10 @@ bench-scale: install-test
 
 bench-telegram: install-test
 	$(BIN)/python benchmarks/telegram_load.py
+
+# What queuing a question's row costs, and the bot answering with the log's database stopped.
+bench-question-log: install-test
+	$(BIN)/python benchmarks/question_log.py
 
 # Refits the answerability model (bot/models/answerability.json) and prints its figures across corpora.
 calibrate: install-test

@@ -153,7 +153,8 @@ async def rate(update: Update, context: Context) -> None:
     core = context.bot_data.core
     before = core.votes.tally(rating.asked)
     votes = core.rate(rating.asked, query.from_user.id, rating.value)
-    await query.answer(messages.feedback_thanks(rating.value))
+    with contextlib.suppress(BadRequest):  # a replayed update: its query was answered already
+        await query.answer(messages.feedback_thanks(rating.value))
     if votes != before:
         with contextlib.suppress(BadRequest):  # the message is gone, or another tap already showed these counts
             await query.edit_message_reply_markup(more_button(rating.answer, rating.shown + 1, rating.asked, votes))
