@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from bot.cli_args import parser
+from bot.cli_report import cmd_report
 from bot.settings import Settings, load_settings
 from index.errors import HoibaoError
 
@@ -249,6 +250,7 @@ COMMANDS = {
     "telegram": cmd_telegram,
     "zalo": cmd_zalo,
     "eval": cmd_eval,
+    "report": cmd_report,
 }
 
 

@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     llm_timeout_seconds: float = Field(8.0, gt=0)
     llm_max_tokens: int = Field(300, ge=16)
 
+    # Question log (docs/operating.md): an embedded SQLite file by default, PostgreSQL for several replicas
+    database_url: str = "sqlite:///var/hoibao.db"
+
     # Chat behaviour shared by every channel
     max_question_chars: int = Field(1000, ge=10)
     rate_limit_per_minute: int = Field(6, ge=1)

@@ -33,6 +33,7 @@ from telegram.request import HTTPXRequest
 from bot import messages
 from bot.channels import credentials
 from bot.channels import telegram_handlers as handlers
+from bot.channels import telegram_stats
 from bot.channels.core import ChannelCore
 from bot.runtime import redact_token, until_stopped
 from bot.service import AnswerService
@@ -75,6 +76,7 @@ def build_application(settings: Settings, service: AnswerService) -> Application
     application.add_handlers([
         CommandHandler(list(messages.COMMANDS), handlers.command),  # start, help, sources, ask
         CommandHandler("reindex", handlers.reindex),
+        CommandHandler("stats", telegram_stats.stats),
         CallbackQueryHandler(handlers.more_sources, pattern=handlers.MoreSources),
         CallbackQueryHandler(handlers.expired_button, pattern=InvalidCallbackData),
         MessageHandler(new_messages & filters.TEXT & ~filters.COMMAND, handlers.question),
