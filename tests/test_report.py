@@ -7,6 +7,7 @@ import io
 import re
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -270,6 +271,10 @@ def test_not_a_url_is_not_echoed():
 
 
 def _run(monkeypatch, capsys, url: str, *argv: str) -> tuple[int, str, str]:
+    """`hoibao report` in-process, from an empty folder (no .env), the default embedder."""
+    monkeypatch.chdir(Path(url.removeprefix("sqlite:///")).parent)
+    for name in ("HOIBAO_EMBEDDING_BACKEND", "HOIBAO_EMBEDDING_MODEL"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOIBAO_DATABASE_URL", url)
     code = cli.main(["report", *argv])
     out, err = capsys.readouterr()
