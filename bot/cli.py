@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.cli_args import parser
 from bot.cli_log import cmd_log_purge
+from bot.cli_report import cmd_report
 from bot.settings import Settings, load_settings
 from index.errors import HoibaoError
 
@@ -251,6 +252,7 @@ COMMANDS = {
     "zalo": cmd_zalo,
     "eval": cmd_eval,
     "log purge": cmd_log_purge,
+    "report": cmd_report,
 }
 
 

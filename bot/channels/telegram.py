@@ -34,6 +34,7 @@ from telegram.request import HTTPXRequest
 from bot import messages
 from bot.channels import credentials
 from bot.channels import telegram_handlers as handlers
+from bot.channels import telegram_stats
 from bot.channels.core import ChannelCore
 from bot.questionlog.channel import ChannelLog
 from bot.runtime import redact_token, until_stopped
@@ -81,6 +82,7 @@ def build_application(settings: Settings, service: AnswerService, questions: Que
     application.add_handlers([
         CommandHandler(list(messages.COMMANDS), handlers.command),  # start, help, sources, ask
         CommandHandler("reindex", handlers.reindex),
+        CommandHandler("stats", telegram_stats.stats),
         CallbackQueryHandler(handlers.more_sources, pattern=handlers.MoreSources),
         CallbackQueryHandler(handlers.rate, pattern=handlers.Rating),
         CallbackQueryHandler(handlers.expired_button, pattern=InvalidCallbackData),
