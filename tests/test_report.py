@@ -272,7 +272,8 @@ def test_not_a_url_is_not_echoed():
 
 def _run(monkeypatch, capsys, url: str, *argv: str) -> tuple[int, str, str]:
     """`hoibao report` in-process, from an empty folder (no .env), the default embedder."""
-    monkeypatch.chdir(Path(url.removeprefix("sqlite:///")).parent)
+    if url.startswith("sqlite:///"):
+        monkeypatch.chdir(Path(url.removeprefix("sqlite:///")).parent)
     for name in ("HOIBAO_EMBEDDING_BACKEND", "HOIBAO_EMBEDDING_MODEL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HOIBAO_DATABASE_URL", url)
@@ -299,11 +300,14 @@ def _garbage(path) -> str:
     ("missing", "hoibao: no questions logged yet: run the bot with HOIBAO_DATABASE_URL=sqlite:///"),
     ("empty", "hoibao: no questions in the last 7 days"),
     ("unreadable", "hoibao: cannot read the question log at sqlite:///"),
+    ("off", "hoibao: the question log is off (HOIBAO_DATABASE_URL=off)"),
 ])
 def test_hoibao_report_errors_are_one_line(monkeypatch, capsys, tmp_path, case, message):
     url = {"missing": f"sqlite:///{tmp_path / 'none.db'}",
            "empty": fake.sqlite_log(tmp_path / "old.db", datetime.now(UTC) - timedelta(days=30)),
-           "unreadable": _garbage(tmp_path / "garbage.db")}[case]
+           "unreadable": _garbage(tmp_path / "garbage.db"),
+           "off": "off"}[case]
+    monkeypatch.chdir(tmp_path)
     code, out, err = _run(monkeypatch, capsys, url, "--out", str(tmp_path / "report"))
     assert code == 2 and out == ""
     assert err.startswith(message) and err.count("\n") == 1

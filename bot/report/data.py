@@ -16,6 +16,7 @@ from sqlalchemy import Engine, case, create_engine, func, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
+from bot.questionlog.db import enabled as log_enabled
 from bot.questionlog.schema import feedback, questions
 from index.errors import HoibaoError
 
@@ -127,6 +128,9 @@ def shown_url(url: str) -> str:
 
 def open_log(url: str) -> Engine:
     """An engine on an existing question log; raises NoQuestionLog, LogUnreachable or ReportError."""
+    if not log_enabled(url):
+        raise ReportError("the question log is off (HOIBAO_DATABASE_URL=off), so there is nothing to report: "
+                          "set HOIBAO_DATABASE_URL to the log's database (default sqlite:///var/hoibao.db)")
     shown = shown_url(url)
     try:
         parsed = make_url(url)
