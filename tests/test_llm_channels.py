@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
-from bot.channels import telegram, zalo
+from bot.channels import credentials, serve, zalo
 from bot.service import AnswerService
 from bot.settings import Settings
 from tests.fake_llm import FakeLLM
@@ -59,7 +59,10 @@ async def bot(logs, index_dir, embedder, model):
                         telegram_bot_token=TOKEN, telegram_base_url=fake.base_url, llm_base_url=model.base_url,
                         llm_model="fake-model", llm_timeout_seconds=8)
     stop = asyncio.Event()
-    task = asyncio.create_task(telegram.serve(settings, AnswerService(settings, embedder), stop))
+    # As `hoibao telegram` runs it: with the question log (a temporary SQLite file, tests/conftest.py),
+    # so answers carry the 👍/👎 row.
+    task = asyncio.create_task(serve.serve_all(settings, AnswerService(settings, embedder), [credentials.TELEGRAM],
+                                               stop))
     try:
         await fake.wait_for(None, method="setMyCommands")
         yield fake
@@ -115,7 +118,10 @@ async def test_checked_sentences_stream_in_at_most_once_a_second(bot, slow):
     # The final edit: the whole checked answer, the short answer and the quote under it, with the buttons.
     assert final.startswith(f"{WRITTEN}\n\nTrả lời: 120.000\n\nNhà máy nước Hòa Liên có công suất 120.000 m3")
     assert "✍️" not in final and bot.bot_messages(3001)[-1]["text"] == final
-    assert calls[-1].params["reply_markup"]["inline_keyboard"][0][0]["text"] == "Xem thêm nguồn"
+    # The buttons (more sources, and 👍/👎 with the question log on) come with the final answer only.
+    keyboard = calls[-1].params["reply_markup"]["inline_keyboard"]
+    assert keyboard[0][0]["text"] == "Xem thêm nguồn" and [b["text"] for b in keyboard[1]] == ["👍", "👎"]
+    assert all("reply_markup" not in c.params for c in calls[:-1])
     assert len(bot.bot_messages(3001)) == 1  # one message, edited in place
 
 
