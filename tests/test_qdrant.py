@@ -369,3 +369,26 @@ def test_backend_settings_that_cannot_work_are_named(tmp_path):
         Location(tmp_path, "qdrant").read_manifest()
     with pytest.raises(BackendSettingsError, match="Both QDRANT_URL and QDRANT_PATH"):
         Location(tmp_path, "qdrant", Target(url="http://x:6333", path=str(tmp_path))).read_manifest()
+
+
+def test_eval_builds_its_own_alias_beside_the_bots(location, seeds, embedder, tmp_path, capsys):
+    import json
+
+    from bot.evaluate import run_eval
+
+    build(location, seeds, embedder)
+    bots = collection_of(location)
+    squad = tmp_path / "tiny.json"
+    squad.write_text(json.dumps({"data": [{"title": "Cầu Rồng", "paragraphs": [
+        {"context": "Cầu Rồng phun lửa và nước vào 21 giờ tối thứ Bảy, Chủ nhật hằng tuần.",
+         "qas": [{"question": "Cầu Rồng phun lửa lúc mấy giờ?", "answers": [{"text": "21 giờ"}]}]},
+        {"context": "Phường An Hải Tây xử lý hơn 1.200 trường hợp vi phạm trật tự đô thị.",
+         "qas": [{"question": "An Hải Tây xử lý bao nhiêu trường hợp?", "answers": [{"text": "1.200"}]}]},
+    ]}]}, ensure_ascii=False), "utf-8")
+    settings = Settings(_env_file=None, seeds_dir=seeds, index_dir=tmp_path / "index", index_backend="qdrant",
+                        qdrant_path=location.qdrant.path)
+    assert run_eval(squad, settings, tmp_path / "evalcache", as_json=True) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["retrieval"]["hybrid / as written"]["recall@1"] == 1.0
+    engine = engine_of(location)
+    assert engine.alias_target("hoibao_eval_tiny") and collection_of(location) == bots
