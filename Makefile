@@ -9,7 +9,8 @@ INDEX_DIR ?= var/index
 # sentence-transformers backend to `make run`.
 EXTRAS ?=
 comma := ,
-TEST_EXTRAS ?= st,dev,train
+# qdrant-test: the Qdrant backend and Qdrant's in-process engine for its tests (EXTRAS=qdrant to run on it).
+TEST_EXTRAS ?= st,dev,train,qdrant-test
 RUN_STAMP := $(VENV)/.installed-run$(if $(EXTRAS),-$(subst $(comma),-,$(EXTRAS)))
 TEST_STAMP := $(VENV)/.installed-test
 

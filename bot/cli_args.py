@@ -87,6 +87,13 @@ def parser(commands: dict[str, Callable]) -> argparse.ArgumentParser:
     paths(status, seeds=True)
     status.add_argument("--json", action="store_true", help="the status as JSON (state, reasons, files by name)")
     status.set_defaults(func=commands["index status"])
+    export = index.add_parser("export", help="copy the built FAISS index into Qdrant, reusing its vectors",
+                              description="Copy the FAISS index in --index-dir into a new collection on the Qdrant "
+                                          "server (QDRANT_URL, QDRANT_API_KEY) or local store (QDRANT_PATH) and move "
+                                          "the alias HOIBAO_QDRANT_COLLECTION onto it; nothing is embedded again.")
+    export.add_argument("--to", choices=["qdrant"], required=True, help="the backend to copy into")
+    paths(export)
+    export.set_defaults(func=commands["index export"])
 
     add = described(sub, "add", ADD)
     add.add_argument("urls", nargs="+", metavar="URL")

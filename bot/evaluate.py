@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.outcome import ANSWERED, NOT_FOUND, UNSURE
 from bot.service import AnswerService, embedder_from_settings
+from index.backend import Location
 from index.build import build_index
 from index.corpus import Article, Paragraph
 from index.embed import Embedder
@@ -105,10 +106,18 @@ def evaluate_retrieval(service: AnswerService, questions: list[EvalQuestion]) ->
     return report
 
 
-def build_eval_index(eval_set: EvalSet, cache_dir: Path, embedder: Embedder, progress: bool = True) -> Path:
-    """Index the set's paragraphs under `cache_dir`; unchanged paragraphs reuse their vectors."""
-    build_index(cache_dir, cache_dir, embedder, articles=eval_set.articles, progress=progress)
+def build_eval_index(eval_set: EvalSet, cache_dir: Path, embedder: Embedder, progress: bool = True,
+                     location: Location | None = None) -> Path:
+    """Index the set's paragraphs under `cache_dir` (or `location`); unchanged paragraphs reuse their vectors."""
+    if location is None:
+        build_index(cache_dir, cache_dir, embedder, articles=eval_set.articles, progress=progress)
+    else:
+        location.build(cache_dir, embedder, articles=eval_set.articles, progress=progress)
     return cache_dir
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in name.lower())[:40]
 
 
 # ---------------------------------------------------------------- answers
@@ -216,9 +225,12 @@ def run_eval(
     eval_set = load_squad(path)
     questions = eval_set.questions[:limit] if limit else eval_set.questions
     embedder = embedder_from_settings(settings)
-    build_eval_index(eval_set, cache_dir, embedder, progress=not as_json)
+    # The evaluation index beside the bot's: its own directory, or (Qdrant) its own alias.
+    eval_settings = settings.model_copy(update={
+        "index_dir": cache_dir, "qdrant_collection": f"{settings.qdrant_collection}_eval_{_slug(path.stem)}"})
+    build_eval_index(eval_set, cache_dir, embedder, progress=not as_json, location=Location.from_settings(eval_settings))
     # The same service the bot answers with, over the evaluation index.
-    answerer = AnswerService(settings.model_copy(update={"index_dir": cache_dir}), embedder)
+    answerer = AnswerService(eval_settings, embedder)
     retrieval = evaluate_retrieval(answerer, questions)
     answers = {"as written": AnswerScores(), "unaccented": AnswerScores()}
     decided: dict[str, list] = {"as written": []}  # (question, answer) pairs, for --llm

@@ -44,6 +44,14 @@ class Settings(BaseSettings):
     chunk_max_tokens: int = Field(480, ge=32)
     index_type: Literal["auto", "flat", "hnsw", "ivfpq"] = "auto"
 
+    # Index backend (index/backend.py, docs/sizing.md): FAISS files in index_dir, or a Qdrant server,
+    # cluster (QDRANT_URL, QDRANT_API_KEY) or embedded local store (QDRANT_PATH), read through an alias.
+    index_backend: Literal["faiss", "qdrant"] = "faiss"
+    qdrant_url: str = Field("", validation_alias=_env("QDRANT_URL"))
+    qdrant_api_key: SecretStr | None = Field(None, validation_alias=_env("QDRANT_API_KEY"))
+    qdrant_path: str = Field("", validation_alias=_env("QDRANT_PATH"))
+    qdrant_collection: str = Field("hoibao", pattern=r"^[A-Za-z0-9_-]{1,100}$")
+
     # Retrieval and answers
     top_k: int = Field(5, ge=1, le=50)
     candidates: int = Field(50, ge=5)
