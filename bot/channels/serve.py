@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from bot.channels import credentials
+from bot.channels import credentials, refresh_task
 from bot.channels.credentials import Platform
 from bot.runtime import until_stopped
 from bot.service import AnswerService
@@ -29,11 +29,13 @@ async def serve_all(settings: Settings, service: AnswerService, platforms: list[
                     stop: asyncio.Event | None = None) -> None:
     """The bots side by side, sharing one answer service and one stop event.
 
-    When one bot fails, the others are stopped cleanly and the failure is raised.
+    When one bot fails, the others are stopped cleanly and the failure is raised. Beside them, the
+    background refresh of the followed sources (bot.channels.refresh_task).
     """
     credentials.check(settings, platforms)
     async with until_stopped(stop) as stop:
         tasks = [asyncio.create_task(_server(p)(settings, service, stop), name=p.name) for p in platforms]
+        tasks.append(asyncio.create_task(refresh_task.run(settings, service, stop), name="refresh"))
         try:
             await asyncio.gather(*tasks)
         finally:
