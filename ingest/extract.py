@@ -42,6 +42,25 @@ def is_credit(line: str) -> bool:
     return len(line) <= _MAX_CREDIT_CHARS and bool(_CREDIT.match(line))
 
 
+_BYLINE_MAX_WORDS, _BYLINE_MAX_CHARS = 6, 60
+_BYLINE_AGENCY = re.compile(r"\s*(?:\([^()]{1,24}\)|[-–/]\s*[A-ZĐ]{2,10})\s*$")  # "(TTXVN)", "/VOV", "- TTXVN"
+_BYLINE_JOINERS = re.compile(r"[\s,\-–&/]+")
+
+
+def is_byline(line: str) -> bool:
+    """A short signature closing an article: 'THANH TÂM', 'Thanh Tâm', 'Minh Anh - Hoàng Long', 'Lan Hương (TTXVN)'.
+
+    A few capitalised words with no digits and no sentence punctuation; 'và' may join two names.
+    """
+    if is_signature(line):
+        return True
+    core = _BYLINE_AGENCY.sub("", line).strip()
+    if not core or len(core) > _BYLINE_MAX_CHARS:
+        return False
+    words = [w for w in _BYLINE_JOINERS.split(core) if w and w != "và"]
+    return 0 < len(words) <= _BYLINE_MAX_WORDS and all(w.isalpha() and w[0].isupper() for w in words)
+
+
 def _with_sapo(paragraphs: list[str], description: str) -> list[str]:
     """The description first when it is a real lead paragraph the text does not already hold."""
     sapo = _one_line(description).rstrip(".… ").strip()
@@ -76,7 +95,7 @@ def clean(url: str, title: str, text: str, description: str = "", author: str = 
     if paragraphs and fold(paragraphs[0]) == fold(title):
         paragraphs.pop(0)
     author = _one_line(author)
-    if paragraphs and is_signature(paragraphs[-1]):
+    if paragraphs and is_byline(paragraphs[-1]):
         byline = paragraphs.pop()
         author = author or byline
     _refuse_unless_article(url, paragraphs, title)

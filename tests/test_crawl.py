@@ -486,3 +486,20 @@ def test_conditional_get_sends_the_validators(site):
         assert fetcher.get(base + CAU, last_modified=modified).not_modified
         pages.html(CAU, article_page(title="Cầu treo mới"))
         assert fetcher.get(base + CAU, etag=etag).status == 200
+
+
+def test_a_long_run_shows_a_progress_bar_and_still_prints_each_line(site, crawl, capsys):
+    pages, base = site
+    state, fetcher, seeds, builds = crawl
+    fetcher.default_delay = 0.0
+    paths = [f"/tin/{i}.html" for i in range(22)]
+    for path in paths:
+        pages.html(path, story_page("giai-chay"))
+    pages.xml("/rss", rss(base, [("t", p, time.time()) for p in paths]), "application/rss+xml")
+    add_source(state, fetcher, base + "/rss")
+    report = run(crawl, progress=True, on_outcome=lambda o: print(o.line()))
+    out, err = capsys.readouterr()
+    assert report.count(NEW) == 22 and out.count("mới ") == 22
+    assert "Làm mới:" in err and "/22 [" in err  # the bar, on stderr
+    quiet = run(crawl, progress=True)  # nothing due: no bar
+    assert quiet.outcomes == [] and capsys.readouterr().err == ""
