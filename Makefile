@@ -13,7 +13,7 @@ TEST_EXTRAS ?= st,dev,train
 RUN_STAMP := $(VENV)/.installed-run$(if $(EXTRAS),-$(subst $(comma),-,$(EXTRAS)))
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: install install-test run test test-slow test-all index eval bench bench-scale bench-telegram bench-conversations bench-accents calibrate container-smoke clean
+.PHONY: install install-test run test test-slow test-all index eval bench bench-scale bench-telegram bench-conversations bench-accents bench-feed calibrate container-smoke clean
 
 install: $(RUN_STAMP)
 
@@ -71,6 +71,9 @@ bench-conversations: install-test
 # Diacritics restoration accuracy and unaccented retrieval (long: embeds both corpora the first time).
 bench-accents: install-test
 	$(BIN)/python benchmarks/accent_restore.py
+
+bench-feed: install-test
+	$(BIN)/python benchmarks/feed_to_answer.py
 
 container-smoke:
 	bash scripts/container-smoke
