@@ -61,3 +61,15 @@ def test_a_page_in_windows_1258_that_says_so_is_read():
     article = extract(Page(URL, vietnamese_legacy_bytes(html), None), URL)
     assert article.title == "Giải chạy Vì Rừng Xanh thu hút 3.200 vận động viên"
     assert any("15.000 cây lim" in p for p in article.paragraphs)
+
+
+def test_the_prune_rules_setting_is_json_keyed_by_host_and_checked(monkeypatch):
+    from bot.settings import SettingsError, load_settings
+
+    monkeypatch.setenv("HOIBAO_PRUNE_XPATH", '{"baothu.example": "//div[@class=\'tin-lien-quan\']"}')
+    assert load_settings().prune_xpath == {"baothu.example": "//div[@class='tin-lien-quan']"}
+    for bad, why in (('{"baothu.example": "//div["}', "the XPath for 'baothu.example' does not compile"),
+                     ("//div[@class='x']", "expected a JSON object")):
+        monkeypatch.setenv("HOIBAO_PRUNE_XPATH", bad)
+        with pytest.raises(SettingsError, match=f"HOIBAO_PRUNE_XPATH.*{why}"):
+            load_settings()

@@ -198,3 +198,21 @@ async def test_off_or_without_sources_the_task_does_nothing(tmp_path, settings, 
     stop.set()
     await asyncio.wait_for(task, 5)
     assert not state_path(settings.index_dir).exists()  # no database made by looking
+
+
+def test_an_article_gone_twice_is_no_longer_answered(site, bot_settings, embedder):
+    from bot.cli_sources import refresh_once
+
+    pages, base = site
+    service = AnswerService(bot_settings, embedder)
+    cau = article_file_name(base + CAU)
+    with PoliteFetcher("t", timeout_seconds=1, max_bytes=100_000, default_delay=0) as fetcher:
+        refresh_once(bot_settings, fetcher, service.reindex)
+        assert cau in {a.source for a in service.catalog()}
+        pages.gone(CAU, 410)
+        refresh_once(bot_settings, fetcher, service.reindex, recheck=True)
+        assert cau in {a.source for a in service.catalog()}  # once is not enough
+        report = refresh_once(bot_settings, fetcher, service.reindex, recheck=True)
+    assert report.summary() == "0 mới · 0 cập nhật · 0 không đổi · 0 lỗi · 1 đã xoá" and report.build is not None
+    assert cau not in {a.source for a in service.catalog()}
+    assert not any(c.paragraph.source == cau for c in service.answer("Cầu treo Suối Mây có hệ thống đèn gì?").citations)
