@@ -9,14 +9,15 @@
 - Redirects are followed here, hop by hop, so each hop is checked against robots.txt and waits its turn.
 - `etag` / `last_modified` become If-None-Match / If-Modified-Since: an unchanged page costs a 304.
 
-Every request sent (robots.txt included) is recorded in `requests`, with its start time, so the
-delays can be checked.
+Every request sent (robots.txt included) is recorded in `requests` (the last 10,000), with its
+start time, so the delays can be checked.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -88,7 +89,7 @@ class PoliteFetcher:
         self.clock, self.sleep = clock, sleep
         self.client = httpx.Client(headers={"User-Agent": user_agent}, timeout=httpx.Timeout(timeout_seconds),
                                    follow_redirects=False)
-        self.requests: list[Sent] = []
+        self.requests: deque[Sent] = deque(maxlen=10_000)  # bounded: the bots' fetcher lives for months
         self._hosts: dict[str, _Host] = {}
         self._hosts_lock = threading.Lock()
 

@@ -437,7 +437,7 @@ def test_robots_crawl_delay_is_honoured_one_request_at_a_time(site, tmp_path):
     assert len(sent) == 7 and [s.url for s in fetcher.requests][0] == base + "/robots.txt"
     assert min(_gaps(sent)) >= 0.2  # the fetcher's own record: each start 0.2 s after the previous
     arrived = sorted(h.at for h in pages.log)
-    assert min(_gaps(arrived)) >= 0.15  # and the server's: one at a time (a little network jitter allowed)
+    assert min(_gaps(arrived)) >= 0.1  # and the server's, spaced too (less a margin for a busy machine's jitter)
     assert {h.user_agent for h in pages.log} == {UA}
 
 
