@@ -13,7 +13,7 @@ TEST_EXTRAS ?= st,dev,train
 RUN_STAMP := $(VENV)/.installed-run$(if $(EXTRAS),-$(subst $(comma),-,$(EXTRAS)))
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: install install-test run test test-slow test-all index eval bench bench-scale bench-telegram bench-conversations bench-accents bench-feed calibrate container-smoke clean
+.PHONY: install install-test run test test-slow test-all index eval bench bench-scale bench-telegram bench-conversations bench-accents bench-question-log bench-feed browser calibrate container-smoke clean
 
 install: $(RUN_STAMP)
 
@@ -60,6 +60,10 @@ bench-scale: install-test
 bench-telegram: install-test
 	$(BIN)/python benchmarks/telegram_load.py
 
+# What queuing a question's row costs, and the bot answering with the log's database stopped.
+bench-question-log: install-test
+	$(BIN)/python benchmarks/question_log.py
+
 # Refits the answerability model (bot/models/answerability.json) and prints its figures across corpora.
 calibrate: install-test
 	$(BIN)/python benchmarks/fit_answerability.py
@@ -74,6 +78,18 @@ bench-accents: install-test
 
 bench-feed: install-test
 	$(BIN)/python benchmarks/feed_to_answer.py
+
+# Debian's Chromium for the report's browser test (tests/test_report_browser.py), where it can be had:
+# as root with apt-get, in a few minutes at most. Never fails: without a browser that test skips and
+# says why. CI runs it before the tests (.ci/run).
+browser:
+	@if command -v chromium >/dev/null 2>&1; then echo "browser: $$(command -v chromium)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  if timeout 120 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 300 \
+	       apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	  then echo "browser: installed Debian's chromium"; \
+	  else echo "browser: could not install chromium; the browser test will skip"; fi; \
+	else echo "browser: no chromium, and no apt-get as root to install it; the browser test will skip"; fi
 
 container-smoke:
 	bash scripts/container-smoke

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from bot import cli_sources
 from bot.cli_args import parser
+from bot.cli_log import cmd_log_purge
+from bot.cli_report import cmd_report
 from bot.settings import Settings, load_settings
 from index.errors import HoibaoError
 
@@ -254,6 +256,8 @@ COMMANDS = {
     "telegram": cmd_telegram,
     "zalo": cmd_zalo,
     "eval": cmd_eval,
+    "log purge": cmd_log_purge,
+    "report": cmd_report,
 }
 
 

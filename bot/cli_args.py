@@ -9,6 +9,8 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.cli_log import add_arguments as log_arguments
+
 
 # Commands whose --help explains itself at length: the one-line help, a blank line, what it does;
 # after "Exit codes:", the epilog.
@@ -44,6 +46,30 @@ new, updated, removed or failed article and "3 mới · 1 cập nhật · 12 kh�
 --once, runs again every HOIBAO_REFRESH_MINUTES until Ctrl-C.
 Exit codes: 0 done (single URLs may have failed: see the lỗi lines); 2 every source failed, the
 rebuild failed (the previous index keeps answering), or no source is followed."""
+
+
+REPORT = """the editors' report: what readers asked, what went unanswered, citations, feedback
+
+Read the question log (HOIBAO_DATABASE_URL) for the last N days, write DIR/report.html (charts and
+tables in one self-contained page) and print the same figures as text. Near-duplicate questions are
+grouped by their folded text, then by meaning with the embedding model when it has a measured cut.
+Exit codes: 0 written; 2 no log yet, no questions in the period, or the database cannot be read
+(a `hoibao:` line says which)."""
+
+
+def _days(value: str) -> int:
+    days = int(value)
+    if not 1 <= days <= 3660:
+        raise argparse.ArgumentTypeError(f"{value} is not a number of days from 1 to 3660")
+    return days
+
+
+def report_command(sub, func: Callable) -> None:
+    report = described(sub, "report", REPORT)
+    report.add_argument("--days", type=_days, default=7, help="days in the report, today included (default 7)")
+    report.add_argument("--out", type=Path, default=Path("var/report"), metavar="DIR",
+                        help="where report.html is written (default var/report)")
+    report.set_defaults(func=func)
 
 
 def described(sub, name: str, text: str) -> argparse.ArgumentParser:
@@ -126,4 +152,6 @@ def parser(commands: dict[str, Callable]) -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
     ev.add_argument("--other", help="questions about another corpus (SQuAD .json or .jsonl with 'q'); all should be 'not found'")
     ev.set_defaults(func=commands["eval"])
+    log_arguments(sub, commands)
+    report_command(sub, commands["report"])
     return p

@@ -94,3 +94,10 @@ def zalo_help(name: str) -> str:
         f"• /sources: danh sách bài báo. Trong nhóm: gọi tên bot («@{name} …» hoặc «{name} ơi, …») "
         "hoặc dùng /ask câu hỏi."
     )
+
+
+# Feedback on an answer: the 👍/👎 buttons (Telegram), a reply of 👍/👎/đúng/sai (Zalo).
+def feedback_thanks(value: int) -> str:
+    if value > 0:
+        return "Cảm ơn bạn đã góp ý 👍! Mình đã ghi nhận câu trả lời này là đúng."
+    return "Cảm ơn bạn đã góp ý 👎! Mình đã ghi nhận để ban biên tập xem lại câu trả lời này."

@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     history_turns: int = Field(4, ge=0)
     history_ttl_seconds: int = Field(900, ge=10)
 
+    # The question log (docs/operating.md): what readers ask, the outcome, their feedback
+    database_url: str = "sqlite:///var/hoibao.db"  # SQLAlchemy URL; "off" switches the log off
+    log_questions: bool = True  # false: every column but the question's text
+    log_retention_days: int = Field(90, ge=1)
+
     # Telegram
     telegram_bot_token: SecretStr | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN"))
     telegram_base_url: str = Field("https://api.telegram.org/bot", validation_alias=_env("TELEGRAM_BASE_URL"))
@@ -104,6 +109,17 @@ class Settings(BaseSettings):
             if not all(part.lstrip("-").isdigit() for part in parts):
                 raise ValueError("expected numeric ids separated by commas, e.g. 123456,-100123456")
             return [int(part) for part in parts]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        value = value.strip()
+        if value.lower() == "off":
+            return "off"
+        if "://" not in value:
+            raise ValueError("expected a database URL such as sqlite:///var/hoibao.db or "
+                             "postgresql+psycopg://user:password@host/hoibao, or off")
         return value
 
     @field_validator("prune_xpath", mode="before")
@@ -177,7 +193,7 @@ def _describe(error: dict, field: str | None, options: dict[str, str]) -> str:
     if field is None:
         return message
     where = " / ".join(x for x in (options.get(field), env_name(field)) if x)
-    secret = "token" in field or "secret" in field or "key" in field
+    secret = "token" in field or "secret" in field or "key" in field or field == "database_url"  # may hold a password
     given = "" if secret or error.get("input") is None else f"={error['input']!r}"
     return f"{where}{given}: {message}"
 

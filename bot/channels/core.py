@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from abc import ABC, abstractmethod
 
 from bot import messages
 from bot.answer import Answer
+from bot.channels.feedback import LastAnswers, Votes, feedback_value
 from bot.chat import Conversations
+from bot.questionlog.channel import NO_LOG, ChannelLog
 from bot.render import sources_list, split_message
 from bot.runtime import ChatLocks
 from bot.service import AnswerService, ReindexBusy
@@ -39,6 +42,7 @@ class Chat(ABC):
 
     def __init__(self, chat_id: int | str, user_id: int | str) -> None:
         self.id, self.user = chat_id, user_id
+        self.answer_id: str | None = None  # the question log's id of the answer being sent (its 👍/👎 buttons)
 
     async def typing(self) -> None:
         """Show that an answer is coming; platforms that cannot, do nothing."""
@@ -68,13 +72,17 @@ class ChannelCore:
         settings: the chat limits (question length, rate limit, history).
         help_text: this platform's `/help` (how groups address the bot differs).
         log_level: of the one line per answered question (see `Conversations`).
+        questions: the question log of this channel (`bot.questionlog`); without one nothing is recorded
+            and no feedback is asked for.
     """
 
     def __init__(self, service: AnswerService, settings: Settings, help_text: str,
-                 log_level: int = logging.INFO) -> None:
+                 log_level: int = logging.INFO, questions: ChannelLog = NO_LOG) -> None:
         self.service, self.help_text = service, help_text
         self.conversations = Conversations(service, settings, log_level=log_level)
         self.chat_locks = ChatLocks()
+        self.questions, self.votes = questions, Votes()
+        self.last_answers = LastAnswers(settings.history_ttl_seconds)
 
     async def message(self, chat: Chat, text: str, group: bool = False) -> None:
         """A text meant for the bot: a command (`/start`, `/help`, `/sources`, `/ask …`) or a question.
@@ -106,13 +114,36 @@ class ChannelCore:
             await send_text(chat, messages.NOT_TEXT)
 
     async def _answer(self, chat: Chat, text: str | None) -> None:
-        """Typing…, the answer core off the event loop, then the reply."""
+        """Typing…, the answer core off the event loop, the question log's row, then the reply."""
+        if await self._feedback_reply(chat, text):
+            return
         await chat.typing()
+        started = time.perf_counter()
         reply = await asyncio.to_thread(self.conversations.ask, chat.id, chat.user, text)
+        asked = self.questions.asked(chat.id, chat.user, text, reply, (time.perf_counter() - started) * 1000)
+        chat.answer_id = None if isinstance(reply, str) else asked
+        self.last_answers.remember(chat.id, chat.answer_id)
         if isinstance(reply, str):
             await send_text(chat, reply)
         else:
             await chat.send_answer(reply)
+
+    async def _feedback_reply(self, chat: Chat, text: str | None) -> bool:
+        """👍, 👎, "đúng" or "sai" right after an answer rates it (and is thanked) instead of being asked."""
+        value = feedback_value(text) if self.questions.enabled else None
+        answer = self.last_answers.get(chat.id) if value is not None else None
+        if value is None or answer is None:
+            return False
+        self.rate(answer, chat.user, value)
+        await send_text(chat, messages.feedback_thanks(value))
+        return True
+
+    def rate(self, answer: str, reader: int | str, value: int) -> tuple[int, int]:
+        """A reader's 👍 (+1) or 👎 (-1) on an answer, recorded once per reader (a change of mind replaces
+        the vote); the answer's (👍, 👎) counts."""
+        if self.votes.cast(answer, reader, value):
+            self.questions.rated(answer, reader, value)
+        return self.votes.tally(answer)
 
     async def rebuild(self) -> str:
         """Rebuild the index off the event loop; the reply for whoever asked, whatever happened.
