@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from bot.channels import credentials
+from bot.channels import credentials, refresh_task
 from bot.channels.credentials import Platform
 from bot.questionlog.writer import QuestionLog
 from bot.runtime import until_stopped
@@ -31,13 +31,15 @@ async def serve_all(settings: Settings, service: AnswerService, platforms: list[
     """The bots side by side, sharing one answer service and one stop event.
 
     When one bot fails, the others are stopped cleanly and the failure is raised. The question log
-    (HOIBAO_DATABASE_URL) is shared by the bots and flushed when they have stopped.
+    (HOIBAO_DATABASE_URL) is shared by the bots and flushed when they have stopped. Beside them, the
+    background refresh of the followed sources (bot.channels.refresh_task).
     """
     credentials.check(settings, platforms)
     questions = QuestionLog.from_settings(settings)
     async with until_stopped(stop) as stop:
         tasks = [asyncio.create_task(_server(p)(settings, service, stop, questions=questions), name=p.name)
                  for p in platforms]
+        tasks.append(asyncio.create_task(refresh_task.run(settings, service, stop), name="refresh"))
         try:
             await asyncio.gather(*tasks)
         finally:
