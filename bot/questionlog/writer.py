@@ -24,10 +24,10 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, insert, select
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.questionlog import db
+from bot.questionlog.outage import UNREACHABLE, Outage, reason
 from bot.questionlog.schema import feedback, questions
 
 if TYPE_CHECKING:
@@ -74,10 +74,7 @@ class QuestionLog:
         self._closed = False
         self._engine: Engine | None = None
         self._salt = b""
-        self._down_since: float | None = None
-        self._last_error = ""
-        self._warned_at: float | None = None
-        self._dropped_warned = 0
+        self._outage = Outage(url, warn_seconds=warn_seconds, retry_seconds=retry_seconds, clock=clock)
         self._next_purge = 0.0
         self._thread = threading.Thread(target=self._run, name="question-log", daemon=True)
 
@@ -155,7 +152,7 @@ class QuestionLog:
             left = len(self._queue) + self._inflight
         if left:
             log.warning("question log: %d rows not written at shutdown (%s)", left,
-                        self._last_error or "the database did not answer in time")
+                        self._outage.last_error or "the database did not answer in time")
         if not self._thread.is_alive() and self._engine is not None:
             self._engine.dispose()
         return left
@@ -189,7 +186,7 @@ class QuestionLog:
                     self._requeue(batch)
                     return False
                 self._write_batch(batch)
-            except _UNREACHABLE as exc:
+            except UNREACHABLE as exc:
                 self._unreachable(exc)
                 self._requeue(batch)
                 return False
@@ -222,9 +219,7 @@ class QuestionLog:
             self._unreachable(exc)
             return False
         self._engine = engine
-        if self._down_since is not None:
-            log.info("question log: writing again after %.0f s", self.clock() - self._down_since)
-            self._down_since = None
+        self._outage.up()
         return True
 
     def _unreachable(self, exc: BaseException) -> None:
@@ -232,22 +227,12 @@ class QuestionLog:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
-        now = self.clock()
-        self._down_since = self._down_since if self._down_since is not None else now
-        self._last_error = _reason(exc)
-        if self._warned_at is None or now - self._warned_at >= self.warn_seconds:
-            self._warned_at = now
-            log.warning("question log: cannot write to %s (%s); answering goes on, %d rows wait, retrying every "
-                        "%g s", _where(self.url), self._last_error, self.pending, self.retry_seconds)
+        self._outage.down(exc, self.pending)
 
     def _warn_dropped(self) -> None:
         with self._lock:
             dropped = self.dropped
-        if dropped > self._dropped_warned:
-            now = self.clock()
-            if self._warned_at is None or now - self._warned_at >= self.warn_seconds:
-                self._warned_at, self._dropped_warned = now, dropped
-                log.warning("question log: queue full, %d rows dropped so far (the oldest first)", dropped)
+        self._outage.dropped(dropped)
 
     def _write_batch(self, batch: list[tuple[str, dict]]) -> None:
         asked = [self._question_row(row) for kind, row in batch if kind == QUESTION]
@@ -272,17 +257,13 @@ class QuestionLog:
         for i, item in enumerate(batch):
             try:
                 self._write_batch([item])
-            except _UNREACHABLE as exc:
+            except UNREACHABLE as exc:
                 self._unreachable(exc)
                 self._requeue(batch[i:])
                 return False
             except SQLAlchemyError as exc:
                 self.rejected += 1
-                now = self.clock()
-                if self._warned_at is None or now - self._warned_at >= self.warn_seconds:
-                    self._warned_at = now
-                    log.warning("question log: the database refused a row (%s); %d refused so far",
-                                _reason(exc), self.rejected)
+                self._outage.refused(exc, self.rejected)
         return True
 
     def _question_row(self, row: dict) -> dict:
@@ -309,30 +290,13 @@ class QuestionLog:
             if last is not None and db.now() - db.utc(last) < timedelta(days=1):
                 return
             removed, removed_feedback = db.purge(self._engine, db.now() - timedelta(days=self.retention_days))
-        except _UNREACHABLE as exc:
+        except UNREACHABLE as exc:
             self._unreachable(exc)
             return
         except SQLAlchemyError as exc:
-            log.warning("question log: retention purge failed (%s)", _reason(exc))
+            log.warning("question log: retention purge failed (%s)", reason(exc))
             return
         if removed:
             log.info("question log: removed %d questions and %d feedback older than %d days", removed,
                      removed_feedback, self.retention_days)
 
-
-# Failures that mean "the database is not there now": retried, never dropped.
-_UNREACHABLE = (OperationalError, InterfaceError, PoolTimeout, OSError)
-
-
-def _reason(exc: BaseException) -> str:
-    """The driver's own first line (never the statement or its parameters, which carry question texts)."""
-    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
-    first = (str(cause).strip().splitlines() or [""])[0]
-    return f"{type(cause).__name__}: {first[:200]}" if first else type(cause).__name__
-
-
-def _where(url: str) -> str:
-    try:
-        return db.describe(url)
-    except Exception:
-        return "the database"
