@@ -23,7 +23,9 @@ from index.backend import BackendSettingsError, Location, export_to_qdrant  # no
 from index.qdrant import engine as qengine  # noqa: E402
 from index.qdrant import layout  # noqa: E402
 from index.qdrant.build import REWEIGHT_DRIFT, faiss_vectors  # noqa: E402
-from index.qdrant.engine import QdrantUnauthorized, QdrantUnreachable, Target  # noqa: E402
+from index.qdrant.client import ClientEngine  # noqa: E402
+from index.qdrant.engine import Target  # noqa: E402
+from index.qdrant.errors import QdrantUnauthorized, QdrantUnreachable  # noqa: E402
 from index.qdrant.store import QdrantEmbedderMismatch, QdrantHalfBuilt, QdrantNotBuilt  # noqa: E402
 from index.search import Searcher  # noqa: E402
 from index.status import MISSING, STALE, FRESH, Wanted  # noqa: E402
@@ -203,7 +205,7 @@ def test_a_failed_full_build_leaves_the_alias_and_the_bot_answering(location, se
         build(location, seeds, FailingEmbedder(embedder), full=True, batch_size=1)
     assert collection_of(location) == name
     # A failure while writing the new collection: it is dropped, the alias stays.
-    original, calls = qengine.ClientEngine.upsert, []
+    original, calls = ClientEngine.upsert, []
 
     def failing(self, collection, points):
         calls.append(collection)
@@ -212,7 +214,7 @@ def test_a_failed_full_build_leaves_the_alias_and_the_bot_answering(location, se
         return original(self, collection, points)
 
     monkeypatch.setattr("index.qdrant.build.BATCH", 2)
-    monkeypatch.setattr(qengine.ClientEngine, "upsert", failing)
+    monkeypatch.setattr(ClientEngine, "upsert", failing)
     with pytest.raises(OSError, match="disk full"):
         build(location, seeds, embedder, full=True)
     monkeypatch.undo()

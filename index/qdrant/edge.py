@@ -18,9 +18,10 @@ from pathlib import Path
 import numpy as np
 
 from index.qdrant.engine import (
-    DENSE, FULL_SCAN_KB, HNSW_EF, HNSW_EF_CONSTRUCT, HNSW_M, INTEGER_FIELDS, KEYWORD_FIELDS, SPARSE, CollectionMissing,
-    Engine, Filter, Point, Record, Target,
+    DENSE, FULL_SCAN_KB, HNSW_EF, HNSW_EF_CONSTRUCT, HNSW_M, INTEGER_FIELDS, KEYWORD_FIELDS, SPARSE, Engine, Filter,
+    Point, Record, Target,
 )
+from index.qdrant.errors import CollectionMissing
 
 
 def available() -> bool:

@@ -20,7 +20,8 @@ from index.corpus import Paragraph
 from index.lexical import Lexicon
 from index.manifest import Manifest
 from index.qdrant import layout
-from index.qdrant.engine import CollectionMissing, Engine, QdrantError, Target, connect
+from index.qdrant.engine import Engine, Target, connect
+from index.qdrant.errors import CollectionMissing, QdrantError
 from index.qdrant.layout import CHUNK, COMPLETE, LAYOUT_VERSION, State
 from index.stored import Rankings, SearchIndex
 
