@@ -137,7 +137,7 @@ def export_to_qdrant(index_dir: Path, location: Location) -> tuple[str, Manifest
     Whatever HOIBAO_INDEX_BACKEND says: the source is always the FAISS directory, the target Qdrant.
     Returns the new collection (the alias now points at it) and the manifest written there.
     """
-    from index.qdrant.build import export_faiss
+    from index.qdrant.export import export_faiss
 
     target = Location(location.index_dir, "qdrant", location.qdrant)._checked()
     return export_faiss(index_dir, target)

@@ -41,7 +41,7 @@ class BuildReport:
     recall_at_10: float = 1.0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     resumed: int = 0  # of `reused`: vectors an interrupted build had embedded
-    notes: list[str] = field(default_factory=list)  # what else the backend did (index.qdrant.build)
+    notes: list[str] = field(default_factory=list)  # what else the backend did (index.qdrant.full, .incremental)
 
     def summary(self) -> str:
         lines = [

@@ -22,7 +22,8 @@ from index import store  # noqa: E402
 from index.backend import BackendSettingsError, Location, export_to_qdrant  # noqa: E402
 from index.qdrant import engine as qengine  # noqa: E402
 from index.qdrant import layout  # noqa: E402
-from index.qdrant.build import REWEIGHT_DRIFT, faiss_vectors  # noqa: E402
+from index.qdrant.export import faiss_vectors  # noqa: E402
+from index.qdrant.incremental import REWEIGHT_DRIFT  # noqa: E402
 from index.qdrant.client import ClientEngine  # noqa: E402
 from index.qdrant.engine import Target  # noqa: E402
 from index.qdrant.errors import QdrantUnauthorized, QdrantUnreachable  # noqa: E402
@@ -150,7 +151,7 @@ def test_a_small_drift_keeps_the_stored_weights(location, seeds, embedder, monke
     build(location, seeds, embedder)
     engine, name = engine_of(location), collection_of(location)
     before = {r.id: r.payload for r in engine.scroll(name, {"kind": "chunk"})}
-    monkeypatch.setattr("index.qdrant.build.REWEIGHT_DRIFT", 10.0)
+    monkeypatch.setattr("index.qdrant.incremental.REWEIGHT_DRIFT", 10.0)
     write(seeds, {"moi.txt": "Tin mới\n\nMột đoạn văn rất ngắn.\n"})
     report = build(location, seeds, embedder)
     assert not any("rewritten" in note for note in report.notes)
@@ -213,7 +214,7 @@ def test_a_failed_full_build_leaves_the_alias_and_the_bot_answering(location, se
             raise OSError("disk full")
         return original(self, collection, points)
 
-    monkeypatch.setattr("index.qdrant.build.BATCH", 2)
+    monkeypatch.setattr("index.qdrant.write.BATCH", 2)
     monkeypatch.setattr(ClientEngine, "upsert", failing)
     with pytest.raises(OSError, match="disk full"):
         build(location, seeds, embedder, full=True)
@@ -318,7 +319,7 @@ def test_a_half_built_collection_is_refused_naming_the_fix(location, seeds, embe
 def test_an_interrupted_incremental_build_still_serves_and_the_rerun_converges(location, seeds, embedder, monkeypatch):
     build(location, seeds, embedder)
     write(seeds, {"moi.txt": "Tin mới\n\nPhường Mỹ An khánh thành nhà văn hóa mới vào tháng Ba.\n"})
-    monkeypatch.setattr("index.qdrant.build._write_metadata", lambda *a, **k: (_ for _ in ()).throw(OSError("gone")))
+    monkeypatch.setattr("index.qdrant.write.metadata", lambda *a, **k: (_ for _ in ()).throw(OSError("gone")))
     with pytest.raises(OSError):
         build(location, seeds, embedder)
     monkeypatch.undo()
