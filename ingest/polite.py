@@ -147,7 +147,10 @@ class PoliteFetcher:
             location = response.headers.get("location")
             if response.status not in _REDIRECTS or not location:
                 return response
-            current = urljoin(current, location)
+            try:
+                current = urljoin(current, location)
+            except ValueError:  # a Location urllib cannot read ("http://[x"): the server's fault, this URL's failure
+                raise FetchFailed(url, f"chuyển hướng tới địa chỉ không hợp lệ {location[:100]!r} (bad redirect)") from None
             if current in seen:
                 break
             seen.add(current)

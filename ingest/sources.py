@@ -86,6 +86,16 @@ def _ungzip(body: bytes, url: str, max_bytes: int) -> bytes:
     return data
 
 
+def _join(base: str, link: str) -> str:
+    """`link` made absolute against `base`; '' when it is empty or urllib rejects it ("http://[x" in a listing)."""
+    if not link:
+        return ""
+    try:
+        return urljoin(base, link)
+    except ValueError:
+        return ""
+
+
 def _local(tag: object) -> str:
     return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
 
@@ -97,19 +107,18 @@ def _sitemap(root: etree._Element, url: str) -> Listing:
         return (node.text or "").strip() if node is not None else ""
 
     if _local(root.tag) == "sitemapindex":
-        children = tuple(Listed(urljoin(url, loc), text(child, (_SITEMAP_NS, "lastmod")))
+        children = tuple(Listed(loc, text(child, (_SITEMAP_NS, "lastmod")))
                          for child in root.iter(f"{{{_SITEMAP_NS}}}sitemap")
-                         if (loc := text(child, (_SITEMAP_NS, "loc"))))
+                         if (loc := _join(url, text(child, (_SITEMAP_NS, "loc")))))
         return Listing(SITEMAP_INDEX, children=children)
     news = root.find(f".//{{{_NEWS_NS}}}news") is not None
     entries = []
     for node in root.iter(f"{{{_SITEMAP_NS}}}url"):
-        loc = text(node, (_SITEMAP_NS, "loc"))
-        if not loc:
+        if not (loc := _join(url, text(node, (_SITEMAP_NS, "loc")))):
             continue
         lastmod = text(node, (_SITEMAP_NS, "lastmod"))
         published = text(node, (_NEWS_NS, "news"), (_NEWS_NS, "publication_date"))
-        entries.append(Listed(urljoin(url, loc), lastmod or published, _epoch(published) or _epoch(lastmod)))
+        entries.append(Listed(loc, lastmod or published, _epoch(published) or _epoch(lastmod)))
     return Listing(NEWS_SITEMAP if news else SITEMAP, entries=tuple(entries))
 
 
@@ -121,13 +130,12 @@ def _feed(body: bytes, url: str) -> Listing:
         raise NotASource(url, "XML không phải RSS/Atom hay sitemap (not a feed)")
     entries = []
     for entry in parsed.entries:
-        link = entry.get("link") or ""
-        if not link:
+        if not (link := _join(url, entry.get("link") or "")):
             continue
         # dict.get, not entry.get: feedparser's updated→published fallback warns (DeprecationWarning).
         published = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
         updated = dict.get(entry, "updated") or dict.get(entry, "published") or ""
-        entries.append(Listed(urljoin(url, link), updated, calendar.timegm(published) if published else None))
+        entries.append(Listed(link, updated, calendar.timegm(published) if published else None))
     kind = ATOM if parsed.version.startswith("atom") else RSS
     return Listing(kind, " ".join((parsed.feed.get("title") or "").split()), tuple(entries), version=parsed.version)
 
@@ -142,8 +150,8 @@ def _homepage(body: bytes, url: str, charset: str | None) -> Listing:
     for link in page.xpath("//link[@href]"):
         rel = (link.get("rel") or "").lower().split()
         if "alternate" in rel and (link.get("type") or "").split(";")[0].strip().lower() in FEED_TYPES:
-            href = urljoin(urljoin(url, base), link.get("href").strip())
-            if href not in feeds:
+            href = _join(_join(url, base) or url, link.get("href").strip())
+            if href and href not in feeds:
                 feeds.append(href)
     title = " ".join(page.xpath("string(//title)").split())
     return Listing(HOMEPAGE, title, feeds=tuple(feeds[:MAX_DISCOVERED]))

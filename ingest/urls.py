@@ -30,5 +30,10 @@ def article_file_name(url: str) -> str:
 
 
 def is_web_url(url: str) -> bool:
-    parts = urlsplit(url.strip())
+    """An http(s) URL with a host that `canonical_url` can take (a page may list "http://[x" or "h:99999")."""
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 (raises on a port that is not a number in range)
+    except ValueError:
+        return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
