@@ -25,7 +25,15 @@ from index.text import split_sentences
 
 STALL = object()
 
-Reply = object  # str, int (an HTTP status), STALL
+
+class Document:
+    """A reply given as this JSON value verbatim: the whole JSON answer, or the one event of a stream."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+
+Reply = object  # str, int (an HTTP status), STALL, Document
 
 
 def quote_sentences(body: dict, count: int = 1) -> str:
@@ -116,6 +124,11 @@ class FakeLLM:
             reply = 503
         if isinstance(reply, int):
             return web.json_response({"error": {"message": "fake failure"}}, status=reply)
+        if isinstance(reply, Document):
+            if not (body.get("stream") and self.streams):
+                return web.json_response(reply.value)
+            return web.Response(body=f"data: {json.dumps(reply.value)}\n\ndata: [DONE]\n\n".encode(),
+                                headers={"Content-Type": "text/event-stream"})
         text = str(reply)
         if not (body.get("stream") and self.streams):
             await self._pause(self.delay(text))

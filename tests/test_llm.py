@@ -18,7 +18,8 @@ from bot.render import plain_text
 from bot.service import AnswerService
 from bot.settings import Settings
 from tests.conftest import index_of
-from tests.fake_llm import STALL, FakeLLM
+from bot.llm.client import EMPTY, ChatModel, WriteFailed
+from tests.fake_llm import STALL, Document, FakeLLM
 
 HOIBAO = Path(sys.executable).parent / "hoibao"
 
@@ -195,6 +196,19 @@ async def test_a_timed_out_request_gives_its_slot_back(fake, llm_index, embedder
     fake.reply = GOOD
     fake.release()
     assert (await ask(conv))[0].written == GOOD
+
+
+@pytest.mark.parametrize("streams", [True, False], ids=["sse", "json"])
+@pytest.mark.parametrize("document", [[1], {"choices": "x"}, {"choices": [7]}, {"choices": [{"delta": [1], "message": "x"}]},
+                                      {"choices": [{"delta": {"content": 7}, "message": {"content": {"a": 1}}}]}],
+                         ids=["list", "str-choices", "int-choice", "list-delta", "not-text"])
+async def test_json_of_another_shape_is_an_empty_reply_not_a_crash(fake, streams, document):
+    """A proxy's own JSON where a completion should be: the extractive answer stands (fallback 'empty')."""
+    fake.streams, fake.reply = streams, Document(document)
+    model = ChatModel(fake.base_url, "fake-model", None, TIMEOUT, 100)
+    with pytest.raises(WriteFailed) as failed:
+        await model.complete([{"role": "user", "content": "?"}])
+    assert failed.value.reason == EMPTY
 
 
 def test_slots_never_wait():

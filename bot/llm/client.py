@@ -85,8 +85,8 @@ class ChatModel:
             data = line[5:].strip()
             if data == "[DONE]":
                 break
-            choice = (json.loads(data).get("choices") or [{}])[0]
-            piece = (choice.get("delta") or {}).get("content") or ""
+            choice = _choice(json.loads(data))
+            piece = _content(choice.get("delta"))
             parts.append(piece)
             size += len(piece)
             finish = choice.get("finish_reason") or finish
@@ -97,9 +97,22 @@ class ChatModel:
         return "".join(parts), finish
 
 
-def _from_json(document: dict) -> tuple[str, str | None]:
-    choice = (document.get("choices") or [{}])[0]
-    return (choice.get("message") or {}).get("content") or "", choice.get("finish_reason")
+def _from_json(document: object) -> tuple[str, str | None]:
+    choice = _choice(document)
+    return _content(choice.get("message")), choice.get("finish_reason")
+
+
+def _choice(document: object) -> dict:
+    """The first choice of a completion or a chunk; {} for JSON of another shape (a proxy's error, `[]`)."""
+    choices = document.get("choices") if isinstance(document, dict) else None
+    first = choices[0] if isinstance(choices, list) and choices else None
+    return first if isinstance(first, dict) else {}
+
+
+def _content(part: object) -> str:
+    """A message's or delta's text; '' when it has none, or something that is not text."""
+    content = part.get("content") if isinstance(part, dict) else None
+    return content if isinstance(content, str) else ""
 
 
 @functools.cache
