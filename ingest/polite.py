@@ -182,7 +182,7 @@ class PoliteFetcher:
             host.robots, host.robots_error = None, f"robots.txt trả HTTP {response.status}; tạm không tải trang này"
             host.robots_expires = self.clock() + ROBOTS_RETRY
             return
-        text = response.body.decode(response.charset or "utf-8", errors="replace") if response.status == 200 else ""
+        text = _robots_text(response) if response.status == 200 else ""
         host.robots, host.robots_error = Protego.parse(text), ""  # a 4xx robots.txt allows everything
         host.robots_expires = self.clock() + ROBOTS_TTL
 
@@ -203,3 +203,11 @@ class PoliteFetcher:
             return True
         except FetchFailed:
             return False
+
+
+def _robots_text(response: Response) -> str:
+    """robots.txt as text in the charset it declares, else UTF-8 (a charset Python does not know is the site's slip)."""
+    try:
+        return response.body.decode(response.charset or "utf-8", errors="replace")
+    except LookupError:
+        return response.body.decode("utf-8", errors="replace")

@@ -469,6 +469,15 @@ def test_without_a_crawl_delay_the_default_delay_applies(site, crawl):
     assert len(pages.hits("/robots.txt")) == 1  # read once, kept for the hour
 
 
+def test_a_robots_txt_in_a_charset_python_does_not_know_is_read_as_utf8(site):
+    pages, base = site
+    pages.raw("/robots.txt", 200, "text/plain; charset=khong-co", b"User-agent: *\nDisallow: /rieng/\n")
+    with PoliteFetcher(UA, timeout_seconds=1, max_bytes=100_000, default_delay=0) as fetcher:
+        with pytest.raises(Disallowed, match="disallowed by robots.txt"):
+            fetcher.get(base + "/rieng/bai.html")
+        assert fetcher.allowed(base + CAU)
+
+
 def test_robots_disallow_and_an_unreachable_robots_txt(site):
     pages, base = site
     with PoliteFetcher(UA, timeout_seconds=1, max_bytes=100_000, default_delay=0) as fetcher:
