@@ -171,6 +171,16 @@ def embed_plan(plan: "_Plan", embedder: Embedder, batch_size: int, progress: boo
     return vectors, resumed
 
 
+def articles_and_chunking(seeds_dir: Path, articles: list[Article] | None, max_tokens: int,
+                          embedder: Embedder) -> tuple[LoadReport, Chunking]:
+    """What every backend builds from: the articles (`articles`, else read from `seeds_dir`; NoArticles when
+    there are none) and the chunking, its window capped by what `embedder` reads."""
+    loaded = LoadReport(articles=articles) if articles is not None else load_articles(seeds_dir)
+    if not loaded.articles:
+        raise NoArticles(seeds_dir, loaded.skipped)
+    return loaded, Chunking(max_tokens=min(max_tokens, embedder.max_tokens), chunker=CHUNKER_VERSION)
+
+
 def build_index(
     seeds_dir: Path,
     index_dir: Path,
@@ -188,11 +198,8 @@ def build_index(
     `articles` replaces reading `seeds_dir` (evaluation sets arrive already split).
     """
     started = time.perf_counter()
-    loaded = LoadReport(articles=articles) if articles is not None else load_articles(seeds_dir)
-    if not loaded.articles:
-        raise NoArticles(seeds_dir, loaded.skipped)
-    window = min(max_tokens, embedder.max_tokens)
-    chunking = Chunking(max_tokens=window, chunker=CHUNKER_VERSION)
+    loaded, chunking = articles_and_chunking(seeds_dir, articles, max_tokens, embedder)
+    window = chunking.max_tokens
     previous = _previous(index_dir)
     reusable, full_reason = _reusable_vectors(index_dir, previous, embedder.id, chunking, full)
     plan = _plan(loaded.articles, window, embedder, reusable)

@@ -12,12 +12,11 @@ import time
 from functools import partial
 from pathlib import Path
 
-from index.build import BuildReport, embed_plan, reuse_reason
+from index.build import BuildReport, articles_and_chunking, embed_plan, reuse_reason
 from index.checkpoint import Checkpoint
-from index.chunk import CHUNKER_VERSION
-from index.corpus import Article, LoadReport, load_articles
+from index.corpus import Article
 from index.embed import Embedder
-from index.errors import BuildInterrupted, NoArticles
+from index.errors import BuildInterrupted
 from index.manifest import Chunking, Manifest
 from index.qdrant.engine import Engine, Target, connect
 from index.qdrant.full import build_full
@@ -50,12 +49,8 @@ def build_qdrant(
 ) -> BuildReport:
     """Build (or incrementally update) the Qdrant index; `index_dir` only keeps the embedding checkpoint."""
     started = time.perf_counter()
-    loaded = LoadReport(articles=articles) if articles is not None else load_articles(seeds_dir)
-    if not loaded.articles:
-        raise NoArticles(seeds_dir, loaded.skipped)
+    loaded, chunking = articles_and_chunking(seeds_dir, articles, max_tokens, embedder)
     engine = connect(target)
-    window = min(max_tokens, embedder.max_tokens)
-    chunking = Chunking(max_tokens=window, chunker=CHUNKER_VERSION)
     embed = partial(_embedding, embedder=embedder, batch_size=batch_size, progress=progress, index_dir=index_dir,
                     chunking=chunking)
     current = _current(engine, target)
