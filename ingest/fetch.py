@@ -66,8 +66,15 @@ def fetch(url: str, client: httpx.Client, max_bytes: int) -> Page:
         raise FetchFailed(url, f"chuyển hướng vòng lặp hoặc quá {MAX_REDIRECTS} lần (redirect loop)") from None
     except httpx.TimeoutException:
         raise FetchFailed(url, f"quá thời gian chờ {client.timeout.read:g} s (timeout)") from None
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
         raise FetchFailed(url, f"không kết nối được ({type(exc).__name__}: {exc})") from None
+    except UnicodeError as exc:  # a host IDNA cannot encode ("a..b", "xn--")
+        raise FetchFailed(url, invalid_host(exc)) from None
+
+
+def invalid_host(exc: UnicodeError) -> str:
+    """The reason for a URL whose host cannot be encoded for DNS."""
+    return f"tên miền không hợp lệ (invalid host: {type(exc).__name__}: {str(exc)[:100]})"
 
 
 def make_client(user_agent: str, timeout_seconds: float) -> httpx.Client:

@@ -266,17 +266,19 @@ def test_each_failure_fails_only_its_url_with_a_reason(site, crawl):
 
 
 def test_urls_urllib_rejects_in_a_listing_or_a_redirect_fail_only_themselves(site, crawl):
-    """A hostile sitemap ("http://[x", a port out of range) and a redirect to such a URL never stop the refresh."""
+    """A hostile sitemap ("http://[x", a port out of range, a host IDNA refuses) and a redirect to such a URL
+    never stop the refresh."""
     pages, base = site
     state, fetcher, seeds, builds = crawl
     pages.raw("/hong", 302, "text/html", b"", Location="http://[hong/bai")
-    locs = ["http://[hong/x", "http://baothu.example:99999/y", f"{base}/hong", f"{base}{CAM}"]
+    locs = ["http://[hong/x", "http://baothu.example:99999/y", "http://a..b/z", f"{base}/hong", f"{base}{CAM}"]
     pages.xml("/sitemap.xml", '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
               + "".join(f"<url><loc>{loc}</loc></url>" for loc in locs) + "</urlset>", "application/xml")
     add_source(state, fetcher, base + "/sitemap.xml")
     report = run(crawl)
     reasons = {o.url.removeprefix(base): (o.status, o.reason) for o in report.outcomes}
-    assert set(reasons) == {"/hong", CAM}
+    assert set(reasons) == {"/hong", "http://a..b/z", CAM}
+    assert reasons["http://a..b/z"][0] == FAILED and "invalid host" in reasons["http://a..b/z"][1]
     assert reasons["/hong"] == (FAILED, "chuyển hướng tới địa chỉ không hợp lệ 'http://[hong/bai' (bad redirect)")
     assert reasons[CAM][0] == NEW
 
