@@ -165,6 +165,16 @@ def test_close_writes_what_is_queued(db_url, engine):
     assert {r["id"] for r in rows(engine, questions)} == set(ids)
 
 
+def test_a_row_the_driver_cannot_encode_is_dropped_and_the_writer_goes_on(db_url, engine):
+    log = started(db_url)
+    ask(log, "Lỗi \ud800 mã")  # a lone surrogate: sqlite3 raises UnicodeEncodeError, psycopg its own error
+    good = ask(log)
+    assert log.flush(10)
+    assert log._thread.is_alive() and log.rejected == 1
+    assert [r["id"] for r in rows(engine, questions)] == [good]
+    log.close()
+
+
 def test_nothing_secret_or_asked_reaches_the_logs(db_url, engine, caplog):
     caplog.set_level(logging.DEBUG)
     log = started(db_url)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.questionlog import db
@@ -19,6 +19,10 @@ log = logging.getLogger("hoibao.questionlog")
 
 # Failures that mean "the database is not there now": retried, never dropped.
 UNREACHABLE = (OperationalError, InterfaceError, PoolTimeout, OSError)
+# Failures that mean "not this row": the database refused it, or its driver could not encode a value
+# (sqlite3's UnicodeEncodeError for a lone surrogate is not wrapped by SQLAlchemy). Dropped and counted,
+# so that one odd row never ends the writer thread.
+REFUSED = (SQLAlchemyError, ValueError)
 
 
 class Outage:

@@ -27,7 +27,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.questionlog import db
-from bot.questionlog.outage import UNREACHABLE, Outage, reason
+from bot.questionlog.outage import REFUSED, UNREACHABLE, Outage, reason
 from bot.questionlog.schema import feedback, questions
 
 if TYPE_CHECKING:
@@ -190,7 +190,7 @@ class QuestionLog:
                 self._unreachable(exc)
                 self._requeue(batch)
                 return False
-            except SQLAlchemyError:
+            except REFUSED:
                 if not self._write_one_by_one(batch):
                     return False
             finally:
@@ -261,7 +261,7 @@ class QuestionLog:
                 self._unreachable(exc)
                 self._requeue(batch[i:])
                 return False
-            except SQLAlchemyError as exc:
+            except REFUSED as exc:
                 self.rejected += 1
                 self._outage.refused(exc, self.rejected)
         return True
