@@ -14,7 +14,7 @@ import contextlib
 import logging
 import secrets
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, delete, event, insert, select, text
@@ -151,6 +151,14 @@ def purge(engine: Engine, before: datetime) -> tuple[int, int]:
         removed = connection.execute(delete(questions).where(questions.c.asked_at < before)).rowcount
         upsert(connection, installation, [{"key": LAST_PURGE, "value": now().isoformat()}], ["key"], ["value"])
     return removed, removed_feedback
+
+
+def purge_if_due(engine: Engine, retention_days: int) -> tuple[int, int]:
+    """`purge` past the retention unless one ran in the last day, on any replica (the installation table says)."""
+    last = last_purge(engine)
+    if last is not None and now() - utc(last) < timedelta(days=1):
+        return 0, 0
+    return purge(engine, now() - timedelta(days=retention_days))
 
 
 def upsert(connection, table, rows: list[dict], keys: list[str], columns: list[str]) -> None:

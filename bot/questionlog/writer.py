@@ -20,7 +20,6 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Callable
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, insert, select
@@ -286,10 +285,7 @@ class QuestionLog:
             return
         self._next_purge = self.clock() + self.purge_check_seconds
         try:
-            last = db.last_purge(self._engine)
-            if last is not None and db.now() - db.utc(last) < timedelta(days=1):
-                return
-            removed, removed_feedback = db.purge(self._engine, db.now() - timedelta(days=self.retention_days))
+            removed, removed_feedback = db.purge_if_due(self._engine, self.retention_days)
         except UNREACHABLE as exc:
             self._unreachable(exc)
             return
