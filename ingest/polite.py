@@ -152,7 +152,8 @@ class PoliteFetcher:
             try:
                 current = urljoin(current, location)
             except ValueError:  # a Location urllib cannot read ("http://[x"): the server's fault, this URL's failure
-                raise FetchFailed(url, f"chuyển hướng tới địa chỉ không hợp lệ {location[:100]!r} (bad redirect)") from None
+                reason = f"chuyển hướng tới địa chỉ không hợp lệ {location[:100]!r} (bad redirect)"
+                raise FetchFailed(url, reason) from None
             if current in seen:
                 break
             seen.add(current)

@@ -54,8 +54,9 @@ def write_full(engine: Engine, target: Target, manifest: Manifest, paragraphs: l
     try:
         term_lists = [index_terms(p.text) for p in paragraphs]
         lexicon = Lexicon.build(term_lists)
-        write.upsert(engine, name, write.chunk_points(paragraphs, hashes, list(range(len(paragraphs))), chunk_paragraph, vectors,
-                                      lexicon, term_lists))
+        rows = list(range(len(paragraphs)))
+        write.upsert(engine, name, write.chunk_points(paragraphs, hashes, rows, chunk_paragraph, vectors, lexicon,
+                                                      term_lists))
         accents = accents or AccentModel.build([p.text for p in paragraphs])
         manifest = replace(manifest, lexical={**manifest.lexical, **write.sparse_info(lexicon)})
         chunks = Counter(paragraphs[int(i)].article_id for i in chunk_paragraph)
@@ -80,7 +81,8 @@ def build_full(engine: Engine, target: Target, loaded: LoadReport, embedder: Emb
     plan = faiss_build._plan(loaded.articles, chunking.max_tokens, embedder, {})
     serving = engine.alias_target(target.collection)
     vectors, resumed, checkpoint = embed(plan, serving)
-    manifest = make_manifest(loaded, embedder, chunking, DenseInfo(write.DENSE_KIND), len(plan.paragraphs), len(vectors))
+    manifest = make_manifest(loaded, embedder, chunking, DenseInfo(write.DENSE_KIND), len(plan.paragraphs),
+                             len(vectors))
     hash_of = {a.article_id: a.content_hash for a in loaded.articles}
     try:
         name = write_full(engine, target, manifest, plan.paragraphs, [hash_of[p.article_id] for p in plan.paragraphs],

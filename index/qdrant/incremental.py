@@ -76,8 +76,10 @@ def build_incremental(engine: Engine, target: Target, collection: str, state: St
     try:
         state.status = UPDATING
         layout.write_state(engine, collection, state)
-        write.upsert(engine, collection, write.chunk_points(plan.paragraphs, [hash_of[p.article_id] for p in plan.paragraphs], rows,
-                                            np.array(plan.chunk_paragraph, dtype=np.int64), vectors, lexicon, None))
+        hashes = [hash_of[p.article_id] for p in plan.paragraphs]
+        write.upsert(engine, collection, write.chunk_points(plan.paragraphs, hashes, rows,
+                                                            np.array(plan.chunk_paragraph, dtype=np.int64), vectors,
+                                                            lexicon, None))
         state.next_row += len(plan.paragraphs)
         for article in changed:
             if article.article_id in old:
