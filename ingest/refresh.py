@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -201,6 +202,27 @@ def check_article(state: CrawlState, fetcher: PoliteFetcher, row: ArticleRow, se
     return outcome
 
 
+def _unexpected(exc: Exception, url: str) -> str:
+    """The one-line reason for an error nobody foresaw; the traceback goes to the debug log only."""
+    log.debug("unexpected error on %s", url, exc_info=exc)
+    return f"lỗi không lường trước ({type(exc).__name__}: {str(exc)[:200]}); chạy với -v để xem chi tiết"
+
+
+def _checked_safely(state: CrawlState, fetcher: PoliteFetcher, row: ArticleRow, seeds_dir: Path, now: float,
+                    prune: dict[str, str] | None) -> Outcome | None:
+    """`check_article`, where an error nobody foresaw fails this article only (and it is retried later)."""
+    try:
+        return check_article(state, fetcher, row, seeds_dir, now, prune)
+    except sqlite3.Error:
+        raise  # the crawl state itself: every article would fail alike
+    except Exception as exc:  # noqa: BLE001 — one odd page must not stop the others
+        reason = _unexpected(exc, row.url)
+        failures = row.failures + 1
+        state.checked(row.url, now, schedule.next_check(now, row.published, row.first_seen, failures=failures),
+                      error=reason)
+        return Outcome(row.url, FAILED, row.file, reason=reason)
+
+
 def _bar(items: list, progress: bool):
     if not progress or len(items) <= LONG_RUN:
         return None
@@ -236,6 +258,13 @@ def refresh(state: CrawlState, fetcher: PoliteFetcher, seeds_dir: Path, rebuild:
             report.sources_failed += 1
             state.source_checked(source.id, now, error=exc.reason)
             emit(Outcome(source.url, FAILED, reason=f"nguồn tin: {exc.reason}"))
+        except sqlite3.Error:
+            raise  # the crawl state itself: every source would fail alike
+        except Exception as exc:  # noqa: BLE001 — one odd source must not stop the others
+            reason = _unexpected(exc, source.url)
+            report.sources_failed += 1
+            state.source_checked(source.id, now, error=reason)
+            emit(Outcome(source.url, FAILED, reason=f"nguồn tin: {reason}"))
 
     due = [] if report.stopped else state.due(clock(), max_articles, everything=recheck)
     bar = _bar(due, progress)
@@ -244,7 +273,7 @@ def refresh(state: CrawlState, fetcher: PoliteFetcher, seeds_dir: Path, rebuild:
             if should_stop():
                 report.stopped = True
                 break
-            outcome = check_article(state, fetcher, row, seeds_dir, clock(), prune)
+            outcome = _checked_safely(state, fetcher, row, seeds_dir, clock(), prune)
             report.checked += 1
             if outcome is not None:
                 if outcome.status in (NEW, UPDATED, REMOVED):

@@ -530,3 +530,27 @@ def test_a_long_run_shows_a_progress_bar_and_still_prints_each_line(site, crawl,
     assert "Làm mới:" in err and "/22 [" in err  # the bar, on stderr
     quiet = run(crawl, progress=True)  # nothing due: no bar
     assert quiet.outcomes == [] and capsys.readouterr().err == ""
+
+
+def test_an_error_nobody_foresaw_fails_that_article_only(site, crawl, monkeypatch):
+    """Fault injection at the extraction step: whatever breaks on one page, the other pages are saved."""
+    import ingest.refresh as refreshing
+
+    pages, base = site
+    state, fetcher, seeds, builds = crawl
+    add_source(state, fetcher, base + "/rss")
+    real_save = refreshing.save_page
+
+    def save_page(url, page, seeds_dir, prune):
+        if CAM in url:
+            raise RecursionError("maximum recursion depth exceeded in an odd page")
+        return real_save(url, page, seeds_dir, prune)
+
+    monkeypatch.setattr(refreshing, "save_page", save_page)
+    report = run(crawl)
+    assert statuses(report) == {CAU.lstrip("/"): NEW, CAM.lstrip("/"): FAILED}
+    failed = next(o for o in report.outcomes if o.status == FAILED)
+    assert "RecursionError" in failed.reason and "-v" in failed.reason
+    assert builds == [1]  # the good article was indexed
+    [row] = [r for r in state.articles() if CAM in r.url]
+    assert row.failures == 1 and "RecursionError" in row.last_error
