@@ -76,8 +76,8 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/apt/archives/*.deb /var/log/apt /var/log/dpkg.log \
     && groupadd --system --gid 10001 hoibao \
     && useradd --uid 10001 --gid hoibao --home-dir /app --no-create-home --shell /usr/sbin/nologin hoibao \
-    && mkdir -p /data/index \
-    && chown hoibao:hoibao /data/index
+    && mkdir -p /data/index /data/log \
+    && chown hoibao:hoibao /data/index /data/log
 
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build /app /app
@@ -90,11 +90,13 @@ ENV PATH=/opt/venv/bin:$PATH \
     TRANSFORMERS_OFFLINE=1 \
     HOIBAO_SEEDS_DIR=/app/seeds \
     HOIBAO_INDEX_DIR=/data/index \
+    HOIBAO_DATABASE_URL=sqlite:////data/log/hoibao.db \
     HOIBAO_IMAGE_INDEX_DIR=/app/index-image
 
 WORKDIR /app
 # The index (the bots' `/reindex` writes here); survives restarts and image upgrades.
-VOLUME ["/data/index"]
+# The question log (docs/operating.md): a SQLite file the bots write; set HOIBAO_DATABASE_URL for PostgreSQL.
+VOLUME ["/data/index", "/data/log"]
 # Webhook mode: Telegram listens on 8443, Zalo on 8444 (one per container). Polling needs none.
 EXPOSE 8443 8444
 USER 10001:10001

@@ -9,11 +9,12 @@ INDEX_DIR ?= var/index
 # sentence-transformers backend to `make run`.
 EXTRAS ?=
 comma := ,
-TEST_EXTRAS ?= st,dev,train
+# qdrant-test: the Qdrant backend and Qdrant's in-process engine for its tests (EXTRAS=qdrant to run on it).
+TEST_EXTRAS ?= st,dev,train,qdrant-test
 RUN_STAMP := $(VENV)/.installed-run$(if $(EXTRAS),-$(subst $(comma),-,$(EXTRAS)))
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: install install-test run test test-slow test-fuzz test-all index eval bench bench-scale bench-telegram bench-conversations bench-accents calibrate container-smoke clean
+.PHONY: install install-test run test test-slow test-fuzz test-all index eval bench bench-scale bench-telegram bench-conversations bench-accents bench-question-log browser calibrate container-smoke clean
 
 install: $(RUN_STAMP)
 
@@ -64,6 +65,10 @@ bench-scale: install-test
 bench-telegram: install-test
 	$(BIN)/python benchmarks/telegram_load.py
 
+# What queuing a question's row costs, and the bot answering with the log's database stopped.
+bench-question-log: install-test
+	$(BIN)/python benchmarks/question_log.py
+
 # Refits the answerability model (bot/models/answerability.json) and prints its figures across corpora.
 calibrate: install-test
 	$(BIN)/python benchmarks/fit_answerability.py
@@ -75,6 +80,18 @@ bench-conversations: install-test
 # Diacritics restoration accuracy and unaccented retrieval (long: embeds both corpora the first time).
 bench-accents: install-test
 	$(BIN)/python benchmarks/accent_restore.py
+
+# Debian's Chromium for the report's browser test (tests/test_report_browser.py), where it can be had:
+# as root with apt-get, in a few minutes at most. Never fails: without a browser that test skips and
+# says why. CI runs it before the tests (.ci/run).
+browser:
+	@if command -v chromium >/dev/null 2>&1; then echo "browser: $$(command -v chromium)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  if timeout 120 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 300 \
+	       apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	  then echo "browser: installed Debian's chromium"; \
+	  else echo "browser: could not install chromium; the browser test will skip"; fi; \
+	else echo "browser: no chromium, and no apt-get as root to install it; the browser test will skip"; fi
 
 container-smoke:
 	bash scripts/container-smoke

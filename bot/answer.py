@@ -98,7 +98,6 @@ class Answerer:
         self.searcher = searcher
         self.policy = policy or AnswerPolicy()
         self.titles = searcher.index.manifest.titles()
-        self._by_article: dict[str, list[Paragraph]] | None = None  # built on the first article-fact question
         self._examples: list[str] | None = None
 
     def rank(self, question: str, history: History = ()) -> Ranking:
@@ -159,12 +158,7 @@ class Answerer:
         )
 
     def _paragraphs_of(self, article_id: str) -> list[Paragraph]:
-        if self._by_article is None:
-            by_article: dict[str, list[Paragraph]] = {}
-            for paragraph in self.searcher.index.paragraphs:
-                by_article.setdefault(paragraph.article_id, []).append(paragraph)
-            self._by_article = by_article
-        return self._by_article[article_id]
+        return self.searcher.index.paragraphs_of(article_id)
 
     def compose(self, ranking: Ranking) -> Answer:
         """Decide answered / unsure / not found, and build the answer the channels render."""
@@ -207,7 +201,7 @@ class Answerer:
         if self._examples is None:
             examples: list[str] = []
             tried = 0
-            for paragraph in self.searcher.index.paragraphs:
+            for paragraph in self.searcher.index.iter_paragraphs():
                 if len(examples) >= _EXAMPLES_KEPT or tried >= _EXAMPLES_TRIED:
                     break
                 for question, name in _person_questions(paragraph.text):

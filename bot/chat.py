@@ -22,6 +22,7 @@ from index.text import fold, has_letters_or_digits, nfc
 
 if TYPE_CHECKING:
     from bot.answer import Answer
+    from bot.llm.written import Listener
     from bot.service import AnswerService
     from bot.settings import Settings
 
@@ -136,7 +137,9 @@ class Conversations:
         self.rate = RateLimiter(settings.rate_limit_per_minute, clock)
         self.history = ChatHistory(settings.history_turns, settings.history_ttl_seconds, clock)
 
-    def ask(self, chat: int | str, user: int | str, text: str | None) -> "Answer | str":
+    def ask(self, chat: int | str, user: int | str, text: str | None,
+            listener: "Listener | None" = None) -> "Answer | str":
+        """`listener`: a channel that streams written answers (Telegram) hears the checked reply grow."""
         problem = check_question(text, self.max_chars)
         if problem:
             return problem
@@ -149,11 +152,11 @@ class Conversations:
         article = answer.citations[0].paragraph.article_id if answer.citations else None
         self.history.add(chat, Turn(answer.searched or question, article))
         # After the answerability decision, so an off-topic question never reaches the model.
-        written, fallback = write(answer, self.settings)
-        answer = replace(answer, written=written, fallback=fallback)
+        written = write(answer, self.settings, chat, listener)
+        answer = replace(answer, written=written.text, fallback=written.fallback)
         log.log(self.log_level, "answered chat=%s found=%s status=%s confidence=%.2f written=%s fallback=%s "
-                "latency_ms=%.0f", chat, answer.found, answer.status, answer.confidence, written is not None,
-                fallback, (time.perf_counter() - started) * 1000)
+                "latency_ms=%.0f", chat, answer.found, answer.status, answer.confidence, written.text is not None,
+                written.fallback, (time.perf_counter() - started) * 1000)
         return answer
 
 

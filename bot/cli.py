@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 from bot.cli_args import parser
+from bot.cli_log import cmd_log_purge
+from bot.cli_report import cmd_report
 from bot.settings import Settings, load_settings
 from index.errors import HoibaoError
 
@@ -77,35 +79,28 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_index_info(args: argparse.Namespace) -> int:
-    from index.store import current_build, read_manifest
+    from bot.cli_index import index_info
 
-    settings = _settings(args)
-    manifest = read_manifest(settings.index_dir)
-    if args.json:
-        print(json.dumps(manifest.to_json(), ensure_ascii=False, indent=2))
-        return 0
-    print(f"Index:     {current_build(settings.index_dir)}")
-    print(f"Built:     {manifest.built_at}")
-    print(f"Embedder:  {manifest.embedder.id} ({manifest.embedder.dim} dims)")
-    print(f"Dense:     {manifest.dense.type}; chunks up to {manifest.chunking.max_tokens} tokens")
-    print(f"Contents:  {manifest.counts.summary()}")
-    for meta in manifest.articles.values():
-        print(f"  - {meta.source}: {meta.title} ({meta.paragraphs} paragraphs)")
-    for skipped in manifest.skipped:
-        print(f"  ! skipped {skipped.file}: {skipped.reason}")
-    return 0
+    return index_info(_settings(args), args)
+
+
+def cmd_index_export(args: argparse.Namespace) -> int:
+    from bot.cli_index import index_export
+
+    return index_export(_settings(args), args)
 
 
 def cmd_index_status(args: argparse.Namespace) -> int:
     """fresh / stale / missing against the articles and the settings; the exit code says which."""
+    from index.backend import Location
     from index.embed import embedder_id, known_window
-    from index.status import Wanted, check
+    from index.status import Wanted
 
     settings = _settings(args)
     backend = settings.embedding_backend
     wanted = Wanted(embedder_id(backend, settings.embedding_model), settings.chunk_max_tokens,
                     settings.index_type, known_window(backend))
-    status = check(settings.index_dir, settings.seeds_dir, wanted)
+    status = Location.from_settings(settings).status(settings.seeds_dir, wanted)
     print(json.dumps(status.to_json(), ensure_ascii=False, indent=2) if args.json else status.text())
     return status.exit_code
 
@@ -174,7 +169,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if not Path(given).is_file():
             raise HoibaoError(f"No evaluation file {given}: give a SQuAD-format .json (or a .jsonl of questions for --other).")
     other = Path(args.other) if args.other else None
-    return run_eval(Path(args.file), settings, Path(args.cache_dir), limit=args.limit, as_json=args.json, other=other)
+    return run_eval(Path(args.file), settings, Path(args.cache_dir), limit=args.limit, as_json=args.json, other=other,
+                    llm=args.llm)
 
 
 def cmd_telegram(args: argparse.Namespace) -> int:
@@ -242,6 +238,7 @@ COMMANDS = {
     "index build": cmd_index_build,
     "index info": cmd_index_info,
     "index status": cmd_index_status,
+    "index export": cmd_index_export,
     "add": cmd_add,
     "ask": cmd_ask,
     "chat": cmd_chat,
@@ -249,6 +246,8 @@ COMMANDS = {
     "telegram": cmd_telegram,
     "zalo": cmd_zalo,
     "eval": cmd_eval,
+    "log purge": cmd_log_purge,
+    "report": cmd_report,
 }
 
 

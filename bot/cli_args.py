@@ -9,6 +9,8 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.cli_log import add_arguments as log_arguments
+
 
 # Commands whose --help explains itself at length: the one-line help, a blank line, what it does;
 # after "Exit codes:", the epilog.
@@ -27,6 +29,30 @@ Fetch each page, extract the article, write it into the articles folder (one fil
 then rebuild the index incrementally if anything changed. Prints one line per URL (mới / cập nhật /
 không đổi / lỗi with the reason) and a summary.
 Exit codes: 0 when at least one URL was added or found unchanged; 2 when every URL failed."""
+
+
+REPORT = """the editors' report: what readers asked, what went unanswered, citations, feedback
+
+Read the question log (HOIBAO_DATABASE_URL) for the last N days, write DIR/report.html (charts and
+tables in one self-contained page) and print the same figures as text. Near-duplicate questions are
+grouped by their folded text, then by meaning with the embedding model when it has a measured cut.
+Exit codes: 0 written; 2 no log yet, no questions in the period, or the database cannot be read
+(a `hoibao:` line says which)."""
+
+
+def _days(value: str) -> int:
+    days = int(value)
+    if not 1 <= days <= 3660:
+        raise argparse.ArgumentTypeError(f"{value} is not a number of days from 1 to 3660")
+    return days
+
+
+def report_command(sub, func: Callable) -> None:
+    report = described(sub, "report", REPORT)
+    report.add_argument("--days", type=_days, default=7, help="days in the report, today included (default 7)")
+    report.add_argument("--out", type=Path, default=Path("var/report"), metavar="DIR",
+                        help="where report.html is written (default var/report)")
+    report.set_defaults(func=func)
 
 
 def described(sub, name: str, text: str) -> argparse.ArgumentParser:
@@ -61,6 +87,13 @@ def parser(commands: dict[str, Callable]) -> argparse.ArgumentParser:
     paths(status, seeds=True)
     status.add_argument("--json", action="store_true", help="the status as JSON (state, reasons, files by name)")
     status.set_defaults(func=commands["index status"])
+    export = index.add_parser("export", help="copy the built FAISS index into Qdrant, reusing its vectors",
+                              description="Copy the FAISS index in --index-dir into a new collection on the Qdrant "
+                                          "server (QDRANT_URL, QDRANT_API_KEY) or local store (QDRANT_PATH) and move "
+                                          "the alias HOIBAO_QDRANT_COLLECTION onto it; nothing is embedded again.")
+    export.add_argument("--to", choices=["qdrant"], required=True, help="the backend to copy into")
+    paths(export)
+    export.set_defaults(func=commands["index export"])
 
     add = described(sub, "add", ADD)
     add.add_argument("urls", nargs="+", metavar="URL")
@@ -93,5 +126,9 @@ def parser(commands: dict[str, Callable]) -> argparse.ArgumentParser:
     ev.add_argument("--limit", type=int, help="evaluate only the first N questions")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
     ev.add_argument("--other", help="questions about another corpus (SQuAD .json or .jsonl with 'q'); all should be 'not found'")
+    ev.add_argument("--llm", action="store_true",
+                    help="also score answers written by the model HOIBAO_LLM_BASE_URL points at (docs/llm.md)")
     ev.set_defaults(func=commands["eval"])
+    log_arguments(sub, commands)
+    report_command(sub, commands["report"])
     return p

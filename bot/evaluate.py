@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.outcome import ANSWERED, NOT_FOUND, UNSURE
 from bot.service import AnswerService, embedder_from_settings
+from index.backend import Location
 from index.build import build_index
 from index.corpus import Article, Paragraph
 from index.embed import Embedder
@@ -105,10 +106,18 @@ def evaluate_retrieval(service: AnswerService, questions: list[EvalQuestion]) ->
     return report
 
 
-def build_eval_index(eval_set: EvalSet, cache_dir: Path, embedder: Embedder, progress: bool = True) -> Path:
-    """Index the set's paragraphs under `cache_dir`; unchanged paragraphs reuse their vectors."""
-    build_index(cache_dir, cache_dir, embedder, articles=eval_set.articles, progress=progress)
+def build_eval_index(eval_set: EvalSet, cache_dir: Path, embedder: Embedder, progress: bool = True,
+                     location: Location | None = None) -> Path:
+    """Index the set's paragraphs under `cache_dir` (or `location`); unchanged paragraphs reuse their vectors."""
+    if location is None:
+        build_index(cache_dir, cache_dir, embedder, articles=eval_set.articles, progress=progress)
+    else:
+        location.build(cache_dir, embedder, articles=eval_set.articles, progress=progress)
     return cache_dir
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in name.lower())[:40]
 
 
 # ---------------------------------------------------------------- answers
@@ -203,25 +212,39 @@ def load_questions(path: Path) -> list[str]:
 
 def run_eval(
     path: Path, settings, cache_dir: Path, limit: int | None = None, as_json: bool = False,
-    other: Path | None = None,
+    other: Path | None = None, llm: bool = False,
 ) -> int:
-    """Index the file's paragraphs, then score retrieval and answers; prints tables (or JSON)."""
+    """Index the file's paragraphs, then score retrieval and answers; prints tables (or JSON).
+
+    `llm`: also score written answers (bot.evaluate_llm) for the questions as written and `other`'s.
+    """
+    if llm:
+        from bot.evaluate_llm import require_model
+
+        require_model(settings)
     eval_set = load_squad(path)
     questions = eval_set.questions[:limit] if limit else eval_set.questions
     embedder = embedder_from_settings(settings)
-    build_eval_index(eval_set, cache_dir, embedder, progress=not as_json)
+    # The evaluation index beside the bot's: its own directory, or (Qdrant) its own alias.
+    eval_settings = settings.model_copy(update={
+        "index_dir": cache_dir, "qdrant_collection": f"{settings.qdrant_collection}_eval_{_slug(path.stem)}"})
+    build_eval_index(eval_set, cache_dir, embedder, progress=not as_json, location=Location.from_settings(eval_settings))
     # The same service the bot answers with, over the evaluation index.
-    answerer = AnswerService(settings.model_copy(update={"index_dir": cache_dir}), embedder)
+    answerer = AnswerService(eval_settings, embedder)
     retrieval = evaluate_retrieval(answerer, questions)
     answers = {"as written": AnswerScores(), "unaccented": AnswerScores()}
+    decided: dict[str, list] = {"as written": []}  # (question, answer) pairs, for --llm
     for q in questions:
-        answers["as written"].add(q, answerer.answer(q.question))
+        decided["as written"].append((q, answerer.answer(q.question)))
+        answers["as written"].add(*decided["as written"][-1])
         answers["unaccented"].add(q, answerer.answer(fold(q.question)))
     if other is not None:
         # Questions about another corpus: none of them should be answered from this one.
-        answers["questions from " + other.name] = AnswerScores()
+        name = "questions from " + other.name
+        answers[name], decided[name] = AnswerScores(), []
         for text in load_questions(other):
-            answers["questions from " + other.name].add(EvalQuestion(text, []), answerer.answer(text))
+            decided[name].append((EvalQuestion(text, []), answerer.answer(text)))
+            answers[name].add(*decided[name][-1])
     n_answerable = sum(1 for q in questions if q.answers)
     result = {
         "file": str(path),
@@ -233,6 +256,10 @@ def run_eval(
         "retrieval": {k: v.row() for k, v in retrieval.methods.items()},
         "answers": {k: v.row() for k, v in answers.items()},
     }
+    if llm:
+        from bot.evaluate_llm import score_written
+
+        result["written"] = score_written(settings, decided, progress=not as_json)
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
@@ -245,4 +272,9 @@ def run_eval(
     metrics = list(next(iter(variants.values())))
     _print_table("Answers (shares of answerable questions, except where marked; one column per question set)",
                  {m: {v: values[m] for v, values in variants.items()} for m in metrics})
+    if llm:
+        written = result["written"]["sets"]
+        _print_table(f"Written answers by {settings.llm_model or 'the model'} (prompt {result['written']['prompt']}; "
+                     "compare with the answers above; fallback and 'written sent' are shares of all questions)",
+                     {m: {v: values[m] for v, values in written.items()} for m in next(iter(written.values()))})
     return 0

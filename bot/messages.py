@@ -94,3 +94,17 @@ def zalo_help(name: str) -> str:
         f"• /sources: danh sách bài báo. Trong nhóm: gọi tên bot («@{name} …» hoặc «{name} ơi, …») "
         "hoặc dùng /ask câu hỏi."
     )
+
+
+# Telegram, while a language model writes the answer (bot/channels/telegram_stream.py): above the
+# extractive answer until its first checked sentences replace it; then after them until it is done.
+WRITING = "✍️ Đang viết câu trả lời…"
+WRITING_EN = "✍️ Writing the answer…"
+STILL_WRITING = " ✍️…"
+
+
+# Feedback on an answer: the 👍/👎 buttons (Telegram), a reply of 👍/👎/đúng/sai (Zalo).
+def feedback_thanks(value: int) -> str:
+    if value > 0:
+        return "Cảm ơn bạn đã góp ý 👍! Mình đã ghi nhận câu trả lời này là đúng."
+    return "Cảm ơn bạn đã góp ý 👎! Mình đã ghi nhận để ban biên tập xem lại câu trả lời này."

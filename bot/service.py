@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from bot.answer import Answer, Answerer, Ranking
 from bot.policy import AnswerPolicy
 from bot.settings import Settings
-from index import store
-from index.build import BuildReport, build_index
+from index.backend import Location
+from index.build import BuildReport
 from index.embed import Embedder, make_embedder
 from index.errors import HoibaoError
 from index.corpus import Paragraph
@@ -54,7 +54,7 @@ class AnswerService:
         self._answerer = self._load()
 
     def _load(self) -> Answerer:
-        index = store.load(self.settings.index_dir, expected_embedder=self.embedder.id)
+        index = Location.from_settings(self.settings).load(expected_embedder=self.embedder.id)
         searcher = Searcher(index, self.embedder, candidates=self.settings.candidates)
         return Answerer(searcher, self.policy)
 
@@ -102,9 +102,9 @@ class AnswerService:
 
 
 def build_from_settings(settings: Settings, embedder: Embedder, full: bool = False, progress: bool = True) -> BuildReport:
-    """`index.build.build_index` with everything the settings say about building."""
-    return build_index(
-        settings.seeds_dir, settings.index_dir, embedder,
+    """A build into the configured backend with everything the settings say about building."""
+    return Location.from_settings(settings).build(
+        settings.seeds_dir, embedder,
         max_tokens=settings.chunk_max_tokens, index_type=settings.index_type,
         batch_size=settings.embedding_batch_size, full=full, progress=progress,
     )
@@ -113,7 +113,7 @@ def build_from_settings(settings: Settings, embedder: Embedder, full: bool = Fal
 def ensure_index(settings: Settings, embedder: Embedder) -> BuildReport | None:
     """Build the index when there is none (first start); None when one exists."""
     try:
-        store.read_manifest(settings.index_dir)
+        Location.from_settings(settings).read_manifest()
         return None
     except HoibaoError:
         return build_from_settings(settings, embedder)

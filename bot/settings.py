@@ -44,6 +44,14 @@ class Settings(BaseSettings):
     chunk_max_tokens: int = Field(480, ge=32)
     index_type: Literal["auto", "flat", "hnsw", "ivfpq"] = "auto"
 
+    # Index backend (index/backend.py, docs/sizing.md): FAISS files in index_dir, or a Qdrant server,
+    # cluster (QDRANT_URL, QDRANT_API_KEY) or embedded local store (QDRANT_PATH), read through an alias.
+    index_backend: Literal["faiss", "qdrant"] = "faiss"
+    qdrant_url: str = Field("", validation_alias=_env("QDRANT_URL"))
+    qdrant_api_key: SecretStr | None = Field(None, validation_alias=_env("QDRANT_API_KEY"))
+    qdrant_path: str = Field("", validation_alias=_env("QDRANT_PATH"))
+    qdrant_collection: str = Field("hoibao", pattern=r"^[A-Za-z0-9_-]{1,100}$")
+
     # Retrieval and answers
     top_k: int = Field(5, ge=1, le=50)
     candidates: int = Field(50, ge=5)
@@ -61,6 +69,8 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_timeout_seconds: float = Field(8.0, gt=0)
     llm_max_tokens: int = Field(300, ge=16)
+    llm_max_concurrent: int = Field(4, ge=1)  # model requests at once in the process; past it: extractive ("busy")
+    llm_max_per_chat: int = Field(1, ge=1)  # model requests at once for one chat
 
     # Chat behaviour shared by every channel
     max_question_chars: int = Field(1000, ge=10)
@@ -69,6 +79,11 @@ class Settings(BaseSettings):
     history_ttl_seconds: int = Field(900, ge=10)
     typing_after_seconds: float = Field(0.5, ge=0)  # "typing…" only for an answer not ready by then
     drain_seconds: float = Field(20.0, ge=0)  # on SIGTERM, time left to send the answers in flight
+
+    # The question log (docs/operating.md): what readers ask, the outcome, their feedback
+    database_url: str = "sqlite:///var/hoibao.db"  # SQLAlchemy URL; "off" switches the log off
+    log_questions: bool = True  # false: every column but the question's text
+    log_retention_days: int = Field(90, ge=1)
 
     # Telegram
     telegram_bot_token: SecretStr | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN"))
@@ -100,6 +115,17 @@ class Settings(BaseSettings):
             if not all(part.lstrip("-").isdigit() for part in parts):
                 raise ValueError("expected numeric ids separated by commas, e.g. 123456,-100123456")
             return [int(part) for part in parts]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        value = value.strip()
+        if value.lower() == "off":
+            return "off"
+        if "://" not in value:
+            raise ValueError("expected a database URL such as sqlite:///var/hoibao.db or "
+                             "postgresql+psycopg://user:password@host/hoibao, or off")
         return value
 
     @model_validator(mode="after")
@@ -148,7 +174,7 @@ def _describe(error: dict, field: str | None, options: dict[str, str]) -> str:
     if field is None:
         return message
     where = " / ".join(x for x in (options.get(field), env_name(field)) if x)
-    secret = "token" in field or "secret" in field or "key" in field
+    secret = "token" in field or "secret" in field or "key" in field or field == "database_url"  # may hold a password
     given = "" if secret or error.get("input") is None else f"={error['input']!r}"
     return f"{where}{given}: {message}"
 

@@ -23,6 +23,7 @@ Saved beside the index as JSON and .npy (never pickle), arrays memory-mapped on 
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -178,12 +179,20 @@ class AccentModel:
         restored = self.restoration(question)
         return restored.text if restored.confidence >= MIN_CONFIDENCE else question
 
-    def save(self, directory: Path) -> None:
+    def to_bytes(self) -> dict[str, bytes]:
+        """The files `save` writes, as bytes by file name (stored elsewhere than a directory: index.qdrant)."""
         c = self.counts
         meta = {"format": FORMAT, "keys": c.keys, "forms": c.forms}
-        (directory / FILES[0]).write_text(json.dumps(meta, ensure_ascii=False, separators=(",", ":")), "utf-8")
+        blobs = {FILES[0]: json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8")}
         for name, values in zip(FILES[1:], (c.key_start, c.unigram, c.indptr, c.following, c.count)):
-            np.save(directory / name, np.asarray(values), allow_pickle=False)
+            buffer = io.BytesIO()
+            np.save(buffer, np.asarray(values), allow_pickle=False)
+            blobs[name] = buffer.getvalue()
+        return blobs
+
+    def save(self, directory: Path) -> None:
+        for name, data in self.to_bytes().items():
+            (directory / name).write_bytes(data)
 
     @classmethod
     def load(cls, directory: Path, index_dir: Path | None = None) -> "AccentModel":
@@ -192,19 +201,46 @@ class AccentModel:
         `index_dir` is the directory the error tells the user to rebuild.
         """
         path = directory / FILES[0]
+
+        def read(name: str):
+            nonlocal path
+            path = directory / name
+            if name == FILES[0]:
+                return json.loads(path.read_text("utf-8"))
+            return np.load(path, mmap_mode="r", allow_pickle=False)
+
         try:
-            meta = json.loads(path.read_text("utf-8"))
-            _check(isinstance(meta, dict) and meta.get("format") == FORMAT, f"not an accent model of format {FORMAT}")
-            arrays = []
-            for name in FILES[1:]:
-                path = directory / name
-                arrays.append(np.load(path, mmap_mode="r", allow_pickle=False))
-            counts = Counts(meta["keys"], meta["forms"], *arrays)
-            for name, problem in _problems(counts):
-                path = directory / name
-                _check(not problem, problem)
+            return cls._checked(read)
         except Exception as exc:  # json, numpy and the checks each raise their own kinds
             raise IndexCorrupt(path, f"{type(exc).__name__}: {str(exc)[:120]}", index_dir) from None
+
+    @classmethod
+    def from_bytes(cls, blobs: dict[str, bytes]) -> "AccentModel":
+        """The model `to_bytes` gave; ValueError (naming the part) when a part is missing or damaged."""
+        name = FILES[0]
+
+        def read(part: str):
+            nonlocal name
+            name = part
+            if part == FILES[0]:
+                return json.loads(blobs[part].decode("utf-8"))
+            return np.load(io.BytesIO(blobs[part]), allow_pickle=False)
+
+        try:
+            return cls._checked(read)
+        except Exception as exc:
+            raise ValueError(f"{name}: {type(exc).__name__}: {str(exc)[:120]}") from None
+
+    @classmethod
+    def _checked(cls, read) -> "AccentModel":
+        """The model from `read(file name)` (the JSON part parsed, arrays loaded), its parts checked."""
+        meta = read(FILES[0])
+        _check(isinstance(meta, dict) and meta.get("format") == FORMAT, f"not an accent model of format {FORMAT}")
+        counts = Counts(meta["keys"], meta["forms"], *[read(name) for name in FILES[1:]])
+        for name, problem in _problems(counts):
+            if problem:
+                read(name)  # names the part in the caller's error
+                _check(False, problem)
         return cls(counts)
 
 

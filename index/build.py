@@ -29,7 +29,7 @@ from index.manifest import FORMAT_VERSION, ArticleMeta, Chunking, Counts, DenseI
 
 @dataclass
 class BuildReport:
-    directory: Path
+    directory: Path | str  # the build directory (faiss) or the collection (qdrant)
     articles: int
     paragraphs: int
     chunks: int
@@ -41,6 +41,7 @@ class BuildReport:
     recall_at_10: float = 1.0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     resumed: int = 0  # of `reused`: vectors an interrupted build had embedded
+    notes: list[str] = field(default_factory=list)  # what else the backend did (index.qdrant.build)
 
     def summary(self) -> str:
         lines = [
@@ -50,10 +51,11 @@ class BuildReport:
         ]
         if self.resumed:
             lines.append(f"Resumed an interrupted build: {self.resumed} of the reused vectors were embedded by it.")
-        if self.index_type != "flat":
+        if self.index_type in ("hnsw", "ivfpq"):
             lines.append(f"Approximate index recall@10 against exact search: {self.recall_at_10:.3f}")
         if self.full_reason:
             lines.insert(0, f"Full rebuild: {self.full_reason}.")
+        lines += self.notes
         lines += [f"Skipped {name}: {why}" for name, why in self.skipped]
         return "\n".join(lines)
 
@@ -67,14 +69,9 @@ def _previous(index_dir: Path) -> Manifest | None:
 
 def _reusable_vectors(index_dir: Path, manifest: Manifest | None, embedder_id: str, chunking: Chunking, full: bool):
     """Old vectors per unchanged article, and why there are none when there are none."""
-    if full:
-        return {}, "--full was given"
-    if manifest is None:
-        return {}, ""
-    if manifest.embedder.id != embedder_id:
-        return {}, f"the embedder changed ({manifest.embedder.id} → {embedder_id})"
-    if manifest.chunking != chunking:
-        return {}, "the chunking parameters changed"
+    reason = reuse_reason(manifest, embedder_id, chunking, full)
+    if reason is not None:
+        return {}, reason
     try:
         article_ids, chunk_paragraph, vectors = store.load_vectors(index_dir)
     except HoibaoError as exc:
@@ -130,6 +127,50 @@ def _write(index_dir: Path, manifest: Manifest, plan: _Plan, vectors: np.ndarray
         raise
 
 
+LEXICAL = {"terms": "folded syllables + syllable bigrams", "bm25": "k1=1.2 b=0.75"}
+
+
+def make_manifest(loaded: LoadReport, embedder: Embedder, chunking: Chunking, dense: DenseInfo, paragraphs: int,
+                  chunks: int, lexical: dict[str, str] | None = None) -> Manifest:
+    """The manifest of a build of `loaded` (every backend records the same one)."""
+    return Manifest(
+        format_version=FORMAT_VERSION,
+        embedder=EmbedderInfo(embedder.id, embedder.dim, embedder.max_tokens),
+        chunking=chunking,
+        dense=dense,
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        counts=Counts(len(loaded.articles), paragraphs, chunks),
+        articles={
+            a.article_id: ArticleMeta(a.source, a.title, a.content_hash, len(a.paragraphs), a.author, a.date, a.url)
+            for a in loaded.articles
+        },
+        skipped=tuple(Skipped(name, why) for name, why in loaded.skipped),
+        lexical={**LEXICAL, **(lexical or {})},
+    )
+
+
+def reuse_reason(manifest: Manifest | None, embedder_id: str, chunking: Chunking, full: bool) -> str | None:
+    """Why a build cannot reuse the previous one's vectors ("" when there is no previous one); None when it can."""
+    if full:
+        return "--full was given"
+    if manifest is None:
+        return ""
+    if manifest.embedder.id != embedder_id:
+        return f"the embedder changed ({manifest.embedder.id} → {embedder_id})"
+    if manifest.chunking != chunking:
+        return "the chunking parameters changed"
+    return None
+
+
+def embed_plan(plan: "_Plan", embedder: Embedder, batch_size: int, progress: bool, checkpoint: Checkpoint) -> tuple[np.ndarray, int]:
+    """Fill the plan's missing vectors (resuming from `checkpoint`); all vectors, and how many were resumed."""
+    fresh, resumed = embed_resuming(embedder, [text for _, text in plan.to_embed], batch_size, progress, checkpoint)
+    for (row, _), vector in zip(plan.to_embed, fresh):
+        plan.vectors[row] = vector
+    vectors = np.vstack(plan.vectors).astype(np.float32) if plan.vectors else np.zeros((0, embedder.dim), np.float32)
+    return vectors, resumed
+
+
 def build_index(
     seeds_dir: Path,
     index_dir: Path,
@@ -161,26 +202,11 @@ def build_index(
 
     checkpoint = Checkpoint(index_dir, embedder.id, window)
     try:
-        fresh, resumed = embed_resuming(embedder, [text for _, text in plan.to_embed], batch_size, progress, checkpoint)
-        for (row, _), vector in zip(plan.to_embed, fresh):
-            plan.vectors[row] = vector
-        vectors = np.vstack(plan.vectors).astype(np.float32) if plan.vectors else np.zeros((0, embedder.dim), np.float32)
+        vectors, resumed = embed_plan(plan, embedder, batch_size, progress, checkpoint)
         dense.build(vectors)
         recall = dense.recall_at_k(vectors)
-        manifest = Manifest(
-            format_version=FORMAT_VERSION,
-            embedder=EmbedderInfo(embedder.id, embedder.dim, embedder.max_tokens),
-            chunking=chunking,
-            dense=DenseInfo(chosen, round(recall, 4)),
-            built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            counts=Counts(len(loaded.articles), len(plan.paragraphs), len(vectors)),
-            articles={
-                a.article_id: ArticleMeta(a.source, a.title, a.content_hash, len(a.paragraphs), a.author, a.date, a.url)
-                for a in loaded.articles
-            },
-            skipped=tuple(Skipped(name, why) for name, why in loaded.skipped),
-            lexical={"terms": "folded syllables + syllable bigrams", "bm25": "k1=1.2 b=0.75"},
-        )
+        manifest = make_manifest(loaded, embedder, chunking, DenseInfo(chosen, round(recall, 4)),
+                                 len(plan.paragraphs), len(vectors))
         final = _write(index_dir, manifest, plan, vectors, dense)
     except KeyboardInterrupt:
         raise BuildInterrupted(checkpoint.count(), checkpoint.directory, store.current_build(index_dir)) from None

@@ -1,9 +1,10 @@
 """The dense-index seam: nearest-neighbour search over normalised vectors, whatever stores them.
 
-`DenseIndex` is what the rest of hoibao sees of vector search (in the spirit of
-txtai's `ann/base.py`). Everything that depends on the engine lives behind it:
-today FAISS files in the build directory (`index.faiss_index.FaissIndex`); a
-vector database (Qdrant) is another implementation of the same methods.
+`DenseIndex` is what the file backend sees of vector search (in the spirit of
+txtai's `ann/base.py`): FAISS files in the build directory
+(`index.faiss_index.FaissIndex`). The Qdrant backend (`index.qdrant`) replaces the
+whole stored index instead (vectors, BM25 and paragraphs: `index.stored.SearchIndex`),
+since a distributed index has to move more than the vectors.
 
 Contract every implementation keeps:
 

@@ -149,6 +149,17 @@ class FaissIndex(DenseIndex):
         return [[(int(i), float(s)) for i, s in zip(row_ids, row_scores) if i >= 0]
                 for row_ids, row_scores in zip(ids, scores)]
 
+    def reconstruct(self) -> np.ndarray | None:
+        """The stored vectors in id order; None for IVF-PQ, which keeps only compressed codes."""
+        index = self._index
+        if self.kind == "ivfpq":
+            return None
+        if index is None:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = index.reconstruct_n(0, index.ntotal) if not isinstance(index, faiss.IndexIDMap2) else \
+            faiss.downcast_index(index.index).reconstruct_n(0, index.ntotal)
+        return vectors[np.argsort(self.ids(), kind="stable")]
+
     def count(self) -> int:
         return 0 if self._index is None else int(self._index.ntotal)
 

@@ -8,6 +8,7 @@ so a query is a sum of a few columns.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -106,3 +107,83 @@ class LexicalIndex:
     @staticmethod
     def files() -> list[str]:
         return ["lexical_vocab.json"] + [f"lexical_{n}.npy" for n in ("data", "idf", "indices", "indptr", "shape")]
+
+
+# ---- The same BM25 as sparse vectors (the Qdrant backend, index.qdrant) ----------------------------
+#
+# A document's sparse vector carries the tf part of BM25, tf·(k1+1)/(tf + k1·(1−b+b·len/avgdl)); the
+# engine multiplies it by the IDF of each query term at query time (Qdrant's Modifier.IDF:
+# ln(1 + (N − df + 0.5)/(df + 0.5)), N = points carrying the sparse vector, exactly `LexicalIndex`'s
+# idf). A query is the set of its known terms, each with weight 1, so the score is the same sum
+# `LexicalIndex.scores` takes.
+
+
+def term_id(term: str) -> int:
+    """A term's sparse-vector index: the first 4 bytes of its blake2b digest (stable across processes)."""
+    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=4).digest(), "little")
+
+
+def _idf(df: int, n_docs: int) -> float:
+    """`LexicalIndex`'s IDF, computed in float32 as it is."""
+    d = np.float32(df)
+    return float(np.log1p((n_docs - d + np.float32(0.5)) / (d + np.float32(0.5))))
+
+
+class Lexicon:
+    """Document frequencies of the folded terms, and the average length the sparse weights were made with.
+
+    What a bot needs of BM25 besides the engine's scores: which terms the corpus knows (the share of
+    known syllables decides how much the dense side counts) and their IDF (answer sentence weights).
+    """
+
+    def __init__(self, df: dict[str, int], n_docs: int, total_length: int, avgdl: float, collisions: int = 0) -> None:
+        self.vocab = df  # term -> document frequency; `term in vocab` as with LexicalIndex
+        self.n_docs, self.total_length = n_docs, total_length
+        self.avgdl = avgdl  # the average the stored sparse vectors were weighted with
+        self.collisions = collisions  # distinct terms sharing a term id with another
+        self._max_idf = _idf(min(df.values()), n_docs) if df else 1.0
+
+    @classmethod
+    def build(cls, term_lists: list[list[str]], avgdl: float | None = None) -> "Lexicon":
+        """Statistics of these documents; `avgdl` keeps the sparse weights of an earlier build."""
+        df: Counter[str] = Counter()
+        total = 0
+        for terms in term_lists:
+            df.update(set(terms))
+            total += len(terms)
+        ids = Counter(term_id(term) for term in df)
+        collisions = sum(n for n in ids.values() if n > 1)
+        n_docs = len(term_lists)
+        actual = total / n_docs if n_docs else 1.0
+        return cls(dict(df), n_docs, total, actual if avgdl is None else avgdl, collisions)
+
+    @property
+    def actual_avgdl(self) -> float:
+        """The corpus's average length now (differs from `avgdl` after incremental builds)."""
+        return self.total_length / self.n_docs if self.n_docs else 1.0
+
+    def idf(self, term: str) -> float:
+        """IDF of a folded term; unseen terms weigh like the rarest seen ones (as LexicalIndex.idf)."""
+        df = self.vocab.get(term)
+        return self._max_idf if df is None else _idf(df, self.n_docs)
+
+    def document(self, terms: list[str]) -> tuple[list[int], list[float]]:
+        """A document's sparse vector (term ids, tf parts), ids sorted; colliding terms add up."""
+        counts: Counter[int] = Counter(term_id(term) for term in terms)
+        ids = sorted(counts)
+        tf = np.array([counts[i] for i in ids], dtype=np.float32)
+        norm = np.float32(K1 * (1 - B + B * len(terms) / max(self.avgdl, 1e-6)))
+        return ids, (tf * np.float32(K1 + 1) / (tf + norm)).astype(np.float32).tolist()
+
+    def query(self, text: str) -> list[int]:
+        """A question's sparse vector indices: its distinct terms the corpus knows (each weighs 1)."""
+        return sorted({term_id(t) for t in index_terms(text) if t in self.vocab})
+
+    def to_json(self) -> dict:
+        return {"n_docs": self.n_docs, "total_length": self.total_length, "avgdl": self.avgdl,
+                "collisions": self.collisions, "df": self.vocab}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Lexicon":
+        return cls({str(k): int(v) for k, v in data["df"].items()}, int(data["n_docs"]),
+                   int(data["total_length"]), float(data["avgdl"]), int(data.get("collisions", 0)))

@@ -1,4 +1,8 @@
-"""Hybrid retrieval: dense (index.dense) and lexical (folded BM25) rankings, fused per paragraph."""
+"""Hybrid retrieval: dense and lexical (folded BM25) rankings, fused per paragraph.
+
+The rankings come from the loaded index (`index.stored.SearchIndex`: FAISS files or Qdrant); the
+fusion rule lives here, one for every backend, so both rank alike.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import numpy as np
 
 from index.corpus import Paragraph
 from index.embed import Embedder
-from index.store import StoredIndex
+from index.stored import Rankings, SearchIndex, best_per_paragraph  # noqa: F401 (best_per_paragraph: re-exported)
 from index.text import has_diacritics, tokens
 
 
@@ -20,16 +24,6 @@ class Hit:
     score: float  # fused
     dense: float  # best chunk cosine for this paragraph (0 when not retrieved densely)
     lexical: float  # BM25 score (0 when no term matched)
-
-
-def best_per_paragraph(chunk_hits: list[tuple[int, float]], chunk_paragraph: np.ndarray) -> list[tuple[int, float]]:
-    """Chunk hits → paragraph hits, keeping each paragraph's best chunk, order preserved."""
-    seen: dict[int, float] = {}
-    for chunk, score in chunk_hits:
-        row = int(chunk_paragraph[chunk])
-        if row not in seen:
-            seen[row] = score
-    return list(seen.items())
 
 
 # Measured on zalo_qa_vi (384 distinct answerable questions, `hoibao eval`):
@@ -79,7 +73,7 @@ def fuse(
 class Searcher:
     """Ranked paragraphs for a question, over one loaded index and its embedder."""
 
-    def __init__(self, index: StoredIndex, embedder: Embedder, candidates: int = 50) -> None:
+    def __init__(self, index: SearchIndex, embedder: Embedder, candidates: int = 50) -> None:
         self.index = index
         self.embedder = embedder
         self.candidates = candidates
@@ -109,34 +103,36 @@ class Searcher:
         text = self.dense_text(question) if dense_text is None else dense_text
         return self.embedder.embed_queries([text[:MAX_QUERY_CHARS]])[0]
 
+    def ranked(self, question: str, vector: np.ndarray) -> Rankings:
+        """The dense and the lexical paragraph rankings before fusion, with their paragraphs."""
+        return self.index.rankings(question, vector, self.candidates)
+
     def rankings(self, question: str, vector: np.ndarray) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
         """The dense and the lexical paragraph rankings, before fusion."""
-        # Over-fetch chunks: several chunks may belong to one paragraph.
-        chunk_hits = self.index.dense.search(vector.reshape(1, -1), self.candidates * 2)[0]
-        dense = best_per_paragraph(chunk_hits, self.index.chunk_paragraph)[: self.candidates]
-        return dense, self.index.lexical.search(question, self.candidates)
+        ranked = self.ranked(question, vector)
+        return ranked.dense, ranked.lexical
 
-    def hits(self, rows: list[tuple[int, float]], dense: list, lexical: list) -> list[Hit]:
-        dense_scores, lexical_scores = dict(dense), dict(lexical)
+    def hits(self, rows: list[tuple[int, float]], ranked: Rankings) -> list[Hit]:
+        dense_scores, lexical_scores = dict(ranked.dense), dict(ranked.lexical)
         return [
-            Hit(self.index.paragraphs[row], row, score, dense_scores.get(row, 0.0), lexical_scores.get(row, 0.0))
+            Hit(ranked.paragraphs[row], row, score, dense_scores.get(row, 0.0), lexical_scores.get(row, 0.0))
             for row, score in rows
         ]
 
     def by_method(self, question: str, depth: int = 10) -> dict[str, list[Paragraph]]:
         """The top paragraphs of the fused, BM25-only and dense-only rankings (for evaluation)."""
         text, weight = self.dense_side(question)
-        dense, lexical = self.rankings(question, self.query_vector(question, text))
-        fused = fuse(dense, lexical, weight)
+        ranked = self.ranked(question, self.query_vector(question, text))
+        fused = fuse(ranked.dense, ranked.lexical, weight)
         return {
-            method: [self.index.paragraphs[row] for row, _ in ranked[:depth]]
-            for method, ranked in (("hybrid", fused), ("bm25", lexical), ("dense", dense))
+            method: [ranked.paragraphs[row] for row, _ in rows[:depth]]
+            for method, rows in (("hybrid", fused), ("bm25", ranked.lexical), ("dense", ranked.dense))
         }
 
     def search(self, question: str, top_k: int = 5, vector: np.ndarray | None = None) -> list[Hit]:
         text, weight = self.dense_side(question)
         if vector is None:
             vector = self.query_vector(question, text)
-        dense, lexical = self.rankings(question, vector)
-        fused = fuse(dense, lexical, weight)
-        return self.hits(fused[:top_k], dense, lexical)
+        ranked = self.ranked(question, vector)
+        fused = fuse(ranked.dense, ranked.lexical, weight)
+        return self.hits(fused[:top_k], ranked)

@@ -16,7 +16,7 @@ from pathlib import Path
 from index import store
 from index.chunk import CHUNKER_VERSION
 from index.corpus import LoadReport, load_articles
-from index.dense import choose_type
+from index.dense import KINDS, choose_type
 from index.errors import IndexCorrupt, IndexNotBuilt
 from index.manifest import FORMAT_VERSION, Manifest
 
@@ -103,13 +103,14 @@ def setting_changes(manifest: Manifest, wanted: Wanted, articles_unchanged: bool
     if manifest.format_version != FORMAT_VERSION:
         reasons.append(f"format: index format {manifest.format_version}, this hoibao reads format {FORMAT_VERSION}")
     kind = choose_type(manifest.counts.chunks, wanted.index_type)
-    if articles_unchanged and kind != manifest.dense.type:
+    # HOIBAO_INDEX_TYPE chooses among FAISS kinds; a Qdrant build (dense type qdrant-hnsw) has its own HNSW.
+    if articles_unchanged and manifest.dense.type in KINDS and kind != manifest.dense.type:
         reasons.append(f"dense index: built {manifest.dense.type}, HOIBAO_INDEX_TYPE={wanted.index_type} gives {kind}")
     return reasons
 
 
-def compare(manifest: Manifest, seeds: LoadReport, wanted: Wanted, index_dir: Path, seeds_dir: Path) -> Status:
-    """The status of a readable index against the articles a build would read now."""
+def compare(manifest: Manifest, seeds: LoadReport, wanted: Wanted, index_dir: Path | str, seeds_dir: Path) -> Status:
+    """The status of a readable index against the articles a build would read now (`index_dir`: where it is)."""
     added, changed, removed = file_changes(manifest, seeds)
     skipped_now, skipped_then = dict(seeds.skipped), {s.file for s in manifest.skipped}
     reasons = [f"{what}: {_named(names, skipped_now, skipped_then)}" for what, names in

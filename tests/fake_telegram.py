@@ -3,7 +3,8 @@
 The real `Application` talks to it over HTTP at `{base_url}<TOKEN>/<method>`.
 It rejects what Telegram rejects — malformed or unsupported HTML, texts over
 4096 characters after entity parsing, replies to unknown messages, bad
-callback data — records every call the bot makes, and can answer the next N
+callback data, photos that are no image or break the size rules, captions over
+1024 characters — records every call the bot makes, and can answer the next N
 `sendMessage` calls with 429 + `retry_after`. Tests push updates with
 `message()` / `callback()`; they are delivered by `getUpdates` (long poll) or,
 once `setWebhook` was called, POSTed to the webhook with its secret header.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import io
 import itertools
 import json
 import re
@@ -23,8 +25,11 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from PIL import Image, UnidentifiedImageError
 
 TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024  # sendPhoto's caption, after entity parsing
+PHOTO_MAX_BYTES = 10 * 1024 * 1024  # an uploaded photo; its width + height at most 10000, the ratio at most 20
 CALLBACK_DATA_LIMIT = 64
 CALLBACK_ANSWER_LIMIT = 200  # characters of an answerCallbackQuery text
 # Tags Telegram's HTML parse mode knows, and the attributes it accepts on them.
@@ -412,6 +417,8 @@ class FakeTelegram:
         message = self._messages.get(key)
         if message is None or message["from"]["id"] != self.bot["id"]:
             raise bad_request("message to edit not found")
+        if "text" not in message:
+            raise bad_request("there is no text in the message to edit")
         if message["text"] == text and message.get("reply_markup") == params.get("reply_markup"):
             raise bad_request("message is not modified: specified new message content and reply markup are "
                               "exactly the same as a current content and reply markup of the message")
@@ -419,6 +426,60 @@ class FakeTelegram:
         message.pop("reply_markup", None)
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
+        return message
+
+    async def _api_editMessageReplyMarkup(self, params: dict) -> dict:
+        key = (int(params.get("chat_id", 0)), int(params.get("message_id", 0)))
+        message = self._messages.get(key)
+        if message is None or message["from"]["id"] != self.bot["id"]:
+            raise bad_request("message to edit not found")
+        markup = params.get("reply_markup") or None
+        for row in (markup or {}).get("inline_keyboard", []):
+            for button in row:
+                if not button.get("text") or not 1 <= len(button.get("callback_data", "x").encode()) <= CALLBACK_DATA_LIMIT:
+                    raise bad_request("BUTTON_DATA_INVALID")
+        if message.get("reply_markup") == markup:
+            raise bad_request("message is not modified: specified new message content and reply markup are "
+                              "exactly the same as a current content and reply markup of the message")
+        message.pop("reply_markup", None)
+        if markup:
+            message["reply_markup"] = markup
+        return message
+
+    async def _api_sendPhoto(self, params: dict) -> dict:
+        """An uploaded photo (multipart): a real image within Telegram's size rules, a caption within 1024."""
+        if "chat_id" not in params:
+            raise bad_request("chat_id is empty")
+        photo = params.get("photo")
+        if isinstance(photo, str) and photo.startswith("attach://"):
+            photo = params.get(photo.removeprefix("attach://"))
+        if not isinstance(photo, web.FileField):
+            raise bad_request("this fake takes uploaded photos only (multipart/form-data), not file ids or URLs")
+        data = photo.file.read()
+        params["photo"] = data  # recorded as bytes, for tests to read
+        if len(data) > PHOTO_MAX_BYTES:
+            raise bad_request("file is too big")
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                image.verify()
+                width, height = image.size
+        except (UnidentifiedImageError, OSError, SyntaxError):
+            raise bad_request("IMAGE_PROCESS_FAILED") from None
+        if width + height > 10000 or max(width, height) > 20 * min(width, height):
+            raise bad_request("PHOTO_INVALID_DIMENSIONS")
+        caption = visible_text(str(params.get("caption", "")), params.get("parse_mode"))
+        if utf16_len(caption) > CAPTION_LIMIT:
+            raise bad_request("message caption is too long")
+        reply = params.get("reply_parameters")
+        if reply and (int(params["chat_id"]), int(reply["message_id"])) not in self._messages:
+            if not reply.get("allow_sending_without_reply"):
+                raise bad_request("message to be replied not found")
+        message = self._sent_message(params, "")
+        del message["text"]
+        message["photo"] = [{"file_id": f"photo{message['message_id']}", "file_unique_id": f"u{len(data)}",
+                             "width": width, "height": height, "file_size": len(data)}]
+        if caption:
+            message["caption"] = caption
         return message
 
     async def _api_sendChatAction(self, params: dict) -> bool:

@@ -6,6 +6,7 @@ import json
 import unicodedata
 
 import numpy as np
+import pytest
 
 from index.lexical import LexicalIndex
 
@@ -94,3 +95,31 @@ def test_empty_query_and_unseen_terms():
     assert lexical.search("", k=3) == []
     assert lexical.search("😀 ?!", k=3) == []
     assert lexical.idf("khongcotrongtu") == float(lexical.idf_values.max())
+
+
+# --- the same BM25 as sparse vectors (the Qdrant backend) ------------------------------------------
+
+
+def test_term_ids_are_stable_hashes():
+    """blake2b, not Python's salted `hash`: every process, every replica, the same id."""
+    from index.lexical import term_id
+
+    assert (term_id("ha"), term_id("ha noi")) == (2854520788, 2424562237)
+
+
+def test_sparse_vectors_score_as_the_bm25_matrix():
+    """Lexicon.document (tf part) × LexicalIndex's IDF, summed over a query's known terms, is LexicalIndex.scores."""
+    from index.lexical import Lexicon, term_id
+    from index.text import index_terms
+
+    lexical = LexicalIndex.build(DOCUMENTS)
+    lexicon = Lexicon.build([index_terms(d) for d in DOCUMENTS])
+    for query in ("Phước Mỹ", "cau rong phun lua", "bí thư đảng ủy"):
+        wanted = set(lexicon.query(query))
+        idf = {term_id(t): lexicon.idf(t) for t in lexicon.vocab}
+        scores = []
+        for document in DOCUMENTS:
+            ids, values = lexicon.document(index_terms(document))
+            scores.append(sum(v * idf[i] for i, v in zip(ids, values) if i in wanted))
+        assert np.allclose(scores, lexical.scores(query), rtol=1e-5, atol=1e-6)
+        assert all(lexicon.idf(t) == pytest.approx(lexical.idf(t)) for t in index_terms(query))

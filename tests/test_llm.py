@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.chat import Conversations
+from bot.llm.slots import Slots
 from bot.render import plain_text
 from bot.service import AnswerService
 from bot.settings import Settings
@@ -56,17 +57,24 @@ async def fake():
     await server.stop()
 
 
-def conversations(llm_index: Path, embedder, base_url: str) -> Conversations:
+def conversations(llm_index: Path, embedder, base_url: str, **overrides) -> Conversations:
+    values = dict(llm_base_url=base_url, llm_model="fake-model", llm_api_key=KEY, llm_timeout_seconds=TIMEOUT)
     settings = Settings(_env_file=None, seeds_dir=llm_index / "seeds", index_dir=llm_index / "index",
-                        llm_base_url=base_url, llm_model="fake-model", llm_api_key=KEY,
-                        llm_timeout_seconds=TIMEOUT)
+                        **{**values, **overrides})
     return Conversations(AnswerService(settings, embedder), settings)
 
 
-async def ask(conv: Conversations, question: str = QUESTION):
+async def ask(conv: Conversations, question: str = QUESTION, chat: str = "chat-1", listener=None):
     started = time.perf_counter()
-    answer = await asyncio.to_thread(conv.ask, "chat-1", "user-1", question)
+    answer = await asyncio.to_thread(conv.ask, chat, f"user-of-{chat}", question, listener)
     return answer, time.perf_counter() - started
+
+
+async def until(condition, timeout: float = 20) -> None:
+    async def poll():
+        while not condition():
+            await asyncio.sleep(0.01)
+    await asyncio.wait_for(poll(), timeout)
 
 
 @pytest.mark.parametrize("streams", [True, False], ids=["sse", "json"])
@@ -139,3 +147,103 @@ async def test_hoibao_ask_json_carries_the_written_answer(fake, llm_index):
     result = json.loads(out.decode())
     assert (result["written"], result["fallback"], result["answer"]) == (GOOD, None, "120.000")
     assert result["reply"].startswith(GOOD) and KEY not in err.decode() + out.decode()
+
+
+# ---------------------------------------------------------------- concurrency caps
+
+
+async def test_a_stalling_model_holds_at_most_the_global_cap_and_the_rest_answer_at_once(fake, llm_index, embedder,
+                                                                                       caplog):
+    caplog.set_level(logging.INFO)
+    fake.reply = STALL
+    conv = conversations(llm_index, embedder, fake.base_url, llm_timeout_seconds=20, llm_max_concurrent=2)
+    holding = [asyncio.create_task(ask(conv, chat=f"chat-{n}")) for n in range(2)]
+    await until(lambda: fake.in_flight == 2)
+    busy = await asyncio.gather(*(ask(conv, chat=f"other-{n}") for n in range(3)))
+    # Answered while the two requests still stall: they never waited for a slot, nor reached the model.
+    assert fake.in_flight == 2 and fake.requests == 2
+    assert [(a.written, a.fallback, a.answer) for a, _ in busy] == [(None, "busy", "120.000")] * 3
+    assert plain_text(busy[0][0]).startswith("Trả lời: 120.000")
+    assert "written answer not sent: busy" in caplog.text
+    fake.reply = GOOD
+    fake.release()
+    assert [a.written for a, _ in await asyncio.gather(*holding)] == [GOOD, GOOD]
+    # The slots are free again.
+    again, _ = await ask(conv, chat="later")
+    assert again.written == GOOD and fake.most_in_flight == 2
+
+
+async def test_one_chat_gets_one_request_at_once(fake, llm_index, embedder):
+    fake.reply = STALL
+    conv = conversations(llm_index, embedder, fake.base_url, llm_timeout_seconds=20)
+    first = asyncio.create_task(ask(conv, chat="group"))
+    await until(lambda: fake.in_flight == 1)
+    second, _ = await ask(conv, chat="group")
+    assert (second.written, second.fallback) == (None, "busy") and fake.requests == 1
+    elsewhere = asyncio.create_task(ask(conv, chat="private"))  # another chat still reaches the model
+    await until(lambda: fake.in_flight == 2)
+    fake.reply = GOOD
+    fake.release()
+    assert (await first)[0].written == GOOD and (await elsewhere)[0].written == GOOD
+    assert (await ask(conv, chat="group"))[0].written == GOOD
+
+
+async def test_a_timed_out_request_gives_its_slot_back(fake, llm_index, embedder):
+    fake.reply = STALL
+    conv = conversations(llm_index, embedder, fake.base_url, llm_max_concurrent=1)
+    assert (await ask(conv))[0].fallback == "timeout"
+    fake.reply = GOOD
+    fake.release()
+    assert (await ask(conv))[0].written == GOOD
+
+
+def test_slots_never_wait():
+    slots = Slots(total=2, per_chat=1)
+    with slots.hold("a") as a, slots.hold("a") as a_again, slots.hold(None) as anyone, slots.hold("b") as b:
+        assert (a, a_again, anyone, b) == (True, False, True, False)
+        assert slots.in_use == 2
+    with slots.hold("a") as a, slots.hold("b") as b:
+        assert (a, b) == (True, True)
+    assert slots.in_use == 0
+
+
+# ---------------------------------------------------------------- what a streaming channel hears
+
+FIRST = "Nhà máy nước Hòa Liên có công suất 120.000 m3 mỗi ngày [1]."
+SECOND = "Nhà máy do Công ty Cổ phần Cấp nước Đà Nẵng đầu tư [1]."
+INVENTED = "Nhà máy được khởi công năm 2019 [1]."
+
+
+class Heard:
+    """A Listener that writes down what it hears, and from which thread."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, object]] = []
+
+    def started(self, answer) -> None:
+        self.events.append(("started", answer.answer))
+
+    def checked(self, text: str) -> None:
+        self.events.append(("checked", text))
+
+
+@pytest.mark.parametrize("streams", [True, False], ids=["sse", "json"])
+async def test_a_listener_hears_only_checked_sentences(fake, llm_index, embedder, streams):
+    fake.reply, fake.streams = f"{FIRST} {SECOND} {INVENTED}", streams
+    heard = Heard()
+    answer, _ = await ask(conversations(llm_index, embedder, fake.base_url), listener=heard)
+    assert (answer.written, answer.fallback) == (None, "unsupported_fact")
+    checked = [FIRST, f"{FIRST} {SECOND}"]
+    assert heard.events == [("started", "120.000")] + [("checked", t) for t in checked[0 if streams else 1:]]
+
+
+async def test_a_listener_hears_nothing_when_the_model_is_not_asked(fake, llm_index, embedder):
+    heard = Heard()
+    answer, _ = await ask(conversations(llm_index, embedder, fake.base_url), OFF_TOPIC, listener=heard)
+    assert answer.fallback == "not_answerable" and heard.events == []
+
+
+async def test_an_overlong_reply_is_not_sent(fake, llm_index, embedder):
+    fake.reply = " ".join([FIRST] * 30)  # checks out, but no three sentences are this long
+    answer, _ = await ask(conversations(llm_index, embedder, fake.base_url, llm_max_tokens=2000))
+    assert (answer.written, answer.fallback) == (None, "too_long")

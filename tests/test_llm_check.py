@@ -49,3 +49,13 @@ def test_the_parts_it_compares():
     assert cited("Cầu dài [1], xe tăng [1, 2][2].") == [1, 1, 2, 2]
     assert names("Theo Sở Giao thông, cầu mới. Ông Nguyễn Văn Hùng nói.") == ["Sở Giao", "Nguyễn Văn Hùng"]
     assert numbers("dài 1.200 m, tăng 7,5%, ngày 15/3/2024") == ["1.200", "7,5", "15/3/2024"]
+
+
+def test_a_number_joined_to_a_word_is_found_where_it_was_written():
+    # Found by benchmarks/llm_latency.py: a reply quoting "sau Covid-19" word for word was rejected.
+    paragraphs = ["Sau Covid-19, nhiều người gặp khó khăn; đội bay Su-27 bay qua lúc 9:30 ngày 15-3."]
+    assert check("Sau Covid-19, nhiều người gặp khó khăn [1].", paragraphs) is None
+    assert check("Đội bay Su-27 bay qua lúc 9:30 ngày 15-3 [1].", paragraphs) is None
+    assert check("Sau Covid-20, nhiều người gặp khó khăn [1].", paragraphs) == UNSUPPORTED_FACT
+    assert check("Đội bay bay qua lúc 30 [1].", paragraphs) == UNSUPPORTED_FACT  # a piece of "9:30"
+    assert check("Đội bay bay qua ngày 3 [1].", paragraphs) == UNSUPPORTED_FACT  # a piece of "15-3"

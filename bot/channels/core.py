@@ -18,7 +18,10 @@ from collections.abc import Callable
 
 from bot import messages
 from bot.answer import Answer
+from bot.channels.feedback import LastAnswers, Votes, feedback_value
 from bot.chat import Conversations
+from bot.llm.written import Listener
+from bot.questionlog.channel import NO_LOG, ChannelLog
 from bot.render import sources_list, split_message
 from bot.runtime import ChatLocks
 from bot.service import AnswerService, ReindexBusy
@@ -58,9 +61,11 @@ class Chat(ABC):
     """
 
     limit: int  # characters per message on this platform
+    listener: Listener | None = None  # hears a written answer grow, to stream it (Telegram)
 
     def __init__(self, chat_id: int | str, user_id: int | str) -> None:
         self.id, self.user = chat_id, user_id
+        self.answer_id: str | None = None  # the question log's id of the answer being sent (its 👍/👎 buttons)
 
     async def typing(self) -> None:
         """Show that an answer is coming; platforms that cannot, do nothing."""
@@ -90,15 +95,19 @@ class ChannelCore:
         settings: the chat limits (question length, rate limit, history).
         help_text: this platform's `/help` (how groups address the bot differs).
         log_level: of the one line per answered question (see `Conversations`).
+        questions: the question log of this channel (`bot.questionlog`); without one nothing is recorded
+            and no feedback is asked for.
     """
 
     def __init__(self, service: AnswerService, settings: Settings, help_text: str,
-                 log_level: int = logging.INFO) -> None:
+                 log_level: int = logging.INFO, questions: ChannelLog = NO_LOG) -> None:
         self.service, self.help_text = service, help_text
         self.typing_after = settings.typing_after_seconds
         self.typing_budget = Budget(TYPING_PER_SECOND)
         self.conversations = Conversations(service, settings, log_level=log_level)
         self.chat_locks = ChatLocks()
+        self.questions, self.votes = questions, Votes()
+        self.last_answers = LastAnswers(settings.history_ttl_seconds)
 
     async def message(self, chat: Chat, text: str, group: bool = False) -> None:
         """A text meant for the bot: a command (`/start`, `/help`, `/sources`, `/ask …`) or a question.
@@ -130,13 +139,17 @@ class ChannelCore:
             await send_text(chat, messages.NOT_TEXT)
 
     async def _answer(self, chat: Chat, text: str | None) -> None:
-        """The answer core off the event loop, then the reply; "typing…" only when the answer is slow.
+        """The answer core off the event loop, the question log's row, then the reply; "typing…" only
+        when the answer is slow.
 
         Each indicator costs a request of the platform's flood budget (Telegram: ~30 a second per
         bot), so an answer ready within `typing_after` seconds goes without one, and no more than
         TYPING_PER_SECOND are sent. A failed indicator is no reason not to answer.
         """
-        work = asyncio.ensure_future(asyncio.to_thread(self.conversations.ask, chat.id, chat.user, text))
+        if await self._feedback_reply(chat, text):
+            return
+        started = time.perf_counter()
+        work = asyncio.ensure_future(asyncio.to_thread(self.conversations.ask, chat.id, chat.user, text, chat.listener))
         try:
             done, _ = await asyncio.wait({work}, timeout=self.typing_after)
             if not done and self.typing_budget.take():
@@ -147,10 +160,30 @@ class ChannelCore:
             reply = await work
         finally:
             work.cancel()  # stopped while waiting (a drain past its deadline): nothing left unawaited
+        asked = self.questions.asked(chat.id, chat.user, text, reply, (time.perf_counter() - started) * 1000)
+        chat.answer_id = None if isinstance(reply, str) else asked
+        self.last_answers.remember(chat.id, chat.answer_id)
         if isinstance(reply, str):
             await send_text(chat, reply)
         else:
             await chat.send_answer(reply)
+
+    async def _feedback_reply(self, chat: Chat, text: str | None) -> bool:
+        """👍, 👎, "đúng" or "sai" right after an answer rates it (and is thanked) instead of being asked."""
+        value = feedback_value(text) if self.questions.enabled else None
+        answer = self.last_answers.get(chat.id) if value is not None else None
+        if value is None or answer is None:
+            return False
+        self.rate(answer, chat.user, value)
+        await send_text(chat, messages.feedback_thanks(value))
+        return True
+
+    def rate(self, answer: str, reader: int | str, value: int) -> tuple[int, int]:
+        """A reader's 👍 (+1) or 👎 (-1) on an answer, recorded once per reader (a change of mind replaces
+        the vote); the answer's (👍, 👎) counts."""
+        if self.votes.cast(answer, reader, value):
+            self.questions.rated(answer, reader, value)
+        return self.votes.tally(answer)
 
     async def rebuild(self) -> str:
         """Rebuild the index off the event loop; the reply for whoever asked, whatever happened.

@@ -19,15 +19,16 @@ from concurrent.futures import ThreadPoolExecutor
 
 from bot.channels import credentials
 from bot.channels.credentials import Platform
+from bot.questionlog.writer import QuestionLog
 from bot.runtime import until_stopped
 from bot.service import AnswerService
 from bot.settings import Settings
 
 log = logging.getLogger("hoibao.channels")
 
-Server = Callable[[Settings, AnswerService, asyncio.Event], Awaitable[None]]
+Server = Callable[..., Awaitable[None]]  # (settings, service, stop, questions=…)
 # Called once the bots have drained, with the seconds it may take; may return an awaitable.
-# The question log's `close(timeout)` is one.
+# The question log's `close(timeout)` is one (serve_all adds it itself).
 ShutdownHook = Callable[[float], object]
 HOOKS_SECONDS = 2.5  # what the shutdown hooks may take together
 THREADS_SECONDS = 1.0  # how long the exit waits for worker threads still busy (an answer, a rebuild)
@@ -48,18 +49,22 @@ async def serve_all(settings: Settings, service: AnswerService, platforms: list[
                     stop: asyncio.Event | None = None, on_shutdown: Sequence[ShutdownHook] = ()) -> None:
     """The bots side by side, sharing one answer service and one stop event.
 
-    When one bot fails, the others are stopped cleanly and the failure is raised. Once every bot
-    has stopped (drained), each of `on_shutdown` is called with the seconds left for it.
+    When one bot fails, the others are stopped cleanly and the failure is raised. The question log
+    (HOIBAO_DATABASE_URL) is shared by the bots; once every bot has stopped (drained), it is
+    flushed and then each of `on_shutdown` is called, with the seconds left for them.
     """
     credentials.check(settings, platforms)
+    questions = QuestionLog.from_settings(settings)
     async with until_stopped(stop) as stop:
-        tasks = [asyncio.create_task(_server(p)(settings, service, stop), name=p.name) for p in platforms]
+        tasks = [asyncio.create_task(_server(p)(settings, service, stop, questions=questions), name=p.name)
+                 for p in platforms]
         try:
             await asyncio.gather(*tasks)
         finally:
             stop.set()
             await asyncio.gather(*tasks, return_exceptions=True)
-            await run_hooks(on_shutdown, HOOKS_SECONDS)
+            hooks = [*([lambda left: asyncio.to_thread(questions.close, left)] if questions else []), *on_shutdown]
+            await run_hooks(hooks, HOOKS_SECONDS)
 
 
 async def run_hooks(hooks: Sequence[ShutdownHook], seconds: float) -> None:

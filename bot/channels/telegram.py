@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+from typing import TYPE_CHECKING
 
 import httpx
 from aiohttp import web
@@ -35,11 +36,16 @@ from telegram.request import HTTPXRequest
 from bot import messages
 from bot.channels import credentials
 from bot.channels import telegram_handlers as handlers
+from bot.channels import telegram_stats
 from bot.channels.telegram_updates import BotApplication, DrainingUpdates, drain, start_webhook
 from bot.channels.core import ChannelCore
+from bot.questionlog.channel import ChannelLog
 from bot.runtime import redact_token, until_stopped
 from bot.service import AnswerService
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.questionlog.writer import QuestionLog
 
 log = logging.getLogger("hoibao.telegram")
 
@@ -50,7 +56,8 @@ BUTTONS_KEPT = 2000  # keyboards whose data PTB keeps; an older button is "expir
 _URL_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Updater", "telegram.ext.Application", "httpx")
 
 
-def build_application(settings: Settings, service: AnswerService, flood_limit: bool = True) -> Application:
+def build_application(settings: Settings, service: AnswerService, questions: QuestionLog | None = None,
+                      flood_limit: bool = True) -> Application:
     """The Application with every handler wired; `serve` runs it.
 
     `flood_limit=False` leaves out the rate limiter that keeps the bot under Telegram's flood
@@ -59,7 +66,8 @@ def build_application(settings: Settings, service: AnswerService, flood_limit: b
     token = credentials.token(settings, credentials.TELEGRAM)
     redact_token(token, _URL_LOGGERS)
     # PTB makes bot_data by calling its type without arguments: the partial carries what was built once.
-    bot_data = functools.partial(handlers.BotData, settings, service, ChannelCore(service, settings, messages.HELP))
+    bot_data = functools.partial(handlers.BotData, settings, service, ChannelCore(
+        service, settings, messages.HELP, questions=ChannelLog(questions, "telegram")))
 
     # Connection failures are retried by the transport (the request never left); 429s by the rate limiter.
     request = HTTPXRequest(connection_pool_size=64, httpx_kwargs={
@@ -82,7 +90,9 @@ def build_application(settings: Settings, service: AnswerService, flood_limit: b
     application.add_handlers([
         CommandHandler(list(messages.COMMANDS), handlers.command),  # start, help, sources, ask
         CommandHandler("reindex", handlers.reindex),
+        CommandHandler("stats", telegram_stats.stats),
         CallbackQueryHandler(handlers.more_sources, pattern=handlers.MoreSources),
+        CallbackQueryHandler(handlers.rate, pattern=handlers.Rating),
         CallbackQueryHandler(handlers.expired_button, pattern=InvalidCallbackData),
         MessageHandler(new_messages & filters.TEXT & ~filters.COMMAND, handlers.question),
         MessageHandler(new_messages & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
@@ -106,15 +116,17 @@ async def start_updates(application: Application, settings: Settings, secret: st
     return runner
 
 
-async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event | None = None) -> None:
+async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event | None = None,
+                questions: QuestionLog | None = None) -> None:
     """Run the bot until SIGINT/SIGTERM, `stop` being set, or cancellation; then drain (module doc).
 
     Args:
         settings: the token, base URL, webhook and chat settings.
         service: the answer service, shared with other channels.
         stop: set it to stop; when None, SIGINT/SIGTERM stop the bot.
+        questions: the question log (`bot.questionlog`); None records nothing and shows no 👍/👎.
     """
-    application = build_application(settings, service)
+    application = build_application(settings, service, questions)
     secret = None
     if settings.telegram_webhook_url:
         secret = credentials.webhook_secret(settings.telegram_webhook_secret, credentials.TELEGRAM_SECRET)

@@ -22,6 +22,8 @@ from telegram.ext import ApplicationHandlerStop, CallbackContext, ExtBot
 from bot import messages
 from bot.answer import Answer
 from bot.channels.core import ChannelCore, Chat
+from bot.channels.telegram_buttons import Rating, rating_row
+from bot.channels.telegram_stream import TelegramStream
 from bot.render import TELEGRAM_LIMIT, telegram_html
 from bot.service import AnswerService
 from bot.settings import Settings
@@ -47,14 +49,16 @@ class MoreSources:
 
     answer: Answer
     index: int
+    asked: str | None = None  # the question log's id of the answer: its 👍/👎 row stays under it
 
 
-def more_button(answer: Answer, index: int) -> InlineKeyboardMarkup | None:
-    """The button that shows citation `index`, or None when there is no such citation."""
-    if index >= len(answer.citations):
-        return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(messages.MORE_SOURCES,
-                                                       callback_data=MoreSources(answer, index))]])
+def more_button(answer: Answer, index: int, asked: str | None = None,
+                votes: tuple[int, int] = (0, 0)) -> InlineKeyboardMarkup | None:
+    """The button that shows citation `index` (when there is one) and the 👍/👎 row (when logged)."""
+    rows = rating_row(asked, answer, index - 1, votes)
+    if index < len(answer.citations):
+        rows.insert(0, [InlineKeyboardButton(messages.MORE_SOURCES, callback_data=MoreSources(answer, index, asked))])
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 class TelegramChat(Chat):
@@ -65,6 +69,7 @@ class TelegramChat(Chat):
     def __init__(self, message: Message) -> None:
         super().__init__(message.chat_id, message.from_user.id if message.from_user else message.chat_id)
         self.message = message
+        self.listener: TelegramStream = TelegramStream(message)  # a written answer streams into the reply
 
     async def typing(self) -> None:
         await self.message.chat.send_action(ChatAction.TYPING)
@@ -73,7 +78,9 @@ class TelegramChat(Chat):
         await self.message.reply_text(text)
 
     async def send_answer(self, answer: Answer) -> None:
-        await self.message.reply_html(telegram_html(answer), reply_markup=more_button(answer, 1))
+        markup = more_button(answer, 1, self.answer_id)
+        if not await self.listener.finish(answer, markup):  # streamed: the final edit was the answer
+            await self.message.reply_html(telegram_html(answer), reply_markup=markup)
 
 
 def entity_text(message: Message, entity: MessageEntity) -> str:
@@ -179,12 +186,27 @@ async def more_sources(update: Update, context: Context) -> None:
     await answer_press(query)
     try:
         await query.edit_message_text(telegram_html(wanted.answer, wanted.index), parse_mode=ParseMode.HTML,
-                                      reply_markup=more_button(wanted.answer, wanted.index + 1))
+                                      reply_markup=more_button(wanted.answer, wanted.index + 1, wanted.asked,
+                                                               context.bot_data.core.votes.tally(wanted.asked)))
     except BadRequest as exc:
         # A double press shows the same source twice ("not modified"); a press forged onto another
         # message, or on one that can no longer be edited, changes nothing: neither is an error.
         if "not modified" not in str(exc).lower():
             log.info("button press not shown: %s", exc)
+
+
+async def rate(update: Update, context: Context) -> None:
+    """👍 / 👎: counted once per reader (the question log), thanked, and the counts shown on the buttons."""
+    query = update.callback_query
+    rating: Rating = query.data  # type: ignore[assignment]  # the handler's pattern is Rating
+    core = context.bot_data.core
+    before = core.votes.tally(rating.asked)
+    votes = core.rate(rating.asked, query.from_user.id, rating.value)
+    with contextlib.suppress(BadRequest):  # a replayed update: its query was answered already
+        await query.answer(messages.feedback_thanks(rating.value))
+    if votes != before:
+        with contextlib.suppress(BadRequest):  # the message is gone, or another tap already showed these counts
+            await query.edit_message_reply_markup(more_button(rating.answer, rating.shown + 1, rating.asked, votes))
 
 
 async def expired_button(update: Update, context: Context) -> None:

@@ -14,6 +14,7 @@ import contextlib
 import hmac
 import json
 import logging
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -24,11 +25,15 @@ from bot.channels import credentials
 from bot.channels.core import ChannelCore, Chat, parse_command
 from bot.channels.zalo_api import ZaloApiError, ZaloBot
 from bot.chat import addressed_question
+from bot.questionlog.channel import ChannelLog
 from bot.render import ZALO_LIMIT, plain_messages
 from bot.runtime import report_unsent, until_stopped
 from bot.service import AnswerService
 from bot.settings import Settings
 from index.text import nfc
+
+if TYPE_CHECKING:
+    from bot.questionlog.writer import QuestionLog
 
 log = logging.getLogger("hoibao.zalo")
 
@@ -255,7 +260,8 @@ async def start_webhook(api: ZaloBot, channel: ZaloChannel, url: str, secret: st
 
 
 async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event | None = None, *,
-                poll_timeout: int = POLL_TIMEOUT, backoff: tuple[float, float] = BACKOFF) -> None:
+                poll_timeout: int = POLL_TIMEOUT, backoff: tuple[float, float] = BACKOFF,
+                questions: QuestionLog | None = None) -> None:
     """Run the Zalo bot until SIGINT/SIGTERM, `stop` being set, or cancellation.
 
     Args:
@@ -264,6 +270,7 @@ async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event 
         stop: set it to stop; when None, SIGINT/SIGTERM stop the bot.
         poll_timeout: seconds each getUpdates waits for an update.
         backoff: first and longest wait, in seconds, after a failed poll.
+        questions: the question log (`bot.questionlog`); None records nothing and takes no 👍/đúng replies.
     """
     token, url = credentials.token(settings, credentials.ZALO), settings.zalo_webhook_url
     secret = credentials.webhook_secret(settings.zalo_webhook_secret, credentials.ZALO_SECRET) if url else ""
@@ -272,7 +279,8 @@ async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event 
     async with until_stopped(stop) as stop, ZaloBot(token, settings.zalo_base_url) as api:
         me = _dict(await api.get_me())
         account, names = me.get("account_name") or me.get("id"), bot_names(me)
-        channel = ZaloChannel(api, ChannelCore(service, settings, messages.zalo_help(names[0])), names)
+        channel = ZaloChannel(api, ChannelCore(service, settings, messages.zalo_help(names[0]),
+                                                questions=ChannelLog(questions, "zalo")), names)
         if url:
             runner = await start_webhook(api, channel, url, secret, settings.zalo_webhook_port)
             log.info("Zalo bot %s receives updates on its webhook (port %s)", account, settings.zalo_webhook_port)

@@ -57,7 +57,8 @@ def _has_name(name: str, paragraph: str) -> bool:
 
 
 def _has_number(number: str, paragraph: str) -> bool:
-    return re.search(rf"(?<![\d.,/:-]){re.escape(number)}(?![\d]|[.,/:-]\d)", paragraph) is not None
+    """Whole: "200" is not in "1.200" nor "2001", but "19" is in "Covid-19" (as `numbers` finds it there)."""
+    return re.search(rf"(?<!\d)(?<!\d[.,/:-]){re.escape(number)}(?!\d|[.,/:-]\d)", paragraph) is not None
 
 
 def check(text: str, paragraphs: Sequence[str]) -> str | None:

@@ -9,7 +9,10 @@ only into the Authorization header and is never logged or put in a message.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
+import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -34,28 +37,35 @@ class ChatModel:
     timeout: float
     max_tokens: int
 
-    async def complete(self, messages: list[dict], stream: bool = True) -> str:
-        """The reply's text, read within `timeout` seconds in all; raises WriteFailed."""
+    async def complete(self, messages: list[dict], stream: bool = True,
+                       on_piece: Callable[[str], None] | None = None) -> str:
+        """The reply's text, read within `timeout` seconds in all; raises WriteFailed.
+
+        `on_piece` gets each piece of a streamed reply as it arrives (a reply sent as
+        one JSON document arrives as one piece).
+        """
         try:
-            return await asyncio.wait_for(self._request(messages, stream), self.timeout)
+            return await asyncio.wait_for(self._request(messages, stream, on_piece), self.timeout)
         except (asyncio.TimeoutError, httpx.TimeoutException):
             raise WriteFailed(TIMEOUT, f"no complete reply within {self.timeout:g} s") from None
         except (httpx.HTTPError, ValueError) as exc:  # connection, protocol, a reply that is not JSON
             raise WriteFailed(ERROR, type(exc).__name__) from None
 
-    async def _request(self, messages: list[dict], stream: bool) -> str:
+    async def _request(self, messages: list[dict], stream: bool, on_piece: Callable[[str], None] | None) -> str:
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         body = {"model": self.model, "messages": messages, "max_tokens": self.max_tokens,
                 "temperature": 0, "stream": stream}
         url = self.base_url.rstrip("/") + "/chat/completions"
-        async with httpx.AsyncClient(timeout=self.timeout) as client:
+        async with httpx.AsyncClient(timeout=self.timeout, verify=_tls()) as client:
             async with client.stream("POST", url, json=body, headers=headers) as response:
                 if response.status_code != 200:
                     raise WriteFailed(ERROR, f"HTTP {response.status_code}")
                 if response.headers.get("content-type", "").startswith("text/event-stream"):
-                    text, finish = await self._read_stream(response)
+                    text, finish = await self._read_stream(response, on_piece)
                 else:  # a server that ignores "stream" answers one JSON document
                     text, finish = _from_json(json.loads(await response.aread()))
+                    if on_piece and text:
+                        on_piece(text)
         text = text.strip()
         if finish == "length" or len(text) > self.max_tokens * _CHARS_PER_TOKEN:
             raise WriteFailed(TOO_LONG)
@@ -63,7 +73,8 @@ class ChatModel:
             raise WriteFailed(EMPTY)
         return text
 
-    async def _read_stream(self, response: httpx.Response) -> tuple[str, str | None]:
+    async def _read_stream(self, response: httpx.Response,
+                           on_piece: Callable[[str], None] | None) -> tuple[str, str | None]:
         """Server-sent events: `data: {json}` lines until `data: [DONE]`."""
         parts: list[str] = []
         finish = None
@@ -81,9 +92,18 @@ class ChatModel:
             finish = choice.get("finish_reason") or finish
             if size > self.max_tokens * _CHARS_PER_TOKEN:
                 raise WriteFailed(TOO_LONG)
+            if on_piece and piece:
+                on_piece(piece)
         return "".join(parts), finish
 
 
 def _from_json(document: dict) -> tuple[str, str | None]:
     choice = (document.get("choices") or [{}])[0]
     return (choice.get("message") or {}).get("content") or "", choice.get("finish_reason")
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """Certificate checks as httpx makes them by default; loading the CA bundle takes ~50 ms: once per process,
+    not once per request."""
+    return httpx.create_ssl_context()

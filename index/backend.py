@@ -1,0 +1,143 @@
+"""Where the index lives (HOIBAO_INDEX_BACKEND) and what every caller does with it: build, load, read, describe.
+
+`Location.from_settings(settings)` is the one place that reads the backend settings; `bot/` holds a
+Location and calls its methods, and never learns which backend runs:
+
+- faiss (default): build directories under HOIBAO_INDEX_DIR (`index.store`, `index.build`);
+- qdrant: the collection behind the alias HOIBAO_QDRANT_COLLECTION on the server at QDRANT_URL
+  (QDRANT_API_KEY) or in qdrant-client's embedded local mode at QDRANT_PATH (`index.qdrant`).
+  HOIBAO_INDEX_DIR then only keeps a build's embedding checkpoint.
+
+Both give an `index.stored.SearchIndex` to the Searcher and a `Manifest` to everything else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index import status as index_status
+from index.build import BuildReport, build_index
+from index.corpus import Article, load_articles
+from index.embed import Embedder
+from index.errors import HoibaoError
+from index.manifest import Manifest
+from index.qdrant.engine import Target
+from index.stored import SearchIndex
+
+BACKENDS = ("faiss", "qdrant")
+
+
+class BackendSettingsError(HoibaoError):
+    """The backend settings contradict each other; the message names them."""
+
+
+@dataclass(frozen=True)
+class Location:
+    index_dir: Path = Path("var/index")
+    backend: str = "faiss"
+    qdrant: Target = field(default_factory=Target)
+
+    @classmethod
+    def from_settings(cls, settings) -> "Location":
+        """From bot.settings.Settings (or anything with its field names)."""
+        key = getattr(settings, "qdrant_api_key", None)
+        target = Target(
+            url=getattr(settings, "qdrant_url", "") or "",
+            api_key=key.get_secret_value() if key is not None else "",
+            path=getattr(settings, "qdrant_path", "") or "",
+            collection=getattr(settings, "qdrant_collection", "hoibao") or "hoibao",
+        )
+        return cls(Path(settings.index_dir), getattr(settings, "index_backend", "faiss"), target)
+
+    def _checked(self) -> Target:
+        if self.backend not in BACKENDS:
+            raise BackendSettingsError(f"HOIBAO_INDEX_BACKEND={self.backend!r}: use faiss or qdrant.")
+        q = self.qdrant
+        if q.url and q.path:
+            raise BackendSettingsError(
+                "Both QDRANT_URL and QDRANT_PATH are set: QDRANT_URL for a Qdrant server or cluster, QDRANT_PATH for "
+                "the embedded local mode. Unset one of them."
+            )
+        if not (q.url or q.path):
+            raise BackendSettingsError(
+                "HOIBAO_INDEX_BACKEND=qdrant needs QDRANT_URL (a Qdrant server or cluster, e.g. http://localhost:6333) "
+                "or QDRANT_PATH (a directory for the embedded local mode)."
+            )
+        return q
+
+    @property
+    def is_qdrant(self) -> bool:
+        return self.backend == "qdrant"
+
+    @property
+    def label(self) -> str:
+        """Where the index is, for messages: the directory, or the alias and the Qdrant store."""
+        if not self.is_qdrant:
+            return str(self.index_dir)
+        return f"Qdrant collection {self.qdrant.collection} ({self.qdrant.where})"
+
+    def read_manifest(self) -> Manifest:
+        if not self.is_qdrant:
+            from index import store
+
+            return store.read_manifest(self.index_dir)
+        from index.qdrant import store as qdrant_store
+
+        return qdrant_store.read_manifest(self._checked())
+
+    def load(self, expected_embedder: str | None = None) -> SearchIndex:
+        if not self.is_qdrant:
+            from index import store
+
+            return store.load(self.index_dir, expected_embedder=expected_embedder)
+        from index.qdrant import store as qdrant_store
+
+        return qdrant_store.load(self._checked(), expected_embedder)
+
+    def build(self, seeds_dir: Path, embedder: Embedder, *, max_tokens: int = 480, index_type: str = "auto",
+              batch_size: int = 32, full: bool = False, progress: bool = True,
+              articles: list[Article] | None = None) -> BuildReport:
+        """A full or incremental build into this location (HOIBAO_INDEX_TYPE applies to faiss only)."""
+        if not self.is_qdrant:
+            return build_index(seeds_dir, self.index_dir, embedder, max_tokens=max_tokens, index_type=index_type,
+                               batch_size=batch_size, full=full, progress=progress, articles=articles)
+        from index.qdrant.build import build_qdrant
+
+        return build_qdrant(self._checked(), seeds_dir, self.index_dir, embedder, max_tokens=max_tokens,
+                            batch_size=batch_size, full=full, progress=progress, articles=articles)
+
+    def info(self) -> dict[str, object]:
+        """Backend and where it keeps the index (for `hoibao index info`), without loading the index."""
+        if not self.is_qdrant:
+            from index import store
+
+            build = store.current_build(self.index_dir)
+            return {"backend": "faiss", "directory": str(build) if build else None}
+        from index.qdrant import store as qdrant_store
+
+        return qdrant_store.info(self._checked())
+
+    def status(self, seeds_dir: Path, wanted: index_status.Wanted) -> index_status.Status:
+        """fresh / stale / missing against the articles and the settings (`hoibao index status`)."""
+        if not self.is_qdrant:
+            return index_status.check(self.index_dir, seeds_dir, wanted)
+        from index.qdrant.store import QdrantHalfBuilt, QdrantNotBuilt
+
+        try:
+            manifest = self.read_manifest()
+        except (QdrantNotBuilt, QdrantHalfBuilt) as exc:
+            return index_status.Status(index_status.MISSING, str(exc))
+        return index_status.compare(manifest, load_articles(seeds_dir), wanted, self.label, seeds_dir)
+
+
+def export_to_qdrant(index_dir: Path, location: Location) -> tuple[str, Manifest]:
+    """Copy the FAISS build in `index_dir` into the Qdrant store `location` names, reusing its vectors.
+
+    Whatever HOIBAO_INDEX_BACKEND says: the source is always the FAISS directory, the target Qdrant.
+    Returns the new collection (the alias now points at it) and the manifest written there.
+    """
+    from index.qdrant.build import export_faiss
+
+    target = Location(location.index_dir, "qdrant", location.qdrant)._checked()
+    return export_faiss(index_dir, target)
