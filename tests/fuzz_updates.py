@@ -42,7 +42,8 @@ _pieces = st.one_of(
     st.sampled_from(EMOJI),
     st.sampled_from(SCRIPTS),
     st.sampled_from([QUESTION, "bi thu dang uy phuong phuoc my la ai", "Còn phường An Hải Tây thì sao?"]),
-    st.sampled_from(["/start", "/help", "/sources", "/ask", "/ask ", "/reindex", "/", "//", "/start@other_bot",
+    st.sampled_from(["👍", "👎", "đúng", "sai rồi", "Dung", " sai! "]),  # feedback right after an answer (Zalo)
+    st.sampled_from(["/start", "/help", "/sources", "/ask", "/ask ", "/reindex", "/stats", "/", "//", "/start@other_bot",
                      f"/ask@{BOT_USERNAME} ", f"@{BOT_USERNAME}", f"@{BOT_USERNAME.upper()} ", "@Hỏi Báo ",
                      "Hỏi Báo ơi, ", "hoi bao: ", "<b>", "</i>", "&amp;", "&nbsp;", "<a href='x'>", "\n", "\t"]),
 )
@@ -213,7 +214,8 @@ def callback_data() -> st.SearchStrategy:
     forged = st.one_of(
         st.text(max_size=64),
         st.text(st.sampled_from("0123456789abcdef"), min_size=64, max_size=64),  # PTB's uuid+uuid shape
-        st.sampled_from(["more:1", "more:99", "0" * 64, "🙂", "x" * 200, "", "fb:up:1", "fb:down:-1", "None"]),
+        st.sampled_from(["more:1", "more:99", "0" * 64, "🙂", "x" * 200, "", "fb:up:1", "fb:down:-1", "None",
+                         "rate:1", "👍", "👎"]),
     )
     real = st.builds(Known, st.integers(0, 49))
     foreign = st.builds(Known, st.integers(0, 49), st.text("0123456789abcdef", min_size=32, max_size=32))

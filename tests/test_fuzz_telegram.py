@@ -30,6 +30,7 @@ from telegram import Update
 
 from bot.channels import telegram
 from bot.channels.telegram_updates import DrainingUpdates, webhook_app
+from bot.questionlog.writer import QuestionLog
 from bot.service import AnswerService
 from bot.settings import Settings
 from tests.fake_telegram import CALLBACK_ANSWER_LIMIT, TEXT_LIMIT, FakeTelegram, utf16_len
@@ -70,12 +71,15 @@ class Bot:
         self.fake = FakeTelegram(TOKEN, BOT_USERNAME)
         self.runner.run(self.fake.start())
         self.settings = Settings(_env_file=None, seeds_dir=seeds, index_dir=index, telegram_bot_token=TOKEN,
-                                 telegram_base_url=self.fake.base_url, telegram_admin_ids=[7])
+                                 telegram_base_url=self.fake.base_url, telegram_admin_ids=[7],
+                                 database_url=f"sqlite:///{base / 'questions.db'}")
         self.service = AnswerService(self.settings, embedder)
-        self.app = telegram.build_application(self.settings, self.service, flood_limit=False)
+        self.questions = QuestionLog.from_settings(self.settings)  # the 👍/👎 buttons come with it
+        self.app = telegram.build_application(self.settings, self.service, self.questions, flood_limit=False)
         self.core = self.app.bot_data.core
         self.core.conversations.rate.max_users = CAP
         self.core.conversations.history.max_chats = CAP
+        self.core.votes.max_answers = self.core.last_answers.max_chats = CAP
         self.known: list[str] = []  # real button data, pressed again by the fuzz
         self.bot_messages: list[dict] = []
         self.runner.run(self._start())
@@ -115,6 +119,8 @@ class Bot:
 
         self.runner.run(stop())
         self.runner.close()
+        if self.questions:
+            self.questions.close()
 
 
 @pytest.fixture(scope="module")
@@ -152,6 +158,7 @@ def check(bot: Bot, logs, calls_before: int) -> None:
             assert len(call.params.get("text", "")) <= CALLBACK_ANSWER_LIMIT
     conversations, app = bot.core.conversations, bot.app
     assert len(conversations.rate._events) <= CAP and len(conversations.history._chats) <= CAP
+    assert len(bot.core.votes._answers) <= CAP and len(bot.core.last_answers._chats) <= CAP
     assert len(bot.core.chat_locks) == 0  # every chat's lock let go once its update is answered
     assert len(app.chat_data) == 0 and len(app.user_data) == 0  # PTB keeps nothing per chat for us
     assert not app._chat_ids_to_be_updated_in_persistence and not app._user_ids_to_be_updated_in_persistence

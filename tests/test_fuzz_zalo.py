@@ -29,6 +29,8 @@ from bot import messages
 from bot.channels import zalo
 from bot.channels.core import ChannelCore
 from bot.channels.zalo_api import ZaloBot
+from bot.questionlog.channel import ChannelLog
+from bot.questionlog.writer import QuestionLog
 from bot.service import AnswerService
 from bot.settings import Settings
 from tests.fake_zalo import TEXT_LIMIT, FakeZalo
@@ -64,11 +66,14 @@ class Bot:
         self.fake = FakeZalo(TOKEN)
         self.runner.run(self.fake.start())
         self.settings = Settings(_env_file=None, seeds_dir=seeds, index_dir=index, zalo_bot_token=TOKEN,
-                                 zalo_base_url=self.fake.base_url)
+                                 zalo_base_url=self.fake.base_url, database_url=f"sqlite:///{base / 'questions.db'}")
         self.api = ZaloBot(TOKEN, self.fake.base_url)
-        self.core = ChannelCore(AnswerService(self.settings, embedder), self.settings, messages.zalo_help("Hỏi Báo"))
+        self.questions = QuestionLog.from_settings(self.settings)  # 👍 / đúng / sai replies rate answers
+        self.core = ChannelCore(AnswerService(self.settings, embedder), self.settings, messages.zalo_help("Hỏi Báo"),
+                                questions=ChannelLog(self.questions, "zalo"))
         self.core.conversations.rate.max_users = CAP
         self.core.conversations.history.max_chats = CAP
+        self.core.votes.max_answers = self.core.last_answers.max_chats = CAP
         self.channel = zalo.ZaloChannel(self.api, self.core, zalo.bot_names(self.fake.me))
         for chat in ZALO_USERS:
             self.fake.open_chat(chat)
@@ -91,6 +96,8 @@ class Bot:
 
         self.runner.run(stop())
         self.runner.close()
+        if self.questions:
+            self.questions.close()
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +126,7 @@ def check(bot: Bot, logs, calls_before: int) -> None:
             assert 1 <= len(call.params["text"]) <= TEXT_LIMIT
     conversations = bot.core.conversations
     assert len(conversations.rate._events) <= CAP and len(conversations.history._chats) <= CAP
+    assert len(bot.core.votes._answers) <= CAP and len(bot.core.last_answers._chats) <= CAP
     assert len(bot.core.chat_locks) == 0 and bot.channel.in_flight == 0
 
 
