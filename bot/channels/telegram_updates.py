@@ -83,7 +83,8 @@ def webhook_app(path: str, secret: str, application: Application) -> web.Applica
     """The endpoint Telegram POSTs updates to, feeding PTB's update queue."""
 
     async def receive(request: web.Request) -> web.Response:
-        if not hmac.compare_digest(request.headers.get(SECRET_HEADER, "").encode(), secret.encode()):
+        given = request.headers.get(SECRET_HEADER, "")  # bytes that are not UTF-8 come as surrogates
+        if not hmac.compare_digest(given.encode("utf-8", "surrogatepass"), secret.encode()):
             return web.json_response({"ok": False, "description": "Forbidden"}, status=403)
         try:
             body = json.loads(await request.read())

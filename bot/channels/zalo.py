@@ -205,7 +205,8 @@ def webhook_app(path: str, secret: str, channel: ZaloChannel) -> web.Application
 
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode(), secret.encode()):
+        # aiohttp reads header bytes that are not UTF-8 as surrogates: compared as the bytes they were.
+        if not hmac.compare_digest(given.encode("utf-8", "surrogatepass"), secret.encode()):
             return web.json_response({"ok": False, "description": "Forbidden"}, status=403)
         try:
             body = json.loads(await request.read())
