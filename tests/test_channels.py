@@ -237,3 +237,30 @@ async def test_a_webhook_secret_header_that_is_not_utf8_is_refused_without_error
         assert status == b"HTTP/1.1 403" and caplog.records == []
     finally:
         await runner.cleanup()
+
+
+async def test_updates_waiting_for_a_slot_are_counted_and_cut_cleanly():
+    """PTB's updates, one at a time here: the one waiting is counted in `pending`, and cut without a
+    'coroutine was never awaited' warning."""
+    import gc
+
+    from bot.channels.telegram_updates import DrainingUpdates
+
+    processor = DrainingUpdates(concurrent=1)
+    await processor.initialize()
+    release, done = asyncio.Event(), []
+
+    async def update(name: str) -> None:
+        await release.wait()
+        done.append(name)
+
+    first = asyncio.create_task(processor.do_process_update(1, update("first")))
+    second = asyncio.create_task(processor.do_process_update(2, update("second")))
+    await asyncio.sleep(0.01)
+    assert processor.pending == 2
+    second.cancel()  # cut while waiting for the slot: its coroutine never started
+    await asyncio.gather(second, return_exceptions=True)
+    gc.collect()  # a coroutine never awaited would warn here (and warnings are errors in this suite)
+    release.set()
+    await first
+    assert done == ["first"] and processor.pending == 0
