@@ -14,7 +14,7 @@ TEST_EXTRAS ?= st,dev,train,qdrant-test
 RUN_STAMP := $(VENV)/.installed-run$(if $(EXTRAS),-$(subst $(comma),-,$(EXTRAS)))
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: install install-test run test test-slow test-fuzz test-all index eval bench bench-scale bench-telegram bench-conversations bench-accents bench-question-log browser calibrate container-smoke clean
+.PHONY: install install-test run test test-slow test-fuzz test-all index eval bench bench-scale bench-telegram bench-conversations bench-accents bench-question-log bench-feed browser calibrate container-smoke clean
 
 install: $(RUN_STAMP)
 
@@ -80,6 +80,9 @@ bench-conversations: install-test
 # Diacritics restoration accuracy and unaccented retrieval (long: embeds both corpora the first time).
 bench-accents: install-test
 	$(BIN)/python benchmarks/accent_restore.py
+
+bench-feed: install-test
+	$(BIN)/python benchmarks/feed_to_answer.py
 
 # Debian's Chromium for the report's browser test (tests/test_report_browser.py), where it can be had:
 # as root with apt-get, in a few minutes at most. Never fails: without a browser that test skips and

@@ -10,6 +10,7 @@ import logging
 import sys
 from pathlib import Path
 
+from bot import cli_sources
 from bot.cli_args import parser
 from bot.cli_log import cmd_log_purge
 from bot.cli_report import cmd_report
@@ -71,7 +72,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     with make_client(settings.user_agent, settings.fetch_timeout_seconds) as client:
         report = add_urls(args.urls, settings.seeds_dir, client, settings.fetch_max_bytes,
                           rebuild=lambda: build_from_settings(settings, embedder_from_settings(settings), progress=False),
-                          on_outcome=lambda outcome: print(outcome.line(), flush=True))
+                          on_outcome=lambda outcome: print(outcome.line(), flush=True), prune=settings.prune_xpath)
     print(report.summary())
     if report.build is not None:
         print(report.build.summary())
@@ -240,6 +241,10 @@ COMMANDS = {
     "index status": cmd_index_status,
     "index export": cmd_index_export,
     "add": cmd_add,
+    "sources add": cli_sources.cmd_sources_add,
+    "sources list": cli_sources.cmd_sources_list,
+    "sources remove": cli_sources.cmd_sources_remove,
+    "refresh": cli_sources.cmd_refresh,
     "ask": cmd_ask,
     "chat": cmd_chat,
     "run": cmd_run,

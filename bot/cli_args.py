@@ -30,6 +30,23 @@ then rebuild the index incrementally if anything changed. Prints one line per UR
 không đổi / lỗi with the reason) and a summary.
 Exit codes: 0 when at least one URL was added or found unchanged; 2 when every URL failed."""
 
+SOURCES_ADD = """follow a news site: an RSS/Atom feed, a sitemap, or a homepage whose feeds are found
+
+Fetch each URL once (robots.txt obeyed) to learn what it is: RSS or Atom, a sitemap, news sitemap
+or sitemap index, or a homepage whose <link rel="alternate"> feeds are then followed. Prints what
+was found, or refuses with the reason. `hoibao refresh` then fetches the articles.
+Exit codes: 0 every URL was added (or already followed); 2 at least one was refused."""
+
+REFRESH = """poll every source; fetch new and changed articles; rebuild the index once if anything changed
+
+New articles, corrections of recent ones (re-checked hourly under 48 h, weekly after) and articles
+gone (404/410 twice in a row: deleted) are followed, politely: robots.txt, a delay between requests
+to one host (HOIBAO_CRAWL_DELAY_SECONDS or robots.txt's), conditional requests. Prints one line per
+new, updated, removed or failed article and "3 mới · 1 cập nhật · 12 không đổi · 1 lỗi". Without
+--once, runs again every HOIBAO_REFRESH_MINUTES until Ctrl-C.
+Exit codes: 0 done (single URLs may have failed: see the lỗi lines); 2 every source failed, the
+rebuild failed (the previous index keeps answering), or no source is followed."""
+
 
 REPORT = """the editors' report: what readers asked, what went unanswered, citations, feedback
 
@@ -99,6 +116,21 @@ def parser(commands: dict[str, Callable]) -> argparse.ArgumentParser:
     add.add_argument("urls", nargs="+", metavar="URL")
     paths(add, seeds=True)
     add.set_defaults(func=commands["add"])
+
+    sources = sub.add_parser("sources", help="the feeds and sitemaps `hoibao refresh` follows").add_subparsers(
+        dest="sources_command", required=True)
+    for name, text in (("add", SOURCES_ADD), ("list", "the sources followed, with their articles and last check"),
+                       ("remove", "stop following a source (its articles stay)")):
+        q = described(sources, name, text) if "\n" in text else sources.add_parser(name, help=text)
+        if name != "list":
+            q.add_argument("urls", nargs="+", metavar="URL")
+        paths(q)
+        q.set_defaults(func=commands[f"sources {name}"])
+    refresh = described(sub, "refresh", REFRESH)
+    refresh.add_argument("--once", action="store_true", help="one refresh, then exit (default: every HOIBAO_REFRESH_MINUTES)")
+    refresh.add_argument("--recheck", action="store_true", help="re-check every known article now, whatever its schedule")
+    paths(refresh, seeds=True)
+    refresh.set_defaults(func=commands["refresh"])
 
     ask = sub.add_parser("ask", help="answer one question (or one per line of stdin)")
     ask.add_argument("question", nargs="*")

@@ -62,6 +62,12 @@ class Settings(BaseSettings):
     user_agent: str = "hoibao/0.1 (news question-answering bot; set HOIBAO_USER_AGENT to add a contact)"
     fetch_timeout_seconds: float = Field(20.0, gt=0)
     fetch_max_bytes: int = Field(5_000_000, ge=10_000)
+    prune_xpath: Annotated[dict[str, str], NoDecode] = Field(default_factory=dict)  # {"host": "xpath"}, pruned
+
+    # Following sources (`hoibao sources`, `hoibao refresh`, the bots' background refresh)
+    crawl_delay_seconds: float = Field(1.5, ge=0)  # between requests to one host when robots.txt gives none
+    refresh_minutes: float = Field(10.0, ge=0)  # 0: the bots do not refresh
+    refresh_max_articles: int = Field(100, ge=1)  # articles fetched per refresh; the rest wait for the next
 
     # Written answers by a language model (docs/llm.md); off while llm_base_url is empty
     llm_base_url: str = ""  # an OpenAI-compatible API root, e.g. http://localhost:11434/v1
@@ -127,6 +133,31 @@ class Settings(BaseSettings):
             raise ValueError("expected a database URL such as sqlite:///var/hoibao.db or "
                              "postgresql+psycopg://user:password@host/hoibao, or off")
         return value
+
+    @field_validator("prune_xpath", mode="before")
+    @classmethod
+    def _json_object(cls, value: object) -> object:
+        if isinstance(value, str):
+            import json
+
+            try:
+                value = json.loads(value) if value.strip() else {}
+            except json.JSONDecodeError as exc:
+                raise ValueError(f'expected a JSON object {{"host": "xpath"}} ({exc})') from None
+        return value
+
+    @field_validator("prune_xpath")
+    @classmethod
+    def _xpaths_compile(cls, rules: dict[str, str]) -> dict[str, str]:
+        from lxml import etree
+
+        for host, xpath in rules.items():
+            try:
+                etree.XPath(xpath)
+            except etree.XPathSyntaxError as exc:
+                raise ValueError(f"the XPath for {host!r} does not compile ({exc}); "
+                                 'expected JSON such as {"baothu.example": "//div[@class=\'tin-lien-quan\']"}') from None
+        return rules
 
     @model_validator(mode="after")
     def _model_fits_backend(self) -> "Settings":

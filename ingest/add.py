@@ -14,10 +14,11 @@ from index.corpus import article_files
 from index.errors import HoibaoError
 from ingest.article import render
 from ingest.extract import extract
-from ingest.fetch import fetch
+from ingest.fetch import Page, fetch
 from ingest.urls import article_file_name, canonical_url, is_web_url
 
 NEW, UPDATED, UNCHANGED, FAILED = "mới", "cập nhật", "không đổi", "lỗi"
+REMOVED = "đã xoá"  # `hoibao refresh`: gone (404/410) on two checks in a row
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Outcome:
     reason: str = ""
 
     def line(self) -> str:
-        detail = f"{self.reason}" if self.status == FAILED else f"{self.file} · {self.title}"
+        detail = self.reason if self.status in (FAILED, REMOVED) else " · ".join(filter(None, (self.file, self.title)))
         return f"{self.status:<10} {self.url}  {detail}"
 
 
@@ -43,10 +44,12 @@ class AddReport:
 
     @property
     def changed(self) -> bool:
-        return any(o.status in (NEW, UPDATED) for o in self.outcomes)
+        return any(o.status in (NEW, UPDATED, REMOVED) for o in self.outcomes)
 
     def summary(self) -> str:
-        return " · ".join(f"{self.count(s)} {s}" for s in (NEW, UPDATED, UNCHANGED, FAILED))
+        """'3 mới · 1 cập nhật · 12 không đổi · 1 lỗi', and '· 1 đã xoá' when an article was removed."""
+        shown = (NEW, UPDATED, UNCHANGED, FAILED) + ((REMOVED,) if self.count(REMOVED) else ())
+        return " · ".join(f"{self.count(s)} {s}" for s in shown)
 
     @property
     def exit_code(self) -> int:
@@ -81,32 +84,44 @@ def save(seeds_dir: Path, name: str, text: str) -> str:
     return NEW if old is None else UPDATED
 
 
-def add_one(url: str, seeds_dir: Path, client: httpx.Client, max_bytes: int) -> Outcome:
+def save_page(url: str, page: Page, seeds_dir: Path, prune: dict[str, str] | None = None) -> tuple[Outcome, str]:
+    """A downloaded page into the seeds folder, as `<hash of the canonical url>.txt`; the outcome and
+    the text written ('' on failure). A failure is an Outcome with the reason, never an exception."""
+    try:
+        article = replace(extract(page, url, prune), url=canonical_url(page.url))
+    except HoibaoError as exc:
+        return Outcome(url, FAILED, reason=getattr(exc, "reason", str(exc))), ""
+    name, text = article_file_name(url), render(article)
+    return Outcome(url, save(seeds_dir, name, text), name, article.title), text
+
+
+def add_one(url: str, seeds_dir: Path, client: httpx.Client, max_bytes: int,
+            prune: dict[str, str] | None = None) -> Outcome:
     """One URL into the seeds folder; a failure is an Outcome with the reason, never an exception."""
     if not is_web_url(url):
         return Outcome(url, FAILED, reason="không phải địa chỉ http(s) (not an http or https URL)")
     try:
         page = fetch(url, client, max_bytes)
-        article = replace(extract(page, url), url=canonical_url(page.url))
     except HoibaoError as exc:
         return Outcome(url, FAILED, reason=getattr(exc, "reason", str(exc)))
-    name = article_file_name(url)
-    return Outcome(url, save(seeds_dir, name, render(article)), name, article.title)
+    return save_page(url, page, seeds_dir, prune)[0]
 
 
 def add_urls(urls: Iterable[str], seeds_dir: Path, client: httpx.Client, max_bytes: int,
-             rebuild: Callable[[], object], on_outcome: Callable[[Outcome], None] = lambda o: None) -> AddReport:
+             rebuild: Callable[[], object], on_outcome: Callable[[Outcome], None] = lambda o: None,
+             prune: dict[str, str] | None = None) -> AddReport:
     """Add every URL (one failure never stops the others), then `rebuild()` once if any article changed.
 
     Args:
         rebuild: the incremental index build (the CLI passes bot.service.build_from_settings);
             a failed build leaves the previous index serving.
         on_outcome: called as each URL is done, so a long list shows progress.
+        prune: per-site XPath rules (HOIBAO_PRUNE_XPATH).
     """
     article_files(seeds_dir)  # SeedsNotFound, naming the setting, before any download
     report = AddReport()
     for url in urls:
-        outcome = add_one(url, seeds_dir, client, max_bytes)
+        outcome = add_one(url, seeds_dir, client, max_bytes, prune)
         report.outcomes.append(outcome)
         on_outcome(outcome)
     if report.changed:

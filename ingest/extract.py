@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from index.corpus import is_noise_line, is_signature, is_subheading
 from index.text import fold, nfc
-from ingest.errors import NoArticle
+from ingest.errors import FetchFailed, NoArticle
 from ingest.fetch import Page
 
 MIN_ARTICLE_CHARS = 300
@@ -19,6 +20,8 @@ _MIN_SAPO_WORDS = 8
 # "Ảnh: …", "Video: …", "Nguồn: …", "Clip: …", "Đồ họa: …" as a line of their own.
 _CREDIT = re.compile(r"^\(?\s*(?:Ảnh|Ảnh minh h(?:ọa|oạ)|Video|Clip|Nguồn|Đồ h(?:ọa|oạ)|Infographic)\s*:", re.IGNORECASE)
 _MAX_CREDIT_CHARS = 160
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_MAX_BAD_CHARS = 0.01  # U+FFFD in the extracted text: more than 1% is a page in another encoding
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,25 @@ def _one_line(text: str) -> str:
 def is_credit(line: str) -> bool:
     """A photo/video/source credit line ('Ảnh: Minh Đức', 'Video: …', 'Nguồn: …')."""
     return len(line) <= _MAX_CREDIT_CHARS and bool(_CREDIT.match(line))
+
+
+_BYLINE_MAX_WORDS, _BYLINE_MAX_CHARS = 6, 60
+_BYLINE_AGENCY = re.compile(r"\s*(?:\([^()]{1,24}\)|[-–/]\s*[A-ZĐ]{2,10})\s*$")  # "(TTXVN)", "/VOV", "- TTXVN"
+_BYLINE_JOINERS = re.compile(r"[\s,\-–&/]+")
+
+
+def is_byline(line: str) -> bool:
+    """A short signature closing an article: 'THANH TÂM', 'Thanh Tâm', 'Minh Anh - Hoàng Long', 'Lan Hương (TTXVN)'.
+
+    A few capitalised words with no digits and no sentence punctuation; 'và' may join two names.
+    """
+    if is_signature(line):
+        return True
+    core = _BYLINE_AGENCY.sub("", line).strip()
+    if not core or len(core) > _BYLINE_MAX_CHARS:
+        return False
+    words = [w for w in _BYLINE_JOINERS.split(core) if w and w != "và"]
+    return 0 < len(words) <= _BYLINE_MAX_WORDS and all(w.isalpha() and w[0].isupper() for w in words)
 
 
 def _with_sapo(paragraphs: list[str], description: str) -> list[str]:
@@ -73,20 +95,58 @@ def clean(url: str, title: str, text: str, description: str = "", author: str = 
     if paragraphs and fold(paragraphs[0]) == fold(title):
         paragraphs.pop(0)
     author = _one_line(author)
-    if paragraphs and is_signature(paragraphs[-1]):
+    if paragraphs and is_byline(paragraphs[-1]):
         byline = paragraphs.pop()
         author = author or byline
     _refuse_unless_article(url, paragraphs, title)
     return WebArticle(url, title, tuple(_with_sapo(paragraphs, description)), author, _one_line(date))
 
 
-def extract(page: Page, url: str) -> WebArticle:
-    """The article on `page` (fetched for `url`); NoArticle with the reason when there is none."""
+def decode(page: Page, url: str) -> str | bytes:
+    """The page as text in the charset it declares (HTTP header, else <meta charset>); bytes when it
+    declares none (trafilatura then detects it). A wrong or unknown declared charset fails the URL."""
+    charset = page.charset
+    if not charset:
+        found = _META_CHARSET.search(page.body[:4096])
+        charset = found.group(1).decode("ascii") if found else None
+    if not charset:
+        return page.body
+    try:
+        return page.body.decode(charset)
+    except LookupError:
+        raise FetchFailed(url, f"bảng mã {charset!r} không biết (unknown encoding)") from None
+    except UnicodeDecodeError as exc:
+        raise FetchFailed(url, f"trang khai báo bảng mã {charset} nhưng byte {exc.start} không hợp lệ "
+                               "(wrong encoding)") from None
+
+
+def site_rule(rules: dict[str, str] | None, url: str) -> str | None:
+    """The XPath to prune for the site of `url` (HOIBAO_PRUNE_XPATH, keyed by host; 'www.' optional)."""
+    if not rules:
+        return None
+    host = (urlsplit(url).hostname or "").lower()
+    bare = host.removeprefix("www.")
+    for key, xpath in rules.items():
+        if key.lower().removeprefix("www.") == bare:
+            return xpath
+    return None
+
+
+def extract(page: Page, url: str, prune: dict[str, str] | None = None) -> WebArticle:
+    """The article on `page` (fetched for `url`); NoArticle with the reason when there is none.
+
+    `prune` maps a host to an XPath whose matches are removed before extraction (related-news
+    boxes, comment widgets a site puts inside the article).
+    """
     import trafilatura
 
-    html = page.body.decode(page.charset, errors="replace") if page.charset else page.body
+    html = decode(page, url)
     doc = trafilatura.bare_extraction(html, url=page.url, with_metadata=True, include_comments=False,
-                                      include_tables=False, include_images=False)
+                                      include_tables=False, include_images=False,
+                                      prune_xpath=site_rule(prune, page.url) or site_rule(prune, url))
     if doc is None or not (doc.text or "").strip():
         raise NoArticle(url, "không trích được văn bản chính (no main text found)")
+    bad = doc.text.count("\ufffd")
+    if bad > _MAX_BAD_CHARS * len(doc.text):
+        raise FetchFailed(url, f"{bad} ký tự không đọc được: sai bảng mã (bad encoding)")
     return clean(url, doc.title or "", doc.text, doc.description or "", doc.author or "", doc.date or "")

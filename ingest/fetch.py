@@ -23,7 +23,7 @@ class Page:
     charset: str | None  # from Content-Type; None lets the extractor detect it
 
 
-def _status_reason(status: int) -> str:
+def status_reason(status: int) -> str:
     if status in (404, 410):
         return f"HTTP {status}: trang không tồn tại (not found)"
     if status >= 500:
@@ -31,7 +31,7 @@ def _status_reason(status: int) -> str:
     return f"HTTP {status}: máy chủ từ chối (refused)"
 
 
-def _read_capped(response: httpx.Response, url: str, max_bytes: int) -> bytes:
+def read_capped(response: httpx.Response, url: str, max_bytes: int) -> bytes:
     too_large = f"trang quá lớn, trên {max_bytes / 1_000_000:g} MB (too large)"
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
@@ -44,13 +44,17 @@ def _read_capped(response: httpx.Response, url: str, max_bytes: int) -> bytes:
     return bytes(body)
 
 
+def check_html(url: str, status: int, content_type: str) -> None:
+    """FetchFailed unless the answer is a 200 HTML page."""
+    if status != 200:
+        raise FetchFailed(url, status_reason(status))
+    if content_type.split(";")[0].strip().lower() not in _HTML_TYPES:
+        raise FetchFailed(url, f"không phải trang HTML ({content_type or 'no Content-Type'}); not HTML")
+
+
 def _checked(response: httpx.Response, url: str, max_bytes: int) -> Page:
-    if response.status_code != 200:
-        raise FetchFailed(url, _status_reason(response.status_code))
-    ctype = response.headers.get("content-type", "")
-    if ctype.split(";")[0].strip().lower() not in _HTML_TYPES:
-        raise FetchFailed(url, f"không phải trang HTML ({ctype or 'no Content-Type'}); not HTML")
-    return Page(str(response.url), _read_capped(response, url, max_bytes), response.charset_encoding)
+    check_html(url, response.status_code, response.headers.get("content-type", ""))
+    return Page(str(response.url), read_capped(response, url, max_bytes), response.charset_encoding)
 
 
 def fetch(url: str, client: httpx.Client, max_bytes: int) -> Page:

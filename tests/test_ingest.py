@@ -93,3 +93,17 @@ def test_front_matter_holds_only_the_fields_present():
     assert text.startswith(f"---\nurl: {URL}\n---\nCầu treo\n\n")
     assert "date:" not in text and "author:" not in text
     assert parse_article(text, "x.txt", "x.txt").author == ""
+
+
+@pytest.mark.parametrize("line", ["THANH TÂM", "Thanh Tâm", "Minh Anh - Hoàng Long", "Lan Hương (TTXVN)",
+                                  "Quốc Việt và Hải Yến", "Đức Minh/VOV"])
+def test_short_bylines_at_the_end_are_kept_as_author(line):
+    article = clean(URL, "Cầu treo", "\n".join([*BODY, line]))
+    assert article.author == line and article.paragraphs == BODY
+
+
+@pytest.mark.parametrize("line", ["Cầu sẽ thông xe vào ngày 30/4.", "Ông Khải cho biết như vậy.",
+                                  "Hà Nội có 30 cây cầu", "nguồn tin riêng"])
+def test_a_closing_sentence_is_not_a_byline(line):
+    article = clean(URL, "Cầu treo", "\n".join([*BODY, line]))
+    assert article.author == "" and article.paragraphs[-1] == line

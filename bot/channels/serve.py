@@ -17,7 +17,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from bot.channels import credentials
+from bot.channels import credentials, refresh_task
 from bot.channels.credentials import Platform
 from bot.questionlog.writer import QuestionLog
 from bot.runtime import until_stopped
@@ -30,7 +30,8 @@ Server = Callable[..., Awaitable[None]]  # (settings, service, stop, questions=â
 # Called once the bots have drained, with the seconds it may take; may return an awaitable.
 # The question log's `close(timeout)` is one (serve_all adds it itself).
 ShutdownHook = Callable[[float], object]
-HOOKS_SECONDS = 2.5  # what the shutdown hooks may take together
+HOOKS_SECONDS = 2.0  # what the shutdown hooks may take together
+LATE_SECONDS = 1.5  # past the drain, how long a stopping task (the refresh) may take before it is cut
 THREADS_SECONDS = 1.0  # how long the exit waits for worker threads still busy (an answer, a rebuild)
 
 
@@ -51,17 +52,24 @@ async def serve_all(settings: Settings, service: AnswerService, platforms: list[
 
     When one bot fails, the others are stopped cleanly and the failure is raised. The question log
     (HOIBAO_DATABASE_URL) is shared by the bots; once every bot has stopped (drained), it is
-    flushed and then each of `on_shutdown` is called, with the seconds left for them.
+    flushed and then each of `on_shutdown` is called, with the seconds left for them. Beside the
+    bots, the background refresh of the followed sources (bot.channels.refresh_task).
     """
     credentials.check(settings, platforms)
     questions = QuestionLog.from_settings(settings)
     async with until_stopped(stop) as stop:
         tasks = [asyncio.create_task(_server(p)(settings, service, stop, questions=questions), name=p.name)
                  for p in platforms]
+        tasks.append(asyncio.create_task(refresh_task.run(settings, service, stop), name="refresh"))
         try:
             await asyncio.gather(*tasks)
         finally:
             stop.set()
+            # The bots drain within HOIBAO_DRAIN_SECONDS; a refresh still fetching or building by then
+            # is cut (its thread is left behind: see `leave_busy_threads`).
+            _, late = await asyncio.wait(tasks, timeout=settings.drain_seconds + LATE_SECONDS)
+            for task in late:
+                task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             hooks = [*([lambda left: asyncio.to_thread(questions.close, left)] if questions else []), *on_shutdown]
             await run_hooks(hooks, HOOKS_SECONDS)

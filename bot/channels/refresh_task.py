@@ -1,0 +1,80 @@
+"""The bots' background refresh: every HOIBAO_REFRESH_MINUTES, poll the sources and hot-swap the index.
+
+One asyncio task beside the bots (bot.channels.serve). Each refresh runs in a worker thread, so
+the event loop keeps answering; the rebuild is `AnswerService.reindex`, the swap `/reindex`
+makes, so a question sees the old index or the new one, never a mix. Nothing happens while no
+source is followed (`hoibao sources add`); HOIBAO_REFRESH_MINUTES=0 turns the task off.
+
+A failed refresh (a site down, a failed build, a busy /reindex) logs one line and leaves the
+previous index answering; the next refresh tries again (ingest.refresh keeps a "rebuild pending"
+flag until a rebuild succeeds). On shutdown a refresh stops between two URLs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+
+from bot.service import AnswerService
+from bot.settings import Settings
+from index import store
+from index.errors import HoibaoError
+
+log = logging.getLogger(__name__)
+
+
+def _refresh(settings: Settings, service: AnswerService, fetcher, stopping: threading.Event, served: list) -> str:
+    """One refresh in the worker thread; the summary to log ('' when no source is followed)."""
+    from bot.cli_sources import refresh_once
+    from ingest.state import has_sources
+
+    if not has_sources(settings.index_dir):
+        return ""
+    report = refresh_once(settings, fetcher, service.reindex, should_stop=stopping.is_set)
+    if report.build_error:
+        raise HoibaoError(f"{report.summary()}; the index was not rebuilt: {report.build_error}")
+    if report.build is None and store.current_build(settings.index_dir) != served[0] and not stopping.is_set():
+        service.reindex()  # built beside the bot (`hoibao add`, `hoibao refresh`): serve it too
+    served[0] = store.current_build(settings.index_dir)
+    return report.summary()
+
+
+async def run(settings: Settings, service: AnswerService, stop: asyncio.Event) -> None:
+    """Refresh every HOIBAO_REFRESH_MINUTES until `stop`; never raises."""
+    minutes = settings.refresh_minutes
+    if minutes <= 0:
+        return
+    from bot.cli_sources import fetcher_from_settings
+
+    stopping = threading.Event()
+    served = [store.current_build(settings.index_dir)]
+    with fetcher_from_settings(settings) as fetcher:
+        try:
+            while not stop.is_set():
+                await _one(settings, service, stop, fetcher, stopping, served)
+                try:
+                    await asyncio.wait_for(stop.wait(), timeout=minutes * 60)
+                except asyncio.TimeoutError:
+                    pass
+        finally:
+            stopping.set()
+
+
+async def _one(settings: Settings, service: AnswerService, stop: asyncio.Event, fetcher,
+               stopping: threading.Event, served: list) -> None:
+    """One refresh off the event loop; a stop asks it to end between two URLs, and is waited for."""
+    work = asyncio.ensure_future(asyncio.to_thread(_refresh, settings, service, fetcher, stopping, served))
+    waiting = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({work, waiting}, return_when=asyncio.FIRST_COMPLETED)
+    waiting.cancel()
+    if not work.done():
+        stopping.set()
+    try:
+        summary = await work
+    except Exception as exc:  # noqa: BLE001 — the bots keep answering from the previous index
+        log.warning("refresh failed, the previous index keeps answering: %s",
+                    exc if isinstance(exc, HoibaoError) else f"{type(exc).__name__}: {exc}")
+        return
+    if summary:
+        log.info("refresh: %s", summary)

@@ -1,0 +1,269 @@
+"""`hoibao refresh`: poll every source, fetch new and due articles, one incremental rebuild.
+
+One run:
+1. each source is fetched with its validators (an unchanged feed or sitemap costs a 304) and
+   every article it lists is recorded; a new one, or one whose listed date changed, is due now;
+2. the due articles (never-fetched first, then the newest; at most `max_articles` a run, the
+   rest wait for the next run) are fetched at their canonical URL (no utm_*), with their own
+   validators, and written into the seeds folder by the path `hoibao add` uses (ingest.add.save_page);
+3. an article answering 404/410 on two checks in a row is deleted from the seeds folder; one
+   that merely rolls off a feed is not touched;
+4. if any file changed, `rebuild()` once. Until a rebuild succeeds the crawl database keeps a
+   "rebuild pending" flag, so a failed build (or a busy /reindex) is retried by the next run.
+
+Each URL's failure is one `lỗi` outcome with its reason and never stops the others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.errors import HoibaoError
+from ingest import schedule
+from ingest.add import FAILED, NEW, REMOVED, UNCHANGED, UPDATED, AddReport, Outcome, save_page
+from ingest.errors import FetchFailed
+from ingest.fetch import Page, check_html, status_reason
+from ingest.polite import PoliteFetcher, Response
+from ingest.sources import HOMEPAGE, SITEMAP_INDEX, Listed, Listing, NotASource, parse_listing
+from ingest.state import REMOVED as GONE, SAVED, ArticleRow, CrawlState, Source
+from ingest.urls import article_file_name, canonical_url, is_web_url
+
+log = logging.getLogger(__name__)
+
+REBUILD_PENDING = "rebuild_pending"
+GONE_CHECKS = 2  # 404/410 answers in a row before an article is deleted
+MAX_CHILD_SITEMAPS = 10  # of a sitemap index, the most recently modified, per run
+LONG_RUN = 20  # articles to check before a progress bar is worth showing
+_ACCEPT_LISTING = "application/rss+xml, application/atom+xml, application/xml, text/xml, text/html;q=0.8, */*;q=0.5"
+_ACCEPT_HTML = "text/html,application/xhtml+xml"
+
+
+class RefreshBusy(HoibaoError):
+    def __init__(self, index_dir: Path) -> None:
+        super().__init__(f"Another refresh is running on {index_dir} (the bot's background refresh?); try again later.")
+
+
+@dataclass
+class RefreshReport(AddReport):
+    sources: int = 0
+    sources_failed: int = 0
+    checked: int = 0  # articles checked
+    build_error: str = ""  # the rebuild failed: the previous index keeps answering
+    stopped: bool = False  # asked to stop before the end
+
+
+@contextlib.contextmanager
+def refresh_lock(index_dir: Path) -> Iterator[None]:
+    """One refresh at a time per index (the bot's and a `hoibao refresh` beside it)."""
+    import fcntl
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / "crawl.lock", "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RefreshBusy(index_dir) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _validators(response: Response) -> tuple[str | None, str | None]:
+    return response.headers.get("etag"), response.headers.get("last-modified")
+
+
+def _digest(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
+def fetch_listing(fetcher: PoliteFetcher, url: str, etag: str | None = None, last_modified: str | None = None,
+                  known_hash: str | None = None) -> tuple[Listing | None, Response, str]:
+    """A feed or sitemap: (None when unchanged (304, or the same bytes), the response, the body's hash).
+
+    Raises FetchFailed (incl. an HTTP error status) or NotASource.
+    """
+    response = fetcher.get(url, etag=etag, last_modified=last_modified, accept=_ACCEPT_LISTING)
+    if response.not_modified:
+        return None, response, known_hash or ""
+    if response.status != 200:
+        raise FetchFailed(url, status_reason(response.status))
+    digest = _digest(response.body)
+    if known_hash and digest == known_hash:
+        return None, response, digest
+    return parse_listing(response.body, response.url, response.content_type, response.charset), response, digest
+
+
+def _child_entries(state: CrawlState, fetcher: PoliteFetcher, source: Source, children: tuple[Listed, ...],
+                   now: float) -> list[Listed]:
+    """The entries of a sitemap index's sitemaps that changed (the most recent MAX_CHILD_SITEMAPS)."""
+    entries: list[Listed] = []
+    newest = sorted(children, key=lambda c: c.updated, reverse=True)[:MAX_CHILD_SITEMAPS]
+    for child in newest:
+        known = state.document(child.url)
+        if known is not None and child.updated and known["listed_updated"] == child.updated:
+            continue  # the index says it has not changed since we read it
+        listing, response, digest = fetch_listing(
+            fetcher, child.url, known["etag"] if known else None, known["last_modified"] if known else None,
+            known["content_hash"] if known else None)
+        etag, modified = _validators(response)
+        state.document_checked(child.url, source.id, now, child.updated, etag, modified, digest)
+        if listing is not None:
+            entries.extend(listing.entries)
+    return entries
+
+
+def poll_source(state: CrawlState, fetcher: PoliteFetcher, source: Source, now: float) -> int:
+    """Record what the source lists; the number of articles it listed for the first time."""
+    listing, response, digest = fetch_listing(fetcher, source.url, source.etag, source.last_modified,
+                                              source.content_hash)
+    if listing is None:
+        etag, modified = _validators(response)
+        state.source_checked(source.id, now, etag=etag, last_modified=modified, content_hash=digest or None)
+        return 0
+    if listing.kind == HOMEPAGE:
+        raise NotASource(source.url, "giờ là một trang HTML, không còn là RSS/Atom hay sitemap")
+    entries = list(listing.entries)
+    if listing.kind == SITEMAP_INDEX:
+        entries += _child_entries(state, fetcher, source, listing.children, now)
+    new = 0
+    with state.transaction():
+        for entry in entries:
+            if not is_web_url(entry.url):
+                continue
+            new += state.listed(canonical_url(entry.url), entry.url, article_file_name(entry.url), source.id, now,
+                                entry.published, entry.updated)
+        etag, modified = _validators(response)
+        state.source_checked(source.id, now, etag=etag, last_modified=modified, content_hash=digest)
+    return new
+
+
+def _gone(state: CrawlState, row: ArticleRow, seeds_dir: Path, status: int, now: float) -> Outcome:
+    count = row.gone_count + 1
+    reason = status_reason(status)
+    if count < GONE_CHECKS:
+        state.checked(row.url, now, schedule.next_check(now, row.published, row.first_seen, gone=True),
+                      gone=True, error=reason)
+        return Outcome(row.url, FAILED, row.file,
+                       reason=f"{reason}; lần {count}/{GONE_CHECKS}, lần sau vẫn vậy thì xoá bài")
+    path = seeds_dir / row.file
+    existed = path.is_file()
+    path.unlink(missing_ok=True)
+    state.checked(row.url, now, now + schedule.OLD_EVERY, state=GONE, gone=True, error=reason)
+    if not existed:
+        return Outcome(row.url, FAILED, row.file, reason=f"{reason} {GONE_CHECKS} lần liên tiếp; bỏ qua")
+    return Outcome(row.url, REMOVED, row.file,
+                   reason=f"{reason} {GONE_CHECKS} lần liên tiếp: đã xoá khỏi thư mục bài và chỉ mục")
+
+
+def check_article(state: CrawlState, fetcher: PoliteFetcher, row: ArticleRow, seeds_dir: Path, now: float,
+                  prune: dict[str, str] | None = None) -> Outcome | None:
+    """Fetch one due article (conditionally when it is saved) and record what it answered.
+
+    None when there was nothing to ask: its file was deleted by hand (it is then no longer followed).
+    """
+    path = seeds_dir / row.file
+    if row.state == SAVED and not path.is_file():
+        state.checked(row.url, now, now + schedule.OLD_EVERY, state=GONE, error="tệp bài đã bị xoá (file deleted)")
+        return None
+    saved = row.state == SAVED
+    try:
+        response = fetcher.get(row.url, etag=row.etag if saved else None,
+                               last_modified=row.last_modified if saved else None, accept=_ACCEPT_HTML)
+        if response.not_modified and saved:
+            state.checked(row.url, now, schedule.next_check(now, row.published, row.first_seen))
+            return Outcome(row.url, UNCHANGED, row.file)
+        if response.status in (404, 410):
+            return _gone(state, row, seeds_dir, response.status, now)
+        check_html(row.url, response.status, response.content_type)
+    except FetchFailed as exc:
+        failures = row.failures + 1
+        state.checked(row.url, now, schedule.next_check(now, row.published, row.first_seen, failures=failures),
+                      error=exc.reason)
+        return Outcome(row.url, FAILED, row.file, reason=exc.reason)
+    outcome, text = save_page(row.url, Page(response.url, response.body, response.charset), seeds_dir, prune)
+    if outcome.status == FAILED:
+        failures = row.failures + 1
+        state.checked(row.url, now, schedule.next_check(now, row.published, row.first_seen, failures=failures),
+                      error=outcome.reason)
+        return outcome
+    etag, modified = _validators(response)
+    state.checked(row.url, now, schedule.next_check(now, row.published, row.first_seen), state=SAVED,
+                  etag=etag, last_modified=modified, content_hash=_digest(text),
+                  changed=outcome.status in (NEW, UPDATED))
+    return outcome
+
+
+def _bar(items: list, progress: bool):
+    if not progress or len(items) <= LONG_RUN:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=len(items), unit="bài", desc="Làm mới", file=sys.stderr, leave=False)
+
+
+def refresh(state: CrawlState, fetcher: PoliteFetcher, seeds_dir: Path, rebuild: Callable[[], object], *,
+            recheck: bool = False, max_articles: int = 100, prune: dict[str, str] | None = None,
+            on_outcome: Callable[[Outcome], None] = lambda o: None, progress: bool = False,
+            should_stop: Callable[[], bool] = lambda: False, clock: Callable[[], float] = time.time) -> RefreshReport:
+    """One refresh (see the module docstring). `recheck` checks every known article now, whatever its
+    schedule and without the per-run cap; `should_stop` is asked between URLs (the bot's shutdown)."""
+    from index.corpus import article_files
+
+    article_files(seeds_dir)  # SeedsNotFound, naming the setting, before any download
+    report = RefreshReport()
+
+    def emit(outcome: Outcome) -> None:
+        report.outcomes.append(outcome)
+        on_outcome(outcome)
+
+    for source in state.sources():
+        if should_stop():
+            report.stopped = True
+            break
+        report.sources += 1
+        now = clock()
+        try:
+            poll_source(state, fetcher, source, now)
+        except (FetchFailed, NotASource) as exc:
+            report.sources_failed += 1
+            state.source_checked(source.id, now, error=exc.reason)
+            emit(Outcome(source.url, FAILED, reason=f"nguồn tin: {exc.reason}"))
+
+    due = [] if report.stopped else state.due(clock(), max_articles, everything=recheck)
+    bar = _bar(due, progress)
+    try:
+        for row in due:
+            if should_stop():
+                report.stopped = True
+                break
+            outcome = check_article(state, fetcher, row, seeds_dir, clock(), prune)
+            report.checked += 1
+            if outcome is not None:
+                if outcome.status in (NEW, UPDATED, REMOVED):
+                    state.set_flag(REBUILD_PENDING, "1")
+                if bar is not None:
+                    with bar.external_write_mode():
+                        emit(outcome)
+                    bar.update()
+                else:
+                    emit(outcome)
+    finally:
+        if bar is not None:
+            bar.close()
+
+    if state.get_flag(REBUILD_PENDING) and not report.stopped:
+        try:
+            report.build = rebuild()
+            state.set_flag(REBUILD_PENDING, "")
+        except Exception as exc:  # noqa: BLE001 — any failed build leaves the previous index answering
+            report.build_error = str(exc) if isinstance(exc, HoibaoError) else f"{type(exc).__name__}: {exc}"
+            log.debug("rebuild after refresh failed", exc_info=exc)  # the caller says it, once
+    return report
