@@ -14,7 +14,7 @@ TEST_EXTRAS ?= st,dev,train,qdrant-test
 RUN_STAMP := $(VENV)/.installed-run$(if $(EXTRAS),-$(subst $(comma),-,$(EXTRAS)))
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: install install-test run test test-slow test-all index eval bench bench-scale bench-telegram bench-conversations bench-accents bench-question-log bench-feed browser calibrate container-smoke clean
+.PHONY: install install-test run test test-slow test-fuzz test-all index eval bench bench-scale bench-telegram bench-conversations bench-accents bench-question-log bench-feed browser calibrate container-smoke clean
 
 install: $(RUN_STAMP)
 
@@ -38,10 +38,14 @@ run: index
 	$(BIN)/hoibao run --index-dir $(INDEX_DIR)
 
 test: install-test
-	$(BIN)/python -m pytest -q -m "not slow and not container"
+	$(BIN)/python -m pytest -q -m "not slow and not fuzz and not container"
 
 test-slow: install-test
 	$(BIN)/python -m pytest -q -m "slow"
+
+# Each channel fuzzed with 10,000 generated updates (tests/test_fuzz_*.py): several minutes.
+test-fuzz: install-test
+	$(BIN)/python -m pytest -q -m "fuzz" --hypothesis-show-statistics
 
 test-all: install-test
 	$(BIN)/python -m pytest -q -m "not container"

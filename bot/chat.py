@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("hoibao.chat")
 
+# Users whose rate-limit window, and chats whose history, are kept in memory: past it the least
+# recently seen are forgotten (a forgotten chat's next follow-up is read without its history).
+TRACKED_USERS = 10_000
+TRACKED_CHATS = 10_000
+
 
 def check_question(text: str | None, max_chars: int) -> str | None:
     """A polite reply when `text` cannot be a question, else None."""
@@ -49,7 +54,8 @@ def clean_question(text: str) -> str:
 class RateLimiter:
     """At most `per_minute` questions per user in any sliding 60 s window."""
 
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic, max_users: int = 10_000) -> None:
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic,
+                 max_users: int = TRACKED_USERS) -> None:
         self.per_minute = per_minute
         self.clock = clock
         self.max_users = max_users
@@ -82,7 +88,8 @@ class RateLimiter:
 class ChatHistory:
     """The last few questions of each chat, forgotten after `ttl` seconds of silence."""
 
-    def __init__(self, turns: int, ttl: float, clock: Callable[[], float] = time.monotonic, max_chats: int = 10_000) -> None:
+    def __init__(self, turns: int, ttl: float, clock: Callable[[], float] = time.monotonic,
+                 max_chats: int = TRACKED_CHATS) -> None:
         self.turns = turns
         self.ttl = ttl
         self.clock = clock

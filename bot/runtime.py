@@ -74,6 +74,12 @@ def release_signals(hooked: list[int]) -> None:
         asyncio.get_running_loop().remove_signal_handler(sig)
 
 
+def report_unsent(log: logging.Logger, channel: str, count: int | None, seconds: float) -> None:
+    """The one line a drain that ran out of time leaves: how many answers were not sent."""
+    log.warning("%s: %s answer(s) not sent: the %g s drain (HOIBAO_DRAIN_SECONDS) ended before them",
+                channel, "some" if count is None else count, seconds)
+
+
 class ChatLocks:
     """One asyncio lock per chat, so a chat's updates are answered in order while chats run side by side.
 

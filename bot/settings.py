@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(6, ge=1)
     history_turns: int = Field(4, ge=0)
     history_ttl_seconds: int = Field(900, ge=10)
+    typing_after_seconds: float = Field(0.5, ge=0)  # "typing…" only for an answer not ready by then
+    drain_seconds: float = Field(20.0, ge=0)  # on SIGTERM, time left to send the answers in flight
 
     # The question log (docs/operating.md): what readers ask, the outcome, their feedback
     database_url: str = "sqlite:///var/hoibao.db"  # SQLAlchemy URL; "off" switches the log off

@@ -31,6 +31,7 @@ TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024  # sendPhoto's caption, after entity parsing
 PHOTO_MAX_BYTES = 10 * 1024 * 1024  # an uploaded photo; its width + height at most 10000, the ratio at most 20
 CALLBACK_DATA_LIMIT = 64
+CALLBACK_ANSWER_LIMIT = 200  # characters of an answerCallbackQuery text
 # Tags Telegram's HTML parse mode knows, and the attributes it accepts on them.
 _TAGS = {
     "b": set(), "strong": set(), "i": set(), "em": set(), "u": set(), "ins": set(),
@@ -122,6 +123,14 @@ def visible_text(text: str, parse_mode: str | None) -> str:
     return "".join(parser.text)
 
 
+def chat_id_of(params: dict) -> int:
+    """The request's chat_id; 400 as Telegram answers for one that is missing or no chat's."""
+    try:
+        return int(params["chat_id"])
+    except (KeyError, TypeError, ValueError):
+        raise bad_request("chat not found") from None
+
+
 def utf16_len(text: str) -> int:
     """Telegram counts message length in UTF-16 code units."""
     return len(text.encode("utf-16-le")) // 2
@@ -147,6 +156,7 @@ class FakeTelegram:
         self.webhook: dict[str, Any] | None = None
         self.commands: list[dict] = []
         self.fail_next: list[ApiError] = []  # answers for the next sendMessage calls
+        self.fail_chat_action = False  # answer sendChatAction with 500
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count] = {}
         self._messages: dict[tuple[int, int], dict] = {}  # (chat_id, message_id) -> message
@@ -163,7 +173,8 @@ class FakeTelegram:
     async def start(self, host: str = "127.0.0.1") -> str:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, handle_signals=False, access_log=None)  # URLs carry the token
+        self._runner = web.AppRunner(app, handle_signals=False, access_log=None,  # URLs carry the token
+                                     shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, 0)
         await site.start()
@@ -292,6 +303,22 @@ class FakeTelegram:
         async with self._session.post(self.webhook["url"], json=update, headers=headers) as response:
             self.webhook.setdefault("statuses", []).append(response.status)
 
+    def known_callback(self, query_id: str) -> None:
+        """A button press pushed by the test itself (not through `callback`) that the bot may answer."""
+        self._callbacks.add(query_id)
+
+    def forget(self, keep: int = 200) -> None:
+        """Drop all but the last `keep` calls and messages (messages with buttons: the last 100 kept),
+        so that a long fuzz does not grow the fake."""
+        del self.calls[:-keep]
+        self.pushed_at.clear()
+        items = list(self._messages.items())
+        buttons = [key for key, m in items if m.get("reply_markup")][-100:]
+        kept = set(buttons) | {key for key, _ in items[-keep:]}
+        self._messages = {key: m for key, m in items if key in kept}
+        if len(self._callbacks) > 10 * keep:
+            self._callbacks.clear()
+
     def fail_next_messages(self, count: int, retry_after: int = 1) -> None:
         """Answer the next `count` sendMessage calls with 429 Too Many Requests."""
         self.fail_next += [ApiError(429, f"Too Many Requests: retry after {retry_after}",
@@ -302,6 +329,10 @@ class FakeTelegram:
         self.fail_next.append(ApiError(code, description))
 
     # ------------------------------------------------------------------ what tests read
+
+    def bot_messages_all(self) -> list[dict]:
+        """Every message the bot sent that the fake holds, oldest first."""
+        return [m for m in self._messages.values() if m["from"]["id"] == self.bot["id"]]
 
     def bot_messages(self, chat_id: int) -> list[dict]:
         """Messages the bot sent to the chat as they stand now (after edits), oldest first."""
@@ -321,7 +352,7 @@ class FakeTelegram:
     # ------------------------------------------------------------------ the Bot API
 
     def _sent_message(self, params: dict, text: str) -> dict:
-        chat_id = int(params["chat_id"])
+        chat_id = chat_id_of(params)
         known = next((m["chat"] for (c, _), m in self._messages.items() if c == chat_id), None)
         message: dict[str, Any] = {"date": int(time.time()), "chat": known or self._chat(chat_id, "private"),
                                    "from": {k: self.bot[k] for k in ("id", "is_bot", "first_name", "username")},
@@ -333,6 +364,7 @@ class FakeTelegram:
     def _check_text(self, params: dict) -> str:
         if "chat_id" not in params:
             raise bad_request("chat_id is empty")
+        chat_id_of(params)
         text = visible_text(str(params.get("text", "")), params.get("parse_mode"))
         if not text.strip():
             raise bad_request("message text is empty")
@@ -371,14 +403,17 @@ class FakeTelegram:
             raise self.fail_next.pop(0)
         text = self._check_text(params)
         reply = params.get("reply_parameters")
-        if reply and (int(params["chat_id"]), int(reply["message_id"])) not in self._messages:
+        if reply and (chat_id_of(params), reply.get("message_id")) not in self._messages:
             if not reply.get("allow_sending_without_reply"):
                 raise bad_request("message to be replied not found")
         return self._sent_message(params, text)
 
     async def _api_editMessageText(self, params: dict) -> dict:
+        if "chat_id" not in params:  # an inline message: this bot sends none
+            raise bad_request("MESSAGE_ID_INVALID")
         text = self._check_text(params)
-        key = (int(params["chat_id"]), int(params.get("message_id", 0)))
+        key = (chat_id_of(params), str(params.get("message_id", 0)))
+        key = (key[0], int(key[1]) if key[1].lstrip("-").isdigit() else 0)
         message = self._messages.get(key)
         if message is None or message["from"]["id"] != self.bot["id"]:
             raise bad_request("message to edit not found")
@@ -448,6 +483,9 @@ class FakeTelegram:
         return message
 
     async def _api_sendChatAction(self, params: dict) -> bool:
+        if self.fail_chat_action:
+            raise ApiError(500, "Internal Server Error")
+        chat_id_of(params)
         if params.get("action") not in _CHAT_ACTIONS:
             raise bad_request("wrong parameter action in request")
         return True
@@ -455,6 +493,8 @@ class FakeTelegram:
     async def _api_answerCallbackQuery(self, params: dict) -> bool:
         if params.get("callback_query_id") not in self._callbacks:
             raise bad_request("query is too old and response timeout expired or query ID is invalid")
+        if len(str(params.get("text", ""))) > CALLBACK_ANSWER_LIMIT:
+            raise bad_request("MESSAGE_TOO_LONG")
         self._callbacks.discard(params["callback_query_id"])
         return True
 

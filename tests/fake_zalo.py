@@ -60,6 +60,10 @@ class FakeZalo:
         self.webhook: dict[str, Any] | None = None
         self.deliveries: list[int] = []  # HTTP statuses the webhook answered
         self.empty_polls = 0  # getUpdates answered 408
+        self.polls = 0  # getUpdates calls begun
+        self.taken_at_poll = 0  # the poll that took the last pushed update
+        self.delivered: list[object] = []  # every update handed to the bot, by getUpdates or the webhook
+        self.send_delay = 0.0  # seconds each sendMessage takes before it is answered
         self.failures: dict[str, list[int]] = {}  # method -> statuses to answer next
         self._pending: list[dict] = []
         self._chats: set[str] = set()
@@ -76,7 +80,7 @@ class FakeZalo:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._serve)
-        self._runner = web.AppRunner(app, access_log=None)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)  # slow sends end with it
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -121,6 +125,21 @@ class FakeZalo:
             self._pending.append(update)
             self._notify()
         return update
+
+    def push_raw(self, result: object) -> None:
+        """What the next getUpdates answers as its `result`, as is: an update, a list, any JSON."""
+        self._pending.append(result)  # type: ignore[arg-type]
+        self._notify()
+
+    def open_chat(self, chat_id: str) -> None:
+        """A chat the bot may send to (one a user opened)."""
+        self._chats.add(chat_id)
+
+    def forget(self, keep: int = 200) -> None:
+        """Drop all but the last `keep` calls, so that a long fuzz does not grow the fake."""
+        del self.calls[:-keep]
+        if len(self._chats) > 50 * keep:
+            self._chats.clear()
 
     def fail_next(self, method: str, status: int = 502, count: int = 1) -> None:
         """Answer the next `count` calls of `method` with an HTTP `status` error page."""
@@ -185,6 +204,8 @@ class FakeZalo:
             raise ApiError(400, "Bad Request: timeout must be a number of seconds")
         if self.webhook:
             raise ApiError(400, "Bad Request: getUpdates is not available while a webhook is set")
+        self.polls += 1
+        self._notify()
         async with self._changed:
             try:
                 await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._pending) or self._closing),
@@ -192,6 +213,8 @@ class FakeZalo:
             except TimeoutError:
                 pass
             if self._pending:
+                self.taken_at_poll = self.polls
+                self.delivered.append(self._pending[0])
                 return self._pending.pop(0)
         self.empty_polls += 1
         raise ApiError(408, "Request timeout", http_status=408)
@@ -203,6 +226,8 @@ class FakeZalo:
         return chat_id
 
     async def _api_sendMessage(self, params: dict) -> dict:
+        if self.send_delay:
+            await asyncio.sleep(self.send_delay)
         self._chat(params)
         text = params.get("text")
         if not isinstance(text, str) or not 1 <= len(text) <= TEXT_LIMIT:
@@ -240,6 +265,7 @@ class FakeZalo:
         headers = {"X-Bot-Api-Secret-Token": self.webhook["secret_token"]}
         async with self._http.post(self.webhook["url"], json={"ok": True, "result": update}, headers=headers) as r:
             self.deliveries.append(r.status)
+        self.delivered.append(update)
         self._notify()
 
     def _record(self, call: Call) -> None:

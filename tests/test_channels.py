@@ -13,7 +13,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.channels import credentials, serve
-from bot.channels.core import parse_command
+from bot.channels.core import Budget, parse_command
 from bot.service import AnswerService
 from bot.settings import Settings
 from index.errors import HoibaoError
@@ -141,3 +141,126 @@ async def test_sigterm_stops_telegram_and_zalo_running_together(settings, embedd
     finally:
         await telegram_api.stop()
         await zalo_api.stop()
+
+
+# ---------------------------------------------------------------- shutdown
+
+
+def test_typing_budget_allows_a_few_a_second():
+    now = [0.0]
+    budget = Budget(3, clock=lambda: now[0])
+    assert [budget.take() for _ in range(5)] == [True, True, True, False, False]
+    now[0] += 1 / 3
+    assert budget.take() and not budget.take()
+    now[0] += 10
+    assert sum(budget.take() for _ in range(10)) == 3  # never more than a second's worth at once
+
+
+async def test_shutdown_hooks_run_in_order_with_their_time_and_one_failing_does_not_stop_the_next(caplog):
+    called: list[tuple[str, float]] = []
+
+    async def flush(seconds: float) -> None:
+        called.append(("flush", seconds))
+
+    def broken(seconds: float) -> None:
+        called.append(("broken", seconds))
+        raise RuntimeError("disk full")
+
+    async def slow(seconds: float) -> None:
+        called.append(("slow", seconds))
+        await asyncio.sleep(60)
+
+    with caplog.at_level("WARNING", logger="hoibao.channels"):
+        await serve.run_hooks([flush, broken, slow, lambda s: called.append(("last", s))], 0.5)
+    assert [name for name, _ in called] == ["flush", "broken", "slow", "last"]
+    assert 0.4 < called[0][1] <= 0.5 and all(0 < s <= 0.5 for _, s in called)
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("broken failed: RuntimeError" in m for m in messages)
+    assert any("slow did not finish" in m for m in messages)
+
+
+async def test_serve_all_flushes_the_question_log_then_calls_the_hooks(settings, embedder, tmp_path):
+    api = FakeZalo(ZALO_TOKEN)
+    await api.start()
+    order: list[str] = []
+    configured = settings.model_copy(update=dict(zalo_bot_token=SecretStr(ZALO_TOKEN), zalo_base_url=api.base_url,
+                                                  database_url=f"sqlite:///{tmp_path / 'log.db'}"))
+    stop = asyncio.Event()
+    try:
+        running = asyncio.create_task(serve.serve_all(configured, AnswerService(configured, embedder),
+                                                      [credentials.ZALO], stop, on_shutdown=[order.append]))
+        await api.wait_until(lambda: api.polls > 0)
+        api.message("u1", PHUOC_MY)
+        await api.wait_for("u1")
+        stop.set()
+        await asyncio.wait_for(running, 10)
+    finally:
+        await api.stop()
+    assert len(order) == 1 and 0 < float(order[0]) <= serve.HOOKS_SECONDS
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "log.db") as db:  # flushed before the hooks ran
+        assert db.execute("select count(*) from questions").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("header", [b"\xff\xfe\xed", b"s3cret-Value_1\x80", "bí mật".encode(), b"\xed\xa0\x80"])
+@pytest.mark.parametrize("platform", ["telegram", "zalo"])
+async def test_a_webhook_secret_header_that_is_not_utf8_is_refused_without_error(platform, header, caplog):
+    """Raw header bytes no HTTP client library would send: 403, not a 500 with a traceback."""
+    from aiohttp import web
+
+    from bot.channels import telegram_updates, zalo
+
+    if platform == "zalo":
+        class Channel:
+            in_flight = 0
+
+            def dispatch(self, update: object) -> None:
+                raise AssertionError("not for a forged request")
+
+        app, name = zalo.webhook_app("/hook", "s3cret-Value_1", Channel()), zalo.SECRET_HEADER
+    else:
+        app, name = telegram_updates.webhook_app("/hook", "s3cret-Value_1", None), telegram_updates.SECRET_HEADER
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    try:
+        with caplog.at_level("ERROR"):
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(b"POST /hook HTTP/1.1\r\nHost: x\r\n" + name.encode() + b": " + header
+                         + b"\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}")
+            await writer.drain()
+            status = (await reader.read())[:12]
+            writer.close()
+        assert status == b"HTTP/1.1 403" and caplog.records == []
+    finally:
+        await runner.cleanup()
+
+
+async def test_updates_waiting_for_a_slot_are_counted_and_cut_cleanly():
+    """PTB's updates, one at a time here: the one waiting is counted in `pending`, and cut without a
+    'coroutine was never awaited' warning."""
+    import gc
+
+    from bot.channels.telegram_updates import DrainingUpdates
+
+    processor = DrainingUpdates(concurrent=1)
+    await processor.initialize()
+    release, done = asyncio.Event(), []
+
+    async def update(name: str) -> None:
+        await release.wait()
+        done.append(name)
+
+    first = asyncio.create_task(processor.do_process_update(1, update("first")))
+    second = asyncio.create_task(processor.do_process_update(2, update("second")))
+    await asyncio.sleep(0.01)
+    assert processor.pending == 2
+    second.cancel()  # cut while waiting for the slot: its coroutine never started
+    await asyncio.gather(second, return_exceptions=True)
+    gc.collect()  # a coroutine never awaited would warn here (and warnings are errors in this suite)
+    release.set()
+    await first
+    assert done == ["first"] and processor.pending == 0

@@ -128,10 +128,34 @@ async def test_private_question_cites_the_paragraph(bot):
     assert button["text"] == "Xem thêm nguồn"
     # PTB's arbitrary callback data: Telegram sees two opaque ids, the answer stays in the bot.
     assert re.fullmatch(r"[0-9a-f]{64}", button["callback_data"])
-    actions = bot.sent(1001, "sendChatAction")
-    assert actions and actions[0]["action"] == "typing"
-    calls = [c.method for c in bot.calls if str(c.params.get("chat_id")) == "1001"]
-    assert calls.index("sendChatAction") < calls.index("sendMessage")
+    # Ready well within HOIBAO_TYPING_AFTER_SECONDS: no "typing…", one request of the flood budget.
+    assert bot.sent(1001, "sendChatAction") == []
+
+
+async def test_a_slow_answer_shows_typing_first(dirs, service):
+    fake = FakeTelegram(TOKEN, USERNAME)
+    await fake.start()
+    try:
+        async with running(make_settings(fake, dirs, typing_after_seconds=0), service):
+            _, reply = await ask(fake, 1010, PHUOC_MY)
+        assert "Nguyễn Huy Bình" in reply["text"]
+        calls = [c.method for c in fake.calls if str(c.params.get("chat_id")) == "1010"]
+        assert calls == ["sendChatAction", "sendMessage"] and fake.sent(1010, "sendChatAction")[0]["action"] == "typing"
+    finally:
+        await fake.stop()
+
+
+async def test_a_failed_typing_indicator_does_not_stop_the_answer(dirs, service, records):
+    fake = FakeTelegram(TOKEN, USERNAME)
+    await fake.start()
+    try:
+        async with running(make_settings(fake, dirs, typing_after_seconds=0), service):
+            fake.fail_chat_action = True
+            _, reply = await ask(fake, 1011, PHUOC_MY)
+        assert "Nguyễn Huy Bình" in reply["text"] and len(fake.sent(1011, "sendChatAction", ok=False)) == 1
+        assert [r for r, _ in records.records if r.levelno >= logging.WARNING] == []
+    finally:
+        await fake.stop()
 
 
 async def test_unaccented_question(bot):
@@ -292,6 +316,18 @@ async def test_failing_update_is_logged_and_the_user_gets_an_apology(bot, logs):
     assert any(f"update {update['update_id']} failed" in r.getMessage() for r in failed)
     _, reply = await ask(bot, 1701, PHUOC_MY)  # and the bot keeps serving
     assert "Nguyễn Huy Bình" in reply["text"]
+
+
+async def test_a_reader_who_blocked_the_bot_is_one_warning(bot, records):
+    bot.fail_next_message(403, "Forbidden: bot was blocked by the user")
+    update = bot.message(1702, PHUOC_MY)
+    await until(lambda: bot.sent(1702, ok=False))
+    _, reply = await ask(bot, 1702, PHUOC_MY)  # the next question is answered as usual
+    assert "Nguyễn Huy Bình" in reply["text"] and bot.sent(1702) == [reply]  # no apology in between
+    warned = [r for r, _ in records.records if r.name == "hoibao.telegram" and r.levelno >= logging.WARNING]
+    assert [r.getMessage() for r in warned] == [
+        f"update {update['update_id']}: Telegram refused the reply: Forbidden: bot was blocked by the user"]
+    assert warned[0].exc_info is None
 
 
 # ---------------------------------------------------------------- other ways to run

@@ -14,6 +14,7 @@ import asyncio
 import logging
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 
 from bot import messages
 from bot.answer import Answer
@@ -30,6 +31,26 @@ from index.errors import HoibaoError
 log = logging.getLogger("hoibao.channels")
 
 EXAMPLES = 3  # example questions in the /start greeting
+# "typing…" indicators a channel sends a second, at most: under a burst nearly every answer is slow
+# to come, and indicators for all of them would spend the flood budget the answers need.
+TYPING_PER_SECOND = 3.0
+
+
+class Budget:
+    """At most `rate` takes a second, in bursts of at most `rate` (a token bucket)."""
+
+    def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate, self.clock = rate, clock
+        self.tokens, self.last = rate, clock()
+
+    def take(self) -> bool:
+        now = self.clock()
+        self.tokens = min(self.rate, self.tokens + (now - self.last) * self.rate)
+        self.last = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
 
 
 class Chat(ABC):
@@ -81,6 +102,8 @@ class ChannelCore:
     def __init__(self, service: AnswerService, settings: Settings, help_text: str,
                  log_level: int = logging.INFO, questions: ChannelLog = NO_LOG) -> None:
         self.service, self.help_text = service, help_text
+        self.typing_after = settings.typing_after_seconds
+        self.typing_budget = Budget(TYPING_PER_SECOND)
         self.conversations = Conversations(service, settings, log_level=log_level)
         self.chat_locks = ChatLocks()
         self.questions, self.votes = questions, Votes()
@@ -116,12 +139,27 @@ class ChannelCore:
             await send_text(chat, messages.NOT_TEXT)
 
     async def _answer(self, chat: Chat, text: str | None) -> None:
-        """Typing…, the answer core off the event loop, the question log's row, then the reply."""
+        """The answer core off the event loop, the question log's row, then the reply; "typing…" only
+        when the answer is slow.
+
+        Each indicator costs a request of the platform's flood budget (Telegram: ~30 a second per
+        bot), so an answer ready within `typing_after` seconds goes without one, and no more than
+        TYPING_PER_SECOND are sent. A failed indicator is no reason not to answer.
+        """
         if await self._feedback_reply(chat, text):
             return
-        await chat.typing()
         started = time.perf_counter()
-        reply = await asyncio.to_thread(self.conversations.ask, chat.id, chat.user, text, chat.listener)
+        work = asyncio.ensure_future(asyncio.to_thread(self.conversations.ask, chat.id, chat.user, text, chat.listener))
+        try:
+            done, _ = await asyncio.wait({work}, timeout=self.typing_after)
+            if not done and self.typing_budget.take():
+                try:
+                    await chat.typing()
+                except Exception as exc:  # noqa: BLE001 (whatever the platform raised, the answer still goes)
+                    log.debug("typing not shown: %s", type(exc).__name__)
+            reply = await work
+        finally:
+            work.cancel()  # stopped while waiting (a drain past its deadline): nothing left unawaited
         asked = self.questions.asked(chat.id, chat.user, text, reply, (time.perf_counter() - started) * 1000)
         chat.answer_id = None if isinstance(reply, str) else asked
         self.last_answers.remember(chat.id, chat.answer_id)

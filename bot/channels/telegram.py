@@ -1,9 +1,11 @@
 """The Telegram channel: a python-telegram-bot v22 Application over the channel core.
 
-This module only wires (`bot.channels.telegram_handlers` holds the handlers).
-Polling by default; a webhook guarded by a secret token when
-TELEGRAM_WEBHOOK_URL is set. The token lives only inside PTB's Bot: it is
-never logged or shown.
+This module only wires (`bot.channels.telegram_handlers` holds the handlers,
+`bot.channels.telegram_updates` the webhook server and the drain). Polling by
+default; a webhook guarded by a secret token when TELEGRAM_WEBHOOK_URL is set.
+On stop, no new updates are taken and those received are answered for up to
+HOIBAO_DRAIN_SECONDS. The token lives only inside PTB's Bot: it is never
+logged or shown.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ import asyncio
 import functools
 import logging
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import httpx
+from aiohttp import web
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.ext import (
     AIORateLimiter,
@@ -35,6 +37,7 @@ from bot import messages
 from bot.channels import credentials
 from bot.channels import telegram_handlers as handlers
 from bot.channels import telegram_stats
+from bot.channels.telegram_updates import BotApplication, DrainingUpdates, drain, start_webhook
 from bot.channels.core import ChannelCore
 from bot.questionlog.channel import ChannelLog
 from bot.runtime import redact_token, until_stopped
@@ -53,8 +56,13 @@ BUTTONS_KEPT = 2000  # keyboards whose data PTB keeps; an older button is "expir
 _URL_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Updater", "telegram.ext.Application", "httpx")
 
 
-def build_application(settings: Settings, service: AnswerService, questions: QuestionLog | None = None) -> Application:
-    """The Application with every handler wired; `serve` runs it."""
+def build_application(settings: Settings, service: AnswerService, questions: QuestionLog | None = None,
+                      flood_limit: bool = True) -> Application:
+    """The Application with every handler wired; `serve` runs it.
+
+    `flood_limit=False` leaves out the rate limiter that keeps the bot under Telegram's flood
+    limits: only for tests that drive the handlers faster than Telegram would (the fuzz).
+    """
     token = credentials.token(settings, credentials.TELEGRAM)
     redact_token(token, _URL_LOGGERS)
     # PTB makes bot_data by calling its type without arguments: the partial carries what was built once.
@@ -64,17 +72,17 @@ def build_application(settings: Settings, service: AnswerService, questions: Que
     # Connection failures are retried by the transport (the request never left); 429s by the rate limiter.
     request = HTTPXRequest(connection_pool_size=64, httpx_kwargs={
         "transport": httpx.AsyncHTTPTransport(retries=3, limits=httpx.Limits(max_connections=64))})
+    builder = (ApplicationBuilder().application_class(BotApplication).token(token)
+               .base_url(settings.telegram_base_url).request(request))
+    if flood_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     application = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(settings.telegram_base_url)
-        .request(request)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        builder
         .defaults(Defaults(do_quote=True, allow_sending_without_reply=True,
                            link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .arbitrary_callback_data(BUTTONS_KEPT)
         .context_types(ContextTypes(bot_data=bot_data))  # type: ignore[arg-type]
-        .concurrent_updates(True)
+        .concurrent_updates(DrainingUpdates())
         .build()
     )
     new_messages = filters.UpdateType.MESSAGE
@@ -94,28 +102,23 @@ def build_application(settings: Settings, service: AnswerService, questions: Que
     return application
 
 
-async def start_updates(application: Application, settings: Settings, secret: str | None) -> None:
-    """A webhook (with `secret`) when TELEGRAM_WEBHOOK_URL is set, else long polling."""
+async def start_updates(application: Application, settings: Settings, secret: str | None) -> web.AppRunner | None:
+    """A webhook (with `secret`; its server is returned) when TELEGRAM_WEBHOOK_URL is set, else long polling."""
     url = settings.telegram_webhook_url
-    if not url:
+    if not url or secret is None:
         await application.updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES)
         log.info("Telegram bot @%s is polling", application.bot.username)
-        return
-    await application.updater.start_webhook(
-        listen=settings.telegram_webhook_listen,
-        port=settings.telegram_webhook_port,
-        url_path=urlsplit(url).path.lstrip("/"),
-        webhook_url=url,
-        secret_token=secret,
-        allowed_updates=ALLOWED_UPDATES,
-    )
+        return None
+    runner = await start_webhook(application, url, secret, settings.telegram_webhook_listen,
+                                 settings.telegram_webhook_port, ALLOWED_UPDATES)
     log.info("Telegram bot @%s receives updates on its webhook (port %s)", application.bot.username,
              settings.telegram_webhook_port)
+    return runner
 
 
 async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event | None = None,
                 questions: QuestionLog | None = None) -> None:
-    """Run the bot until SIGINT/SIGTERM, `stop` being set, or cancellation.
+    """Run the bot until SIGINT/SIGTERM, `stop` being set, or cancellation; then drain (module doc).
 
     Args:
         settings: the token, base URL, webhook and chat settings.
@@ -129,10 +132,14 @@ async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event 
         secret = credentials.webhook_secret(settings.telegram_webhook_secret, credentials.TELEGRAM_SECRET)
     async with until_stopped(stop) as stop, application:  # initialize … shutdown
         await application.bot.set_my_commands([BotCommand(c, d) for c, d in messages.COMMANDS.items()])
-        await start_updates(application, settings, secret)
-        await application.start()
+        webhook = await start_updates(application, settings, secret)
         try:
+            await application.start()
             await stop.wait()
         finally:
-            await application.updater.stop()
-            await application.stop()
+            if application.updater.running:  # polling ends; the updates it fetched are answered below
+                await application.updater.stop()
+            if webhook:
+                await webhook.cleanup()
+            if application.running:
+                await drain(application, settings.drain_seconds)

@@ -13,9 +13,10 @@ import logging
 import re
 from dataclasses import dataclass
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram import Chat as TelegramChatObject
 from telegram.constants import ChatAction, ChatID, ChatType, ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ApplicationHandlerStop, CallbackContext, ExtBot
 
 from bot import messages
@@ -82,6 +83,14 @@ class TelegramChat(Chat):
             await self.message.reply_html(telegram_html(answer), reply_markup=markup)
 
 
+def entity_text(message: Message, entity: MessageEntity) -> str:
+    """The entity's text; "" when its offsets cut a character in two (only a forged update does)."""
+    try:
+        return message.parse_entity(entity)
+    except UnicodeError:
+        return ""
+
+
 def addressed_text(message: Message, bot: Bot) -> str | None:
     """The question in a message meant for the bot; None for group chatter not addressed to it."""
     handle = f"@{bot.username}"
@@ -89,7 +98,7 @@ def addressed_text(message: Message, bot: Bot) -> str | None:
     if message.chat.type == ChatType.PRIVATE:
         return text
     mentioned = any(
-        (e.type == MessageEntity.MENTION and message.parse_entity(e).lower() == handle.lower())
+        (e.type == MessageEntity.MENTION and entity_text(message, e).lower() == handle.lower())
         or (e.type == MessageEntity.TEXT_MENTION and e.user is not None and e.user.id == bot.id)
         for e in message.entities
     )
@@ -103,8 +112,39 @@ def in_group(message: Message) -> bool:
     return message.chat.type != ChatType.PRIVATE
 
 
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def well_formed(update: Update) -> bool:
+    """The fields the handlers read have the types Telegram sends.
+
+    PTB does not check types: an update forged on the webhook by someone holding its secret (or a
+    Bot API change) could carry a list for a chat id, a number for a text.
+    """
+    chat, user, message, query = update.effective_chat, update.effective_user, update.effective_message, \
+        update.callback_query
+    if chat is not None and not (_is_id(chat.id) and isinstance(chat.type, str)):
+        return False
+    if user is not None and not (_is_id(user.id) and isinstance(user.is_bot, bool)):
+        return False
+    if query is not None and not isinstance(query.id, str):
+        return False
+    if message is None:
+        return True
+    replied = message.reply_to_message
+    return (_is_id(message.message_id) and isinstance(message.chat, TelegramChatObject) and isinstance(message.text, str | None)
+            and all(isinstance(e, MessageEntity) and isinstance(e.type, str) and _is_id(e.offset) and _is_id(e.length)
+                    and (e.user is None or _is_id(e.user.id)) for e in message.entities)
+            and (replied is None or replied.from_user is None or _is_id(replied.from_user.id)))
+
+
 async def gate(update: Update, context: Context) -> None:
-    """Drop updates from other bots; refuse chats outside the allow-list (admins always pass)."""
+    """Drop updates from other bots, and malformed ones; refuse chats outside the allow-list (admins
+    always pass)."""
+    if not well_formed(update):
+        log.warning("update %s dropped: a field of the wrong type", update.update_id)
+        raise ApplicationHandlerStop
     user, chat = update.effective_user, update.effective_chat
     if user and user.is_bot and user.id != ChatID.ANONYMOUS_ADMIN:
         raise ApplicationHandlerStop
@@ -112,7 +152,7 @@ async def gate(update: Update, context: Context) -> None:
     allowed = settings.telegram_allowed_chats
     if allowed and chat and chat.id not in allowed and not (user and user.id in settings.telegram_admin_ids):
         if update.callback_query:
-            await update.callback_query.answer(messages.NOT_ALLOWED)
+            await answer_press(update.callback_query, messages.NOT_ALLOWED)
         elif update.message and chat.type == ChatType.PRIVATE:
             await update.message.reply_text(messages.NOT_ALLOWED)
         raise ApplicationHandlerStop
@@ -139,15 +179,20 @@ async def not_text(update: Update, context: Context) -> None:
 async def more_sources(update: Update, context: Context) -> None:
     """The "Xem thêm nguồn" button: show the next cited paragraph in place of the last one."""
     query = update.callback_query
-    wanted: MoreSources = query.data  # type: ignore[assignment]  # the handler's pattern is MoreSources
-    await query.answer()
+    wanted = query.data
+    if not isinstance(wanted, MoreSources):  # PTB hands a press without data to every button handler
+        await expired_button(update, context)
+        return
+    await answer_press(query)
     try:
         await query.edit_message_text(telegram_html(wanted.answer, wanted.index), parse_mode=ParseMode.HTML,
                                       reply_markup=more_button(wanted.answer, wanted.index + 1, wanted.asked,
                                                                context.bot_data.core.votes.tally(wanted.asked)))
     except BadRequest as exc:
-        if "not modified" not in str(exc).lower():  # a double press shows the same source twice
-            raise
+        # A double press shows the same source twice ("not modified"); a press forged onto another
+        # message, or on one that can no longer be edited, changes nothing: neither is an error.
+        if "not modified" not in str(exc).lower():
+            log.info("button press not shown: %s", exc)
 
 
 async def rate(update: Update, context: Context) -> None:
@@ -166,7 +211,16 @@ async def rate(update: Update, context: Context) -> None:
 
 async def expired_button(update: Update, context: Context) -> None:
     """A button whose data PTB does not hold (forged, or from before a restart): say so, politely."""
-    await update.callback_query.answer(messages.SOURCES_EXPIRED)
+    await answer_press(update.callback_query, messages.SOURCES_EXPIRED)
+
+
+async def answer_press(query: CallbackQuery, text: str | None = None) -> None:
+    """Answer a button press; one Telegram no longer takes ("query is too old": answered late, after a
+    flood or a restart, or a forged id) is let go, as there is nothing left to show it on."""
+    try:
+        await query.answer(text)
+    except BadRequest as exc:
+        log.info("button press not answered: %s", exc)
 
 
 async def reindex(update: Update, context: Context) -> None:
@@ -187,9 +241,21 @@ async def report_rebuild(core: ChannelCore, message: Message) -> None:
 
 
 async def on_error(update: object, context: Context) -> None:
-    """Log the failing update by id (no text), apologise, keep serving."""
+    """Log the failing update by id (no text), apologise, keep serving.
+
+    A reader who blocked the bot (Forbidden) gets a warning line and no apology, which could not
+    reach them either; a network failure or Telegram's flood limit one error line; anything
+    else, a bug until shown otherwise, its traceback.
+    """
     update_id = update.update_id if isinstance(update, Update) else None
-    log.error("update %s failed: %s", update_id, type(context.error).__name__, exc_info=context.error)
+    error = context.error
+    if isinstance(error, Forbidden):
+        log.warning("update %s: Telegram refused the reply: %s", update_id, error)
+        return
+    if isinstance(error, (RetryAfter, TimedOut)) or type(error) is NetworkError:
+        log.error("update %s failed: %s: %s", update_id, type(error).__name__, error)
+    else:
+        log.error("update %s failed: %s", update_id, type(error).__name__, exc_info=error)
     if isinstance(update, Update) and update.effective_chat:
         with contextlib.suppress(TelegramError):
             await context.bot.send_message(update.effective_chat.id, messages.APOLOGY)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import json
 import logging
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -26,7 +27,7 @@ from bot.channels.zalo_api import ZaloApiError, ZaloBot
 from bot.chat import addressed_question
 from bot.questionlog.channel import ChannelLog
 from bot.render import ZALO_LIMIT, plain_messages
-from bot.runtime import until_stopped
+from bot.runtime import report_unsent, until_stopped
 from bot.service import AnswerService
 from bot.settings import Settings
 from index.text import nfc
@@ -42,6 +43,30 @@ WEBHOOK_LISTEN = "0.0.0.0"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 TEXT = "message.text.received"
 DEFAULT_NAMES = ("Hỏi Báo",)  # what groups may call the bot, besides the names getMe reports
+IN_FLIGHT = 256  # updates answered at once; polling waits for room, the webhook answers 503 past 4x
+CANCEL_GRACE = 1.0  # seconds the answers cut at the drain deadline get to unwind
+WEBHOOK_STOP = 1.0  # seconds a stopping webhook server waits for the requests it is reading
+
+
+def identifier(value: object) -> str:
+    """A chat or user id as the API sends it (a string, or a number), "" for anything else.
+
+    Whatever an update carries is sent back to the API as a chat id: a list, a 10 kB string
+    or a lone surrogate (which no JSON encoder writes) is no id.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not 0 < len(value) <= 128 or not value.isprintable():
+        return ""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return ""
+    return value
+
+
+def _dict(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
 
 
 def bot_names(me: dict) -> list[str]:
@@ -83,43 +108,66 @@ class ZaloChannel:
         self.api, self.core, self.names = api, core, names
         self._tasks: set[asyncio.Task] = set()
 
-    def dispatch(self, update: dict) -> None:
+    def dispatch(self, update: object) -> None:
         task = asyncio.create_task(self.handle(update))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def drain(self, timeout: float = 10) -> None:
-        """Let the updates being answered finish (up to `timeout`), then cancel the rest."""
-        if self._tasks:
-            _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
+    @property
+    def in_flight(self) -> int:
+        return len(self._tasks)
+
+    async def room(self, limit: int = IN_FLIGHT) -> None:
+        """Wait until fewer than `limit` updates are being answered."""
+        while len(self._tasks) >= limit:
+            await asyncio.wait(set(self._tasks), return_when=asyncio.FIRST_COMPLETED)
+
+    async def drain(self, seconds: float) -> None:
+        """Let the updates being answered finish, for at most `seconds`.
+
+        Past the deadline the unfinished ones are counted in one log line and cut.
+        """
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(set(self._tasks), timeout=seconds)
+        if pending:
+            report_unsent(log, "zalo", len(pending), seconds)
             for task in pending:
                 task.cancel()
+            await asyncio.wait(pending, timeout=CANCEL_GRACE)
 
-    async def handle(self, update: dict) -> None:
-        """One update; a failure is logged (by id, never the text) and the user gets an apology."""
-        message = update.get("message") if isinstance(update.get("message"), dict) else {}
-        chat = str((message.get("chat") or {}).get("id") or "")
+    async def handle(self, update: object) -> None:
+        """One update, whatever it holds; a failure is logged (by id, never the text) and the user
+        gets an apology."""
+        update = _dict(update)
+        message = _dict(update.get("message"))
+        chat = identifier(_dict(message.get("chat")).get("id"))
         if not chat:
             return
+        event = update.get("event_name")
         try:
-            await self._handle(str(update.get("event_name", "")), message, chat)
+            await self._handle(event if isinstance(event, str) else "", message, chat)
         except Exception as exc:  # the one error handler of this channel
-            log.error("update %s %s failed: %s", update.get("event_name"), message.get("message_id"),
-                      type(exc).__name__, exc_info=exc)
+            where = (identifier(event), identifier(message.get("message_id")))
+            if isinstance(exc, ZaloApiError):  # Zalo refused or failed a call: its message says it all
+                log.log(logging.ERROR if exc.retryable else logging.WARNING, "update %s %s failed: %s (%s)",
+                        *where, type(exc).__name__, exc)
+            else:
+                log.error("update %s %s failed: %s", *where, type(exc).__name__, exc_info=exc)
             with contextlib.suppress(ZaloApiError):
                 await self.api.send_message(chat, messages.APOLOGY)
 
     async def _handle(self, event: str, message: dict, chat_id: str) -> None:
-        sender = message.get("from") or {}
-        group = (message.get("chat") or {}).get("chat_type") == "GROUP"
-        if sender.get("is_bot"):
+        sender = _dict(message.get("from"))
+        group = _dict(message.get("chat")).get("chat_type") == "GROUP"
+        if sender.get("is_bot") is True:
             return
-        chat = ZaloChat(self.api, chat_id, str(sender.get("id") or chat_id))
+        chat = ZaloChat(self.api, chat_id, identifier(sender.get("id")) or chat_id)
         if event != TEXT:  # stickers, images, voice…: a hint in private, silence in groups
             if not group and event.startswith("message."):
                 await self.core.not_text(chat)
             return
-        text: str | None = nfc(str(message.get("text") or ""))
+        text: str | None = nfc(message["text"]) if isinstance(message.get("text"), str) else ""
         if group and parse_command(text) is None:
             text = addressed_question(text, self.names)
             if text is None:
@@ -146,23 +194,28 @@ async def poll(api: ZaloBot, channel: ZaloChannel, timeout: int = POLL_TIMEOUT,
         delay = 0.0
         for update in updates:
             channel.dispatch(update)
+        await channel.room()  # a flood waits at Zalo's end, not in this process's memory
         if not updates and loop.time() - started < min(1.0, timeout / 2):  # an empty answer that did not wait
             await asyncio.sleep(backoff[0])
 
 
 def webhook_app(path: str, secret: str, channel: ZaloChannel) -> web.Application:
-    """The endpoint Zalo POSTs updates to; anything without the right secret gets 403."""
+    """The endpoint Zalo POSTs updates to: 403 without the right secret, 400 for a body that is not
+    a JSON object, 503 while 4 x IN_FLIGHT updates are being answered."""
 
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode(), secret.encode()):
+        # aiohttp reads header bytes that are not UTF-8 as surrogates: compared as the bytes they were.
+        if not hmac.compare_digest(given.encode("utf-8", "surrogatepass"), secret.encode()):
             return web.json_response({"ok": False, "description": "Forbidden"}, status=403)
         try:
-            body = await request.json()
-        except ValueError:
+            body = json.loads(await request.read())
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested beyond reason
             body = None
         if not isinstance(body, dict):
             return web.json_response({"ok": False, "description": "Bad Request"}, status=400)
+        if channel.in_flight >= 4 * IN_FLIGHT:
+            return web.json_response({"ok": False, "description": "Busy"}, status=503)
         # Zalo wraps the update as {"ok": true, "result": update}; a bare update is accepted too.
         channel.dispatch(body["result"] if isinstance(body.get("result"), dict) else body)
         return web.json_response({"message": "Success"})
@@ -180,15 +233,23 @@ async def drop_webhook(api: ZaloBot) -> None:
     refuses to start.
     """
     try:
-        if (await api.get_webhook_info()).get("url"):
-            await api.delete_webhook()
+        info = await api.get_webhook_info()
     except ZaloApiError as exc:
         log.warning("could not check for a left-over webhook (%s); polling anyway", exc)
+        return
+    if not isinstance(info, dict) or not info.get("url"):
+        return
+    try:
+        await api.delete_webhook()
+    except ZaloApiError as exc:
+        log.warning("could not delete the left-over webhook (%s); polling anyway: polls fail, logged "
+                    "and retried, while it is set", exc)
 
 
 async def start_webhook(api: ZaloBot, channel: ZaloChannel, url: str, secret: str, port: int) -> web.AppRunner:
     """Listen on `port` at the URL's path, then tell Zalo the URL and the secret."""
-    runner = web.AppRunner(webhook_app(urlsplit(url).path or "/", secret, channel), access_log=None)
+    runner = web.AppRunner(webhook_app(urlsplit(url).path or "/", secret, channel), access_log=None,
+                           shutdown_timeout=WEBHOOK_STOP)
     await runner.setup()
     await web.TCPSite(runner, WEBHOOK_LISTEN, port).start()
     try:
@@ -217,7 +278,7 @@ async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event 
     runner: web.AppRunner | None = None
     worker: asyncio.Task | None = None
     async with until_stopped(stop) as stop, ZaloBot(token, settings.zalo_base_url) as api:
-        me = await api.get_me()
+        me = _dict(await api.get_me())
         account, names = me.get("account_name") or me.get("id"), bot_names(me)
         channel = ZaloChannel(api, ChannelCore(service, settings, messages.zalo_help(names[0]),
                                                 questions=ChannelLog(questions, "zalo")), names)
@@ -240,4 +301,4 @@ async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event 
             await asyncio.gather(*tasks, return_exceptions=True)
             if runner:
                 await runner.cleanup()
-            await channel.drain()
+            await channel.drain(settings.drain_seconds)

@@ -59,6 +59,8 @@ class ZaloBot:
         except httpx.HTTPError as exc:
             detail = self.redact(str(exc)) or type(exc).__name__
             raise ZaloApiError(method, 0, f"{type(exc).__name__}: {detail}") from None
+        except (TypeError, ValueError) as exc:  # parameters no JSON encoder writes (a lone surrogate)
+            raise ZaloApiError(method, 0, f"{type(exc).__name__}: the request could not be encoded") from None
         try:
             body = response.json()
         except ValueError:
