@@ -198,7 +198,10 @@ async def more_sources(update: Update, context: Context) -> None:
 async def rate(update: Update, context: Context) -> None:
     """👍 / 👎: counted once per reader (the question log), thanked, and the counts shown on the buttons."""
     query = update.callback_query
-    rating: Rating = query.data  # type: ignore[assignment]  # the handler's pattern is Rating
+    rating = query.data
+    if not isinstance(rating, Rating):  # safe whatever the handlers' order: a press without data reaches every one
+        await expired_button(update, context)
+        return
     core = context.bot_data.core
     before = core.votes.tally(rating.asked)
     votes = core.rate(rating.asked, query.from_user.id, rating.value)
