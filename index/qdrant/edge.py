@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from index.qdrant.engine import (
-    DENSE, FULL_SCAN_KB, HNSW_EF, HNSW_EF_CONSTRUCT, HNSW_M, INTEGER_FIELDS, KEYWORD_FIELDS, OVERSAMPLING, SPARSE, Engine,
-    Filter, Point, Record, Storage, Target,
+    DENSE, FULL_SCAN_KB, HNSW_EF, HNSW_EF_CONSTRUCT, HNSW_M, INTEGER_FIELDS, KEYWORD_FIELDS, OVERSAMPLING, SPARSE,
+    Engine, Filter, Point, Record, Storage, Target,
 )
 from index.qdrant.errors import CollectionMissing
 
