@@ -118,6 +118,22 @@ class Location:
         return build_qdrant(self._checked(), seeds_dir, self.index_dir, embedder, max_tokens=max_tokens,
                             batch_size=batch_size, full=full, progress=progress, articles=articles)
 
+    def current_build(self) -> str | None:
+        """Which build readers should serve, cheaply (no index read): None when there is none yet.
+
+        faiss: the directory the `current` symlink names; qdrant: the collection the alias names and
+        its state's generation (an incremental build updates a collection in place), None while an
+        incremental build is writing. Compare two answers for equality only.
+        """
+        if not self.is_qdrant:
+            from index import store
+
+            build = store.current_build(self.index_dir)
+            return build.name if build else None
+        from index.qdrant import store as qdrant_store
+
+        return qdrant_store.current_build(self._checked())
+
     def info(self) -> dict[str, object]:
         """Backend and where it keeps the index (for `hoibao index info`), without loading the index."""
         if not self.is_qdrant:
