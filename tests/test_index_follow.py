@@ -142,6 +142,44 @@ def test_a_missing_manifest_in_qdrant_keeps_the_old_collection_answering(tmp_pat
         qengine.forget(target)
 
 
+def test_an_incremental_qdrant_update_in_place_is_followed_too(tmp_path, embedder):
+    pytest.importorskip("qdrant_client", reason="the Qdrant backend needs qdrant-client")
+    from index.backend import Location
+    from index.qdrant import engine as qengine
+
+    settings = qdrant_settings(tmp_path)
+    try:
+        index_service_builds(settings, embedder, ARTICLES)
+        service = AnswerService(settings, embedder)
+        served = service.serving_build
+        write(settings.seeds_dir, NEW)
+        build_from_settings(settings, embedder, progress=False)  # in place: same collection, next generation
+        collection = served.split("@")[0]
+        assert service.current_build().split("@")[0] == collection and service.current_build() != served
+        assert Follower(service).step()
+        assert source_of(service, NEW_QUESTION) == "moi.txt"
+        assert {m.source for m in service.catalog()} == set(ARTICLES) | set(NEW)  # the new manifest
+    finally:
+        qengine.forget(Location.from_settings(settings).qdrant)
+
+
+def test_a_store_out_of_reach_is_one_line_and_the_old_index_answers(tmp_path, embedder, caplog, monkeypatch):
+    settings = faiss_settings(tmp_path)
+    index_service_builds(settings, embedder, ARTICLES)
+    service = AnswerService(settings, embedder)
+
+    def unreachable():
+        raise OSError("Connection refused")
+
+    monkeypatch.setattr(service, "current_build", unreachable)
+    with caplog.at_level(logging.INFO, logger="bot.channels.index_follow"):
+        follower = Follower(service)
+        assert not follower.step() and not follower.step()
+    assert caplog.messages == ["could not check which index build is current, the previous one keeps answering: "
+                               "OSError: Connection refused"]
+    assert source_of(service, QUESTIONS[0]) == "phuoc-my.txt"
+
+
 def test_the_task_follows_until_stopped_and_zero_is_off(tmp_path, embedder):
     settings = faiss_settings(tmp_path)
     index_service_builds(settings, embedder, ARTICLES)

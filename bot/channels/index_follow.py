@@ -33,24 +33,32 @@ class Follower:
 
     def step(self) -> bool:
         """Load the current build if it is not the one served; True when it was swapped in. Never raises."""
-        build = "?"
         try:
             build = self.service.current_build()
-            if build is None or build == self.service.serving_build:
-                self._logged = ""
-                return False
+        except Exception as exc:  # noqa: BLE001 — a store out of reach: the loaded index still answers
+            self._warn_once("?", exc, "could not check which index build is current")
+            return False
+        if build is None or build == self.service.serving_build:
+            self._logged = ""
+            return False
+        try:
             self.service.reload()
         except ReindexBusy:
             return False  # a /reindex is loading the current build anyway
         except Exception as exc:  # noqa: BLE001 — the old index keeps answering
-            if self._logged != (key := f"{build}|{type(exc).__name__}"):
-                self._logged = key
-                log.warning("could not load the new index build %s, the previous one keeps answering: %s", build,
-                            exc if isinstance(exc, HoibaoError) else f"{type(exc).__name__}: {exc}")
+            self._warn_once(build, exc, f"could not load the new index build {build}")
             return False
         self._logged = ""
         log.info("now serving index build %s", self.service.serving_build)
         return True
+
+    def _warn_once(self, build: str, exc: Exception, what: str) -> None:
+        """One line per build and kind of failure, not one per check."""
+        key = f"{build}|{type(exc).__name__}"
+        if key != self._logged:
+            self._logged = key
+            log.warning("%s, the previous one keeps answering: %s", what,
+                        exc if isinstance(exc, HoibaoError) else f"{type(exc).__name__}: {exc}")
 
 
 async def run(settings: Settings, service: AnswerService, stop: asyncio.Event) -> None:
