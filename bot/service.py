@@ -61,9 +61,9 @@ class AnswerService:
         # Read before loading: a flip in between makes the follower load once more, never miss a build.
         build = location.current_build()
         index = location.load(expected_embedder=self.embedder.id)
+        answerer = Answerer(Searcher(index, self.embedder, candidates=self.settings.candidates), self.policy)
         self.serving_build = build
-        searcher = Searcher(index, self.embedder, candidates=self.settings.candidates)
-        return Answerer(searcher, self.policy)
+        return answerer
 
     def answer(self, question: str, history: Sequence[str] = ()) -> Answer:
         return self._answerer.answer(question, history)
