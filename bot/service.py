@@ -3,6 +3,8 @@
 Built once at start-up. `/reindex` rebuilds in a worker thread while questions
 keep being answered from the old index; the new one replaces it in one
 assignment, so a question sees either the old or the new index, never a mix.
+`reload` is the same swap without the build: a replica following the builds the
+`index` service makes (bot/channels/index_follow.py).
 """
 
 from __future__ import annotations
@@ -51,12 +53,17 @@ class AnswerService:
         self.embedder = embedder or embedder_from_settings(settings)
         self.policy = policy or AnswerPolicy.from_settings(settings)
         self._rebuild_lock = threading.Lock()
+        self.serving_build: str | None = None  # the build it answers from (Location.current_build)
         self._answerer = self._load()
 
     def _load(self) -> Answerer:
-        index = Location.from_settings(self.settings).load(expected_embedder=self.embedder.id)
-        searcher = Searcher(index, self.embedder, candidates=self.settings.candidates)
-        return Answerer(searcher, self.policy)
+        location = Location.from_settings(self.settings)
+        # Read before loading: a flip in between makes the follower load once more, never miss a build.
+        build = location.current_build()
+        index = location.load(expected_embedder=self.embedder.id)
+        answerer = Answerer(Searcher(index, self.embedder, candidates=self.settings.candidates), self.policy)
+        self.serving_build = build
+        return answerer
 
     def answer(self, question: str, history: Sequence[str] = ()) -> Answer:
         return self._answerer.answer(question, history)
@@ -97,6 +104,23 @@ class AnswerService:
             self._answerer = self._load()
             log.info("reindexed: %s articles, %s chunks", report.articles, report.chunks)
             return report
+        finally:
+            self._rebuild_lock.release()
+
+
+    def current_build(self) -> str | None:
+        """The build the index location names now (cheap; compare with `serving_build`)."""
+        return Location.from_settings(self.settings).current_build()
+
+    def reload(self) -> None:
+        """Load the current build, never building, and swap it in; raises ReindexBusy if a /reindex runs.
+
+        A failure (a damaged or foreign build) raises and leaves the old index answering.
+        """
+        if not self._rebuild_lock.acquire(blocking=False):
+            raise ReindexBusy()
+        try:
+            self._answerer = self._load()
         finally:
             self._rebuild_lock.release()
 

@@ -52,6 +52,17 @@ class Settings(BaseSettings):
     qdrant_path: str = Field("", validation_alias=_env("QDRANT_PATH"))
     qdrant_collection: str = Field("hoibao", pattern=r"^[A-Za-z0-9_-]{1,100}$")
 
+    # Qdrant cluster layout of the collections a full build creates (docs/sizing.md "On paper"); a
+    # collection keeps the layout it was made with. Shards and replicas need QDRANT_URL (a cluster).
+    qdrant_shards: int = Field(1, ge=1)  # shard_number
+    qdrant_replicas: int = Field(1, ge=1)  # replication_factor
+    qdrant_on_disk: bool = False  # original dense vectors on disk (memory-mapped) instead of in RAM
+    qdrant_quantization: Literal["none", "int8"] = "none"  # int8: scalar quantisation in RAM, searches rescore
+
+    # Bot replicas follow the builds the `index` service makes (bot/channels/index_follow.py): every this
+    # many seconds a bot asks which build is current (the `current` symlink, the alias) and loads a new one.
+    index_follow_seconds: float = Field(30.0, ge=0)  # 0: off (a new build is served after /reindex or a restart)
+
     # Retrieval and answers
     top_k: int = Field(5, ge=1, le=50)
     candidates: int = Field(50, ge=5)

@@ -22,7 +22,7 @@ from index.corpus import Article, load_articles
 from index.embed import Embedder
 from index.errors import HoibaoError
 from index.manifest import Manifest
-from index.qdrant.engine import Target
+from index.qdrant.engine import Storage, Target
 from index.stored import SearchIndex
 
 BACKENDS = ("faiss", "qdrant")
@@ -47,6 +47,11 @@ class Location:
             api_key=key.get_secret_value() if key is not None else "",
             path=getattr(settings, "qdrant_path", "") or "",
             collection=getattr(settings, "qdrant_collection", "hoibao") or "hoibao",
+            storage=Storage(
+                shards=getattr(settings, "qdrant_shards", 1), replicas=getattr(settings, "qdrant_replicas", 1),
+                on_disk=getattr(settings, "qdrant_on_disk", False),
+                quantization=getattr(settings, "qdrant_quantization", "none"),
+            ),
         )
         return cls(Path(settings.index_dir), getattr(settings, "index_backend", "faiss"), target)
 
@@ -64,6 +69,12 @@ class Location:
                 "HOIBAO_INDEX_BACKEND=qdrant needs QDRANT_URL (a Qdrant server or cluster, e.g. http://localhost:6333) "
                 "or QDRANT_PATH (a directory for the embedded local mode)."
             )
+        for name, value in (("HOIBAO_QDRANT_SHARDS", q.storage.shards), ("HOIBAO_QDRANT_REPLICAS", q.storage.replicas)):
+            if q.path and value > 1:
+                raise BackendSettingsError(
+                    f"{name}={value} needs a Qdrant cluster (QDRANT_URL); the embedded store at QDRANT_PATH is one "
+                    f"shard in one process. Set {name}=1 or point QDRANT_URL at a cluster."
+                )
         return q
 
     @property
@@ -106,6 +117,22 @@ class Location:
 
         return build_qdrant(self._checked(), seeds_dir, self.index_dir, embedder, max_tokens=max_tokens,
                             batch_size=batch_size, full=full, progress=progress, articles=articles)
+
+    def current_build(self) -> str | None:
+        """Which build readers should serve, cheaply (no index read): None when there is none yet.
+
+        faiss: the directory the `current` symlink names; qdrant: the collection the alias names and
+        its state's generation (an incremental build updates a collection in place), None while an
+        incremental build is writing. Compare two answers for equality only.
+        """
+        if not self.is_qdrant:
+            from index import store
+
+            build = store.current_build(self.index_dir)
+            return build.name if build else None
+        from index.qdrant import store as qdrant_store
+
+        return qdrant_store.current_build(self._checked())
 
     def info(self) -> dict[str, object]:
         """Backend and where it keeps the index (for `hoibao index info`), without loading the index."""

@@ -374,6 +374,49 @@ def test_backend_settings_that_cannot_work_are_named(tmp_path):
         Location(tmp_path, "qdrant", Target(url="http://x:6333", path=str(tmp_path))).read_manifest()
 
 
+def test_shards_or_replicas_with_the_embedded_store_are_named(tmp_path):
+    for name, value in (("shards", 2), ("replicas", 3)):
+        settings = Settings(_env_file=None, index_backend="qdrant", qdrant_path=str(tmp_path / "q"),
+                            **{f"qdrant_{name}": value})
+        with pytest.raises(BackendSettingsError, match=f"^HOIBAO_QDRANT_{name.upper()}={value} needs a Qdrant cluster"):
+            Location.from_settings(settings).read_manifest()
+
+
+def test_the_cluster_layout_reaches_create_collection(tmp_path):
+    from qdrant_client import models
+
+    from index.qdrant.client import collection_options, search_params
+
+    settings = Settings(_env_file=None, index_backend="qdrant", qdrant_url="http://q:6333", qdrant_shards=12,
+                        qdrant_replicas=2, qdrant_on_disk=True, qdrant_quantization="int8")
+    storage = Location.from_settings(settings).qdrant.storage
+    options = collection_options(models, 384, storage)
+    assert (options["shard_number"], options["replication_factor"]) == (12, 2)
+    assert options["vectors_config"]["dense"].on_disk is True
+    scalar = options["quantization_config"].scalar
+    assert (scalar.type, scalar.always_ram) == (models.ScalarType.INT8, True)
+    assert search_params(models, 100).quantization.rescore is True
+    default = collection_options(models, 384, Location.from_settings(Settings(_env_file=None)).qdrant.storage)
+    assert (default["shard_number"], default["replication_factor"], default["quantization_config"]) == (1, 1, None)
+    assert default["vectors_config"]["dense"].on_disk is None
+
+
+def test_local_mode_records_on_disk_and_ignores_the_cluster_options(tmp_path, seeds, embedder):
+    from index.qdrant.engine import Storage
+
+    storage = Storage(on_disk=True, quantization="int8")
+    location = Location(tmp_path / "index", "qdrant", Target(path=str(tmp_path / "q"), storage=storage))
+    try:
+        build(location, seeds, embedder)
+        engine = engine_of(location)
+        config = engine.client.get_collection(collection_of(location)).config
+        assert config.params.vectors["dense"].on_disk is True
+        assert config.quantization_config is None  # local mode searches the originals, exactly
+        assert top(location.load(embedder.id), embedder)[0]
+    finally:
+        qengine.forget(location.qdrant)
+
+
 def test_eval_builds_its_own_alias_beside_the_bots(location, seeds, embedder, tmp_path, capsys):
     import json
 

@@ -64,6 +64,33 @@ def test_seed_questions(qdrant, seed_index_dir, embedder):
     assert assert_same_top(faiss, mine, questions + [fold(q) for q in questions]) == 16
 
 
+@pytest.mark.skipif(not edge.available(), reason="int8 quantisation runs only in qdrant-edge (local mode ignores it)")
+def test_int8_quantisation_with_rescoring_keeps_the_rankings(tmp_path, seed_index_dir, embedder):
+    from index.qdrant.engine import Storage
+
+    target = Target(path=str(tmp_path / "qdrant"), storage=Storage(on_disk=True, quantization="int8"))
+    engine = edge.EdgeEngine(tmp_path / "qdrant", target, indexing_threshold_kb=1)
+    qengine.register(target, engine)
+    try:
+        location = Location(tmp_path / "index", "qdrant", target)
+        collection, _ = export_to_qdrant(seed_index_dir, location)
+        assert engine.optimize(collection)  # indexed and quantised now, as a large collection would be
+        faiss = Searcher(store.load(seed_index_dir, embedder.id), embedder)
+        mine = Searcher(location.load(embedder.id), embedder)
+        questions = [json.loads(line)["q"] for line in (DATA / "seed_dev_qa.jsonl").read_text("utf-8").splitlines()
+                     if line.strip()]
+        assert assert_same_top(faiss, mine, questions) == 8
+        # The quantised vectors are really searched: without rescoring the scores drift from the originals'.
+        qe, vector = engine.qe, embedder.embed_queries([questions[0]])[0].tolist()
+        scores = {rescore: [p.score for p in engine._shard(collection).query(qe.QueryRequest(
+            limit=5, query=qe.Query.Nearest(vector, using="dense"),
+            params=qe.SearchParams(quantization=qe.QuantizationSearchParams(rescore=rescore))))]
+            for rescore in (False, True)}
+        assert scores[False] != pytest.approx(scores[True], abs=1e-6)
+    finally:
+        qengine.forget(target)
+
+
 def zalo_sample() -> tuple[list[Article], list[str]]:
     """The paragraphs of zalo_qa_vi's first articles, until they hold SAMPLE_QUESTIONS distinct questions
     (consecutive windows of one article compete with each other), and those questions."""

@@ -17,7 +17,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from bot.channels import credentials, refresh_task
+from bot.channels import credentials, index_follow, refresh_task
 from bot.channels.credentials import Platform
 from bot.questionlog.writer import QuestionLog
 from bot.runtime import until_stopped
@@ -61,6 +61,7 @@ async def serve_all(settings: Settings, service: AnswerService, platforms: list[
         tasks = [asyncio.create_task(_server(p)(settings, service, stop, questions=questions), name=p.name)
                  for p in platforms]
         tasks.append(asyncio.create_task(refresh_task.run(settings, service, stop), name="refresh"))
+        tasks.append(asyncio.create_task(index_follow.run(settings, service, stop), name="index-follow"))
         try:
             await asyncio.gather(*tasks)
         finally:

@@ -1,6 +1,10 @@
 """`Engine` on qdrant-client: a Qdrant server or cluster (QDRANT_URL, QDRANT_API_KEY), or qdrant-client's
 embedded local mode (QDRANT_PATH: a directory, or ":memory:").
 
+A collection's layout (`Storage`: shards, replicas, on-disk originals, int8 quantisation) goes to
+`create_collection` as given. Local mode records only `on_disk` and ignores the rest (it keeps every
+vector in Python memory and searches exactly); the settings refuse shards or replicas with QDRANT_PATH.
+
 Every call goes through `_call`, which serialises local mode and turns qdrant-client's failures into
 hoibao errors (`index.qdrant.errors.translate`).
 """
@@ -16,12 +20,36 @@ from typing import TypeVar
 import numpy as np
 
 from index.qdrant.engine import (
-    DENSE, HNSW_EF, HNSW_EF_CONSTRUCT, HNSW_M, INTEGER_FIELDS, KEYWORD_FIELDS, SPARSE, TIMEOUT_SECONDS, Engine, Filter,
-    Point, Record, Target,
+    DENSE, HNSW_EF, HNSW_EF_CONSTRUCT, HNSW_M, INTEGER_FIELDS, KEYWORD_FIELDS, OVERSAMPLING, SPARSE, TIMEOUT_SECONDS,
+    Engine, Filter, Point, Record, Storage, Target,
 )
 from index.qdrant.errors import QdrantFailed, QdrantLocked, translate
 
 T = TypeVar("T")
+
+
+def collection_options(models, dim: int, storage: Storage) -> dict[str, object]:
+    """The `create_collection` arguments of a hoibao collection laid out as `storage` says."""
+    quantization = None
+    if storage.quantized:
+        quantization = models.ScalarQuantization(scalar=models.ScalarQuantizationConfig(
+            type=models.ScalarType.INT8, always_ram=True))
+    return {
+        "vectors_config": {DENSE: models.VectorParams(size=dim, distance=models.Distance.COSINE,
+                                                      on_disk=storage.on_disk or None)},
+        "sparse_vectors_config": {SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
+        "hnsw_config": models.HnswConfigDiff(m=HNSW_M, ef_construct=HNSW_EF_CONSTRUCT),
+        "shard_number": storage.shards,
+        "replication_factor": storage.replicas,
+        "quantization_config": quantization,
+    }
+
+
+def search_params(models, dense_limit: int):
+    """HNSW search width, and rescoring with the original vectors when the collection is quantised (a
+    collection without quantisation ignores it), so int8 changes memory, not rankings."""
+    return models.SearchParams(hnsw_ef=max(HNSW_EF, dense_limit), quantization=models.QuantizationSearchParams(
+        rescore=True, oversampling=OVERSAMPLING))
 
 
 def _condition(models, key: str, value: object):
@@ -73,12 +101,10 @@ class ClientEngine(Engine):
         aliases = self._call("list aliases", self.client.get_aliases).aliases
         return next((a.collection_name for a in aliases if a.alias_name == alias), None)
 
-    def create(self, name: str, dim: int) -> None:
+    def create(self, name: str, dim: int, storage: Storage | None = None) -> None:
         m = self.models
         self._call("create a collection", self.client.create_collection, name,
-                   vectors_config={DENSE: m.VectorParams(size=dim, distance=m.Distance.COSINE)},
-                   sparse_vectors_config={SPARSE: m.SparseVectorParams(modifier=m.Modifier.IDF)},
-                   hnsw_config=m.HnswConfigDiff(m=HNSW_M, ef_construct=HNSW_EF_CONSTRUCT))
+                   **collection_options(m, dim, storage or Storage()))
         if self.exact:
             return  # local mode has no payload indexes (and warns about them)
         for key in KEYWORD_FIELDS:
@@ -133,7 +159,7 @@ class ClientEngine(Engine):
 
     def query(self, name, dense, dense_limit, sparse, sparse_limit):
         m = self.models
-        params = None if self.exact else m.SearchParams(hnsw_ef=max(HNSW_EF, dense_limit))
+        params = None if self.exact else search_params(m, dense_limit)
         requests = [m.QueryRequest(query=np.asarray(dense, dtype=np.float32).tolist(), using=DENSE,
                                    limit=dense_limit, with_payload=True, params=params)]
         if sparse:

@@ -4,6 +4,8 @@ qdrant-edge holds one shard per directory and has no collections or aliases; thi
 shard per collection under a root directory and the aliases in `aliases.json` beside them (replaced
 atomically, like the alias flip it stands for). Used by the conformance tests when qdrant-edge-py
 installs: unlike qdrant-client's local mode (a pure-Python reimplementation) it runs the server's code.
+Of a collection's layout (`Storage`) it honours on-disk originals and int8 quantisation; shards and
+replicas belong to a cluster and do not apply to one in-process shard.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from index.qdrant.engine import (
-    DENSE, FULL_SCAN_KB, HNSW_EF, HNSW_EF_CONSTRUCT, HNSW_M, INTEGER_FIELDS, KEYWORD_FIELDS, SPARSE, Engine, Filter,
-    Point, Record, Target,
+    DENSE, FULL_SCAN_KB, HNSW_EF, HNSW_EF_CONSTRUCT, HNSW_M, INTEGER_FIELDS, KEYWORD_FIELDS, OVERSAMPLING, SPARSE,
+    Engine, Filter, Point, Record, Storage, Target,
 )
 from index.qdrant.errors import CollectionMissing
 
@@ -33,10 +35,15 @@ def available() -> bool:
 
 
 class EdgeEngine(Engine):
-    def __init__(self, root: Path, target: Target | None = None) -> None:
+    def __init__(self, root: Path, target: Target | None = None, indexing_threshold_kb: int | None = None) -> None:
+        """`indexing_threshold_kb`: index (HNSW, quantisation) segments from this size on, when `optimize` runs.
+
+        Qdrant's default (20 MB) leaves a small test collection unindexed and unquantised; the int8 test
+        lowers it so that searches really go through the quantised vectors.
+        """
         import qdrant_edge as qe
 
-        self.qe, self.root = qe, Path(root)
+        self.qe, self.root, self.indexing_threshold_kb = qe, Path(root), indexing_threshold_kb
         self.root.mkdir(parents=True, exist_ok=True)
         self.target = target or Target(path=str(root))
         self.exact = False
@@ -63,12 +70,19 @@ class EdgeEngine(Engine):
                 shard = self._shards[name] = self.qe.EdgeShard.load(str(self.root / name))
             return shard
 
-    def create(self, name: str, dim: int) -> None:
-        qe = self.qe
+    def create(self, name: str, dim: int, storage: Storage | None = None) -> None:
+        qe, storage = self.qe, storage or Storage()
+        quantization = None
+        if storage.quantized:
+            quantization = qe.ScalarQuantizationConfig(qe.ScalarType.Int8, always_ram=True)
         config = qe.EdgeConfig(
-            vectors={DENSE: qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine)},
+            vectors={DENSE: qe.EdgeVectorParams(size=dim, distance=qe.Distance.Cosine, on_disk=storage.on_disk or None,
+                                                quantization_config=quantization)},
             sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
-            hnsw_config=qe.HnswIndexConfig(m=HNSW_M, ef_construct=HNSW_EF_CONSTRUCT, full_scan_threshold=FULL_SCAN_KB),
+            hnsw_config=qe.HnswIndexConfig(m=HNSW_M, ef_construct=HNSW_EF_CONSTRUCT,
+                                           full_scan_threshold=self.indexing_threshold_kb or FULL_SCAN_KB),
+            optimizers=None if self.indexing_threshold_kb is None else qe.EdgeOptimizersConfig(
+                indexing_threshold=self.indexing_threshold_kb, default_segment_number=1),
         )
         with self._lock:
             shard = self._shards[name] = qe.EdgeShard.create(str(self.root / name), config)
@@ -76,6 +90,10 @@ class EdgeEngine(Engine):
             shard.update(qe.UpdateOperation.create_field_index(key, qe.PayloadSchemaType.Keyword))
         for key in INTEGER_FIELDS:
             shard.update(qe.UpdateOperation.create_field_index(key, qe.PayloadSchemaType.Integer))
+
+    def optimize(self, name: str) -> bool:
+        """Merge and index the collection's segments now (Qdrant's optimiser runs in the background)."""
+        return bool(self._shard(name).optimize())
 
     def drop(self, name: str) -> None:
         with self._lock:
@@ -134,7 +152,8 @@ class EdgeEngine(Engine):
         qe = self.qe
         requests = [qe.QueryRequest(limit=dense_limit, query=qe.Query.Nearest(
             np.asarray(dense, dtype=np.float32).tolist(), using=DENSE), with_payload=True,
-            params=qe.SearchParams(hnsw_ef=max(HNSW_EF, dense_limit)))]
+            params=qe.SearchParams(hnsw_ef=max(HNSW_EF, dense_limit), quantization=qe.QuantizationSearchParams(
+                rescore=True, oversampling=OVERSAMPLING)))]
         if sparse:
             requests.append(qe.QueryRequest(limit=sparse_limit, query=qe.Query.Nearest(
                 qe.SparseVector(list(sparse), [1.0] * len(sparse)), using=SPARSE), with_payload=True))

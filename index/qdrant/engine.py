@@ -32,8 +32,29 @@ INTEGER_FIELDS = ("row", "chunk")
 HNSW_M, HNSW_EF_CONSTRUCT, HNSW_EF = 32, 128, 128
 FULL_SCAN_KB = 10_000  # Qdrant's default: below ~6,500 vectors of 384 floats a search is exact
 TIMEOUT_SECONDS = 60
+# With int8 quantisation a search preselects limit × OVERSAMPLING candidates on the quantised vectors
+# and rescores them with the originals, so the ranking is the originals' (docs/sizing.md).
+OVERSAMPLING = 2.0
+QUANTIZATIONS = ("none", "int8")
 
 Filter = Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class Storage:
+    """How a build lays a new collection out on a cluster (HOIBAO_QDRANT_SHARDS, _REPLICAS, _ON_DISK, _QUANTIZATION).
+
+    Read when a full build creates a collection; a collection keeps the layout it was created with.
+    """
+
+    shards: int = 1  # shard_number
+    replicas: int = 1  # replication_factor
+    on_disk: bool = False  # original dense vectors on disk (memory-mapped) instead of in RAM
+    quantization: str = "none"  # none, or int8: scalar quantisation kept in RAM, searches rescore with originals
+
+    @property
+    def quantized(self) -> bool:
+        return self.quantization == "int8"
 
 
 @dataclass(frozen=True)
@@ -44,6 +65,7 @@ class Target:
     api_key: str = field(default="", repr=False)
     path: str = ""
     collection: str = "hoibao"  # HOIBAO_QDRANT_COLLECTION: the alias bots read through
+    storage: Storage = field(default_factory=Storage)  # for the collections a full build creates
 
     @property
     def where(self) -> str:
@@ -81,8 +103,9 @@ class Engine(ABC):
         """The collection `alias` points at; None when there is no such alias."""
 
     @abstractmethod
-    def create(self, name: str, dim: int) -> None:
-        """A hoibao collection: dense (dim, cosine, HNSW) and sparse (IDF) vectors, payload indexes."""
+    def create(self, name: str, dim: int, storage: Storage | None = None) -> None:
+        """A hoibao collection: dense (dim, cosine, HNSW) and sparse (IDF) vectors, payload indexes, laid out
+        as `storage` says (as far as the engine can: see each engine's docstring)."""
 
     @abstractmethod
     def drop(self, name: str) -> None: ...

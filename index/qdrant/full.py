@@ -50,7 +50,7 @@ def write_full(engine: Engine, target: Target, manifest: Manifest, paragraphs: l
     """
     name = f"{target.collection}_{build_id()}"
     previous = engine.alias_target(target.collection)
-    engine.create(name, int(vectors.shape[1]))
+    engine.create(name, int(vectors.shape[1]), target.storage)
     try:
         term_lists = [index_terms(p.text) for p in paragraphs]
         lexicon = Lexicon.build(term_lists)

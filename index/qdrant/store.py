@@ -2,7 +2,8 @@
 
 Loading resolves the alias once and then reads that collection by name, so a bot keeps answering
 from one consistent build while a full build writes the next one; `hoibao index build` flips the
-alias and the bot picks the new build up on its next load (/reindex, a restart). The manifest, the
+alias and the bot picks the new build up on its next load (/reindex, a restart, or the follower
+noticing that `current_build` changed: bot/channels/index_follow.py). The manifest, the
 term statistics and the accent model come from the collection's metadata points, not from disk.
 """
 
@@ -62,6 +63,22 @@ def resolve(engine: Engine, target: Target) -> str:
     if name is None:
         raise QdrantNotBuilt(target)
     return name
+
+
+def current_build(target: Target) -> str | None:
+    """`<collection>@<generation>` the alias names (two reads: the aliases, the state point); None when there
+    is no index yet or an incremental build is writing. Raises only when Qdrant cannot be reached."""
+    engine = connect(target)
+    try:
+        collection = resolve(engine, target)
+        state = layout.read_state(engine, collection)
+    except (QdrantNotBuilt, CollectionMissing):
+        return None
+    except (ValueError, KeyError, TypeError):  # a state point that does not parse: loading will say why
+        return collection
+    if state is None:
+        return collection  # unfinished: loading says so (once), and the follower keeps the old one
+    return None if state.status != COMPLETE else f"{collection}@{state.generation}"
 
 
 def read_current(engine: Engine, target: Target) -> tuple[str, State, Manifest]:
