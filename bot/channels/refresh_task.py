@@ -18,13 +18,12 @@ import threading
 
 from bot.service import AnswerService
 from bot.settings import Settings
-from index import store
 from index.errors import HoibaoError
 
 log = logging.getLogger(__name__)
 
 
-def _refresh(settings: Settings, service: AnswerService, fetcher, stopping: threading.Event, served: list) -> str:
+def _refresh(settings: Settings, service: AnswerService, fetcher, stopping: threading.Event) -> str:
     """One refresh in the worker thread; the summary to log ('' when no source is followed)."""
     from bot.cli_sources import refresh_once
     from ingest.state import has_sources
@@ -34,9 +33,8 @@ def _refresh(settings: Settings, service: AnswerService, fetcher, stopping: thre
     report = refresh_once(settings, fetcher, service.reindex, should_stop=stopping.is_set)
     if report.build_error:
         raise HoibaoError(f"{report.summary()}; the index was not rebuilt: {report.build_error}")
-    if report.build is None and store.current_build(settings.index_dir) != served[0] and not stopping.is_set():
-        service.reindex()  # built beside the bot (`hoibao add`, `hoibao refresh`): serve it too
-    served[0] = store.current_build(settings.index_dir)
+    if report.build is None and not stopping.is_set() and service.current_build() != service.serving_build:
+        service.reload()  # built beside the bot (`hoibao add`, `hoibao refresh`): serve it too, without building
     return report.summary()
 
 
@@ -48,11 +46,10 @@ async def run(settings: Settings, service: AnswerService, stop: asyncio.Event) -
     from bot.cli_sources import fetcher_from_settings
 
     stopping = threading.Event()
-    served = [store.current_build(settings.index_dir)]
     with fetcher_from_settings(settings) as fetcher:
         try:
             while not stop.is_set():
-                await _one(settings, service, stop, fetcher, stopping, served)
+                await _one(settings, service, stop, fetcher, stopping)
                 try:
                     await asyncio.wait_for(stop.wait(), timeout=minutes * 60)
                 except asyncio.TimeoutError:
@@ -62,9 +59,9 @@ async def run(settings: Settings, service: AnswerService, stop: asyncio.Event) -
 
 
 async def _one(settings: Settings, service: AnswerService, stop: asyncio.Event, fetcher,
-               stopping: threading.Event, served: list) -> None:
+               stopping: threading.Event) -> None:
     """One refresh off the event loop; a stop asks it to end between two URLs, and is waited for."""
-    work = asyncio.ensure_future(asyncio.to_thread(_refresh, settings, service, fetcher, stopping, served))
+    work = asyncio.ensure_future(asyncio.to_thread(_refresh, settings, service, fetcher, stopping))
     waiting = asyncio.ensure_future(stop.wait())
     await asyncio.wait({work, waiting}, return_when=asyncio.FIRST_COMPLETED)
     waiting.cancel()
