@@ -502,3 +502,15 @@ async def test_logs_carry_no_token_and_no_question_text(bot, logs, records):
     answered = [t for t in info if "hoibao.chat answered chat=2301" in t]
     assert len(answered) == 2 and all("found=True" in t and "latency_ms=" in t for t in answered)
     assert not any("Phước Mỹ" in t or "An Hải" in t for t in info)
+
+
+async def test_a_reply_given_up_after_its_429_retries_is_lines_not_tracebacks(bot, records):
+    bot.fail_next_messages(4, retry_after=1)  # the rate limiter retries 3 times, then gives up
+    update = bot.message(1603, PHUOC_MY)
+    await asyncio.wait_for(until(lambda: len(bot.sent(1603, ok=False)) == 4), 30)
+    _, reply = await ask(bot, 1603, PHUOC_MY)  # and the next question is answered
+    assert "Nguyễn Huy Bình" in reply["text"]
+    said = [r for r, _ in records.records if r.levelno >= logging.WARNING and r.name.startswith(("telegram", "hoibao"))]
+    assert any("Rate limit hit after maximum of 3 retries" in r.getMessage() for r in said)
+    assert any(f"update {update['update_id']} failed: RetryAfter" in r.getMessage() for r in said)
+    assert all(r.exc_info is None for r in said)

@@ -56,6 +56,24 @@ BUTTONS_KEPT = 2000  # keyboards whose data PTB keeps; an older button is "expir
 _URL_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Updater", "telegram.ext.Application", "httpx")
 
 
+class _GivenUpInOneLine(logging.Filter):
+    """PTB's rate limiter logs a traceback for every reply it gives up on after its 429 retries, and
+    the update's error handler says it again; in a flood that is a traceback per reader. One line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            record.msg, record.args = f"{record.getMessage()}: {type(error).__name__}: {error}", None
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+_RATE_LIMITER_LOG = logging.getLogger("telegram.ext.AIORateLimiter")
+if not any(isinstance(f, _GivenUpInOneLine) for f in _RATE_LIMITER_LOG.filters):
+    _RATE_LIMITER_LOG.addFilter(_GivenUpInOneLine())
+
+
 def build_application(settings: Settings, service: AnswerService, questions: QuestionLog | None = None,
                       flood_limit: bool = True) -> Application:
     """The Application with every handler wired; `serve` runs it.
