@@ -334,3 +334,62 @@ def test_without_a_browser_the_page_test_says_why(monkeypatch):
     if browser.why_not() is not None and "playwright" in browser.why_not():
         pytest.skip("playwright is not installed: that is the reason given")
     assert "make browser" in browser.why_not()
+
+
+# ---------------------------------------------------------------- written answers (docs/llm.md)
+
+# (outcome, written, fallback) of each synthetic question; `None` fallback with written False is a
+# row logged before written answers existed.
+_WRITTEN_ROWS = ([("answered", True, None)] * 4 + [("answered", False, "timeout")] * 3
+                 + [("unsure", False, "not_answerable")] * 2 + [("answered", False, "<b>lạ</b>")]
+                 + [("answered", False, "bad_citation")] * 2
+                 + [("not_found", False, "not_answerable")] * 5 + [("refused", False, "off")]
+                 + [("answered", False, "off")] * 6 + [("unsure", False, None)])
+
+
+def _written_log(tmp_path, rows) -> str:
+    engine = create_engine(f"sqlite:///{tmp_path / 'log.db'}")
+    schema.metadata.create_all(engine)
+    with engine.begin() as c:
+        c.execute(schema.questions.insert(), [
+            dict(id=f"{i:032x}", asked_at=NOW - timedelta(minutes=i + 1), channel="telegram", chat_hash="c",
+                 user_hash="u", question=f"Câu hỏi {i}?", outcome=outcome, latency_ms=1.0, written=written,
+                 fallback=fallback) for i, (outcome, written, fallback) in enumerate(rows)])
+    engine.dispose()
+    return f"sqlite:///{tmp_path / 'log.db'}"
+
+
+def test_written_answers_and_fallbacks_by_reason(tmp_path):
+    """Answered and unsure questions with the model on: not found, refused and "off" ones are not counted."""
+    report = make(_written_log(tmp_path, _WRITTEN_ROWS), 1, now=NOW)
+    w = report.written
+    assert (w.asked, w.written) == (12, 4)
+    assert w.fallbacks == [("timeout", 3), ("bad_citation", 2), ("not_answerable", 2), ("<b>lạ</b>", 1)]
+    body = text(report)
+    assert "Câu trả lời viết bằng mô hình ngôn ngữ: 4/12 câu trả lời (33%) khi mô hình bật." in body
+    assert "  timeout: 3 — Mô hình không trả lời kịp trong thời gian chờ." in body
+    assert "  not_answerable: 2 — Mô hình không được hỏi: phần trả lời trích dẫn đã quyết định trước" in body
+    assert "  <b>lạ</b>: 1 — Lý do khác, báo cáo chưa mô tả (xem nhật ký của bot)." in body
+    assert body.index("  timeout: 3") < body.index("  bad_citation: 2") < body.index("  <b>lạ</b>: 1")
+
+
+def test_written_answers_section_on_the_page_is_escaped(tmp_path):
+    page = html.page(make(_written_log(tmp_path, _WRITTEN_ROWS), 1, now=NOW))
+    parsed = _Page()
+    parsed.feed(page)
+    assert "<b>lạ</b>" not in page and "&lt;b&gt;lạ&lt;/b&gt;" in page
+    assert "b" not in parsed.tags[parsed.tags.index("table"):]  # the logged reason is text, not markup
+    shown = re.sub(r"\s+", " ", "".join(parsed.text))
+    assert "Câu trả lời viết bằng mô hình ngôn ngữ" in shown
+    assert "4 trên 12 câu trả lời (33%)" in shown
+    assert "timeout3" in shown and "Lý do khác, báo cáo chưa mô tả" in shown
+
+
+def test_no_written_answers_section_when_the_model_was_off(tmp_path, report):
+    """Every question "off", or logged before written answers (the fake log): no empty section."""
+    off = make(_written_log(tmp_path, [("answered", False, "off"), ("unsure", False, "off"),
+                                       ("not_found", False, "not_answerable")]), 1, now=NOW)
+    for quiet in (off, report):
+        assert quiet.written is None
+        assert "mô hình ngôn ngữ" not in text(quiet)
+        assert 'id="written"' not in html.page(quiet) and "mô hình ngôn ngữ" not in html.page(quiet)

@@ -98,6 +98,8 @@ class Asked:
     paragraph: int | None = None
     up: int = 0  # readers who gave 👍
     down: int = 0  # readers who gave 👎
+    written: bool = False  # a checked written answer was sent (docs/llm.md)
+    fallback: str | None = None  # why the extractive answer was sent instead ("off": no model configured)
 
     @property
     def local_day(self) -> date:
@@ -174,7 +176,8 @@ def read_period(engine: Engine, period: Period) -> list[Asked]:
     votes = _votes()
     c = questions.c
     query = (select(c.id, c.asked_at, c.channel, c.question, c.outcome, c.confidence, c.article_id,
-                    c.article_title, c.paragraph, func.coalesce(votes.c.up, 0), func.coalesce(votes.c.down, 0))
+                    c.article_title, c.paragraph, func.coalesce(votes.c.up, 0), func.coalesce(votes.c.down, 0),
+                    c.written, c.fallback)
              .select_from(questions.outerjoin(votes, votes.c.question_id == c.id))
              # UTC on both sides: SQLite compares the stored text, PostgreSQL the instants.
              .where(c.asked_at >= period.start.astimezone(UTC), c.asked_at <= period.end.astimezone(UTC))
@@ -185,7 +188,7 @@ def read_period(engine: Engine, period: Period) -> list[Asked]:
     except SQLAlchemyError as exc:
         raise LogUnreachable(engine.url.render_as_string(hide_password=True), _first_line(exc)) from None
     return [Asked(row[0], _utc(row[1]), row[2], row[3], row[4], row[5], row[6], row[7], row[8], int(row[9]),
-                  int(row[10])) for row in rows]
+                  int(row[10]), bool(row[11]), row[12]) for row in rows]
 
 
 def extent(engine: Engine) -> Extent:

@@ -12,7 +12,7 @@ from html import escape
 from bot.report import charts
 from bot.report.data import NEWSROOM_TZ, Asked
 from bot.report.grouping import Grouped
-from bot.report.summary import LABELS, NOT_STORED, Cited, Report, question_text, share
+from bot.report.summary import LABELS, NOT_STORED, Cited, Report, Written, fallback_reason, question_text, share
 
 ROWS = 50  # rows per table; the rest are counted under it
 PHRASINGS = 3  # other phrasings shown under a grouped question
@@ -108,6 +108,21 @@ def _downvoted(answers: list[Asked]) -> str:
             + _more(len(answers) - ROWS, "câu trả lời"))
 
 
+def _written(w: Written | None) -> str:
+    """The written answers' section; nothing when the model was off all period."""
+    if w is None:
+        return ""
+    rows = "".join(f"<tr><td>{escape(reason)}</td><td class=n>{n}</td><td class=n>{share(n, w.asked)}</td>"
+                   f"<td>{escape(fallback_reason(reason))}</td></tr>" for reason, n in w.fallbacks)
+    table = ('<table id="fallbacks"><thead><tr><th>Lý do gửi đoạn trích dẫn</th><th class=n>Số câu</th>'
+             f"<th class=n>Tỉ lệ</th><th>Nghĩa là</th></tr></thead><tbody>{rows}</tbody></table>") if rows else ""
+    return ('<section id="written"><h2>Câu trả lời viết bằng mô hình ngôn ngữ</h2>\n'
+            f"<p>{w.written} trên {w.asked} câu trả lời ({share(w.written, w.asked)}) có câu viết bằng mô hình ngôn ngữ,"
+            " đã kiểm tra với đoạn trích dẫn. Tính trên các câu đã trả lời hoặc trả lời chưa chắc khi mô hình bật;"
+            " các câu còn lại chỉ nhận đoạn trích dẫn, vì lý do dưới đây.</p>\n"
+            f"{table}</section>\n")
+
+
 def _per_day_table(report: Report) -> str:
     outcomes = list(report.outcomes)
     head = "<th>Ngày</th>" + "".join(f"<th class=n>{escape(LABELS.get(o, o))}</th>" for o in outcomes) \
@@ -165,7 +180,7 @@ def page(report: Report, per_day_png: bytes | None = None, articles_png: bytes |
 Tính trên các câu đã trả lời hoặc trả lời chưa chắc.</p>
 <h3>Câu trả lời bị chê 👎</h3>
 {_downvoted(f.downvoted)}</section>
-<footer><p>{escape(report.grouping)}</p>
+{_written(report.written)}<footer><p>{escape(report.grouping)}</p>
 <p>Người hỏi chỉ được lưu dưới dạng mã băm; {NOT_STORED} là câu hỏi được đếm khi tắt lưu nội dung
 (HOIBAO_LOG_QUESTIONS=false).</p></footer>
 </main></body>

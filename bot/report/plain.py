@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.report.data import NEWSROOM_TZ
 from bot.report.grouping import Group, Grouped
-from bot.report.summary import LABELS, NOT_STORED, Cited, Report, question_text, share
+from bot.report.summary import LABELS, NOT_STORED, Cited, Report, Written, fallback_reason, question_text, share
 
 QUESTION_CHARS = 120  # a longer question is cut with "…" in the text (the page shows it whole)
 
@@ -51,6 +51,15 @@ def _cited(title: str, rows: list[Cited], items: int) -> list[str]:
     return lines
 
 
+def _written(w: Written) -> list[str]:
+    lines = [f"Câu trả lời viết bằng mô hình ngôn ngữ: {w.written}/{w.asked} câu trả lời ({share(w.written, w.asked)})"
+             " khi mô hình bật."]
+    if w.fallbacks:
+        lines.append("Gửi đoạn trích dẫn thay vì câu viết:")
+        lines += [f"  {reason}: {n} — {fallback_reason(reason)}" for reason, n in w.fallbacks]
+    return lines
+
+
 def text(report: Report, items: int = 10) -> str:
     """Every section, `items` rows each."""
     p, f = report.period, report.feedback
@@ -77,6 +86,8 @@ def text(report: Report, items: int = 10) -> str:
             lines.append(f"  {rank}. {asked} — 👎 {a.down}, {when:%d/%m %H:%M}{source}")
         if len(f.downvoted) > items:
             lines.append(f"  … và {len(f.downvoted) - items} câu trả lời khác")
+    if report.written:
+        lines += [""] + _written(report.written)
     lines += ["", report.grouping]
     return "\n".join(lines)
 

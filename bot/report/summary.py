@@ -16,6 +16,18 @@ NOT_STORED = "(không lưu nội dung)"
 # Outcomes that show the reader a cited passage to judge, so feedback can be asked of them: the
 # feedback rate's denominator. A refusal or "not found" has nothing to thumb up or down.
 JUDGED = ("answered", "unsure")
+# Why the extractive answer was sent instead of a written one (bot/llm), one line each for editors.
+FALLBACKS = {
+    "not_answerable": "Mô hình không được hỏi: phần trả lời trích dẫn đã quyết định trước (câu trả lời chưa chắc).",
+    "busy": "Mô hình đang bận với các câu hỏi khác, nên gửi ngay đoạn trích dẫn.",
+    "timeout": "Mô hình không trả lời kịp trong thời gian chờ.",
+    "error": "Lỗi khi gọi mô hình (mạng, máy chủ).",
+    "empty": "Mô hình trả về câu trả lời trống.",
+    "too_long": "Câu trả lời của mô hình quá dài.",
+    "unsupported_fact": "Câu viết có tên, số hoặc ngày không có trong đoạn được trích.",
+    "bad_citation": "Câu viết không trích dẫn, hoặc trích một đoạn không được đưa cho mô hình.",
+}
+UNKNOWN_FALLBACK = "Lý do khác, báo cáo chưa mô tả (xem nhật ký của bot)."
 
 
 @dataclass
@@ -53,6 +65,15 @@ class Feedback:
 
 
 @dataclass
+class Written:
+    """Written answers over the answered and unsure questions asked while a language model was on."""
+
+    asked: int  # answered and unsure questions with the model on
+    written: int  # of those, questions that got a checked written answer
+    fallbacks: list[tuple[str, int]]  # reason -> questions, most frequent first
+
+
+@dataclass
 class Report:
     period: Period
     made_at: datetime
@@ -66,6 +87,7 @@ class Report:
     paragraphs: list[Cited]
     feedback: Feedback
     grouping: str  # how near-duplicates were grouped (and why not by meaning, when not)
+    written: Written | None = None  # None when no question of the period had the model on
 
 
 def per_day(asked: list[Asked], period: Period) -> list[Day]:
@@ -111,6 +133,19 @@ def feedback(asked: list[Asked]) -> Feedback:
                     sum(a.down for a in asked), downvoted)
 
 
+def written(asked: list[Asked]) -> Written | None:
+    """Written answers and fallbacks by reason, or None when the model was off for every question."""
+    on = [a for a in asked if a.outcome in JUDGED and (a.written or (a.fallback or "off") != "off")]
+    if not on:
+        return None
+    reasons = Counter(a.fallback for a in on if not a.written and a.fallback)
+    return Written(len(on), sum(a.written for a in on), sorted(reasons.items(), key=lambda r: (-r[1], r[0])))
+
+
+def fallback_reason(reason: str) -> str:
+    return FALLBACKS.get(reason, UNKNOWN_FALLBACK)
+
+
 def summarize(asked: list[Asked], period: Period, similarity: Similarity | None, grouping: str,
               made_at: datetime | None = None) -> Report:
     """The whole report of `period` from its questions; `grouping` is the note on how they were grouped."""
@@ -127,6 +162,7 @@ def summarize(asked: list[Asked], period: Period, similarity: Similarity | None,
         paragraphs=cited(asked, paragraphs=True),
         feedback=feedback(asked),
         grouping=grouping,
+        written=written(asked),
     )
 
 
