@@ -11,8 +11,6 @@ send it again and again) — none of them a traceback, none logging what users w
 from __future__ import annotations
 
 import asyncio
-import hmac
-import json
 import logging
 from collections.abc import Awaitable
 from typing import Any
@@ -22,6 +20,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application, BaseUpdateProcessor
 
+from bot.channels.webhook import checked_body
 from bot.runtime import report_unsent
 
 log = logging.getLogger("hoibao.telegram")
@@ -83,15 +82,9 @@ def webhook_app(path: str, secret: str, application: Application) -> web.Applica
     """The endpoint Telegram POSTs updates to, feeding PTB's update queue."""
 
     async def receive(request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "")  # bytes that are not UTF-8 come as surrogates
-        if not hmac.compare_digest(given.encode("utf-8", "surrogatepass"), secret.encode()):
-            return web.json_response({"ok": False, "description": "Forbidden"}, status=403)
-        try:
-            body = json.loads(await request.read())
-        except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested beyond reason
-            body = None
-        if not isinstance(body, dict):
-            return web.json_response({"ok": False, "description": "Bad Request"}, status=400)
+        body = await checked_body(request, SECRET_HEADER, secret)
+        if isinstance(body, web.Response):
+            return body
         try:
             update = Update.de_json(body, application.bot)
             application.bot.insert_callback_data(update)

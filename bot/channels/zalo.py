@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
-import json
 import logging
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -23,6 +21,7 @@ from bot import messages
 from bot.answer import Answer
 from bot.channels import credentials
 from bot.channels.core import ChannelCore, Chat, parse_command
+from bot.channels.webhook import checked_body
 from bot.channels.zalo_api import ZaloApiError, ZaloBot
 from bot.chat import addressed_question
 from bot.questionlog.channel import ChannelLog
@@ -204,16 +203,9 @@ def webhook_app(path: str, secret: str, channel: ZaloChannel) -> web.Application
     a JSON object, 503 while 4 x IN_FLIGHT updates are being answered."""
 
     async def receive(request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "")
-        # aiohttp reads header bytes that are not UTF-8 as surrogates: compared as the bytes they were.
-        if not hmac.compare_digest(given.encode("utf-8", "surrogatepass"), secret.encode()):
-            return web.json_response({"ok": False, "description": "Forbidden"}, status=403)
-        try:
-            body = json.loads(await request.read())
-        except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested beyond reason
-            body = None
-        if not isinstance(body, dict):
-            return web.json_response({"ok": False, "description": "Bad Request"}, status=400)
+        body = await checked_body(request, SECRET_HEADER, secret)
+        if isinstance(body, web.Response):
+            return body
         if channel.in_flight >= 4 * IN_FLIGHT:
             return web.json_response({"ok": False, "description": "Busy"}, status=503)
         # Zalo wraps the update as {"ok": true, "result": update}; a bare update is accepted too.
