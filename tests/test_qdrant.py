@@ -181,15 +181,25 @@ def test_a_chunking_change_forces_a_full_build(location, seeds, embedder):
 # --- full builds: the alias flip, rollback, failures ----------------------------------------------
 
 
-def test_full_builds_flip_the_alias_keep_the_previous_collection_and_drop_older_ones(location, seeds, embedder):
+def test_full_builds_flip_the_alias_keep_the_previous_collection_and_drop_older_ones(location, seeds, embedder,
+                                                                                     monkeypatch):
     engine = engine_of(location)
     names = []
-    for _ in range(3):
+    for _ in range(2):
         build(location, seeds, embedder, full=True)
         names.append(collection_of(location))
+    # Builds minutes apart: a replica may still search the one before the previous, so it stays.
+    build(location, seeds, embedder, full=True)
+    names.append(collection_of(location))
     assert len(set(names)) == 3
+    assert sorted(n for n in engine.collections() if n.startswith("hoibao_")) == sorted(names)
+    # Past the replicas' grace, the next build drops what is neither current nor previous.
+    monkeypatch.setattr("index.qdrant.full.REPLICA_GRACE_SECONDS", -1)
+    build(location, seeds, embedder, full=True)
+    names.append(collection_of(location))
     hoibao = sorted(n for n in engine.collections() if n.startswith("hoibao_"))
-    assert hoibao == sorted(names[1:])  # the current one and the previous one (rollback)
+    assert hoibao == sorted(names[2:])  # the current one and the previous one (rollback)
+    names = names[1:]
     # Rollback is one alias flip back, and the previous collection answers.
     engine.flip("hoibao", names[1])
     assert location.load(embedder.id).collection == names[1]
@@ -438,3 +448,13 @@ def test_eval_builds_its_own_alias_beside_the_bots(location, seeds, embedder, tm
     assert result["retrieval"]["hybrid / as written"]["recall@1"] == 1.0
     engine = engine_of(location)
     assert engine.alias_target("hoibao_eval_tiny") and collection_of(location) == bots
+
+
+def test_old_builds_are_dropped_only_past_the_replicas_grace():
+    from index.qdrant.full import REPLICA_GRACE_SECONDS, droppable
+
+    names = ["hoibao_20261129t100000_aaaaaa", "hoibao_20261129t115500_bbbbbb", "hoibao_20261129t120000_cccccc"]
+    noon = 1_795_953_600.0  # 2026-11-29 12:00:00 UTC
+    assert droppable(names, {names[2]}, noon) == [names[0]]  # 2 h old goes; 5 min old stays
+    assert droppable(names, {names[2]}, noon + REPLICA_GRACE_SECONDS + 1) == names[:2]
+    assert droppable(names, set(names), noon + 10 ** 6) == []

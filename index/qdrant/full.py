@@ -4,12 +4,14 @@ First build, --full, another embedder or chunking, or a collection that cannot b
 chunk goes into a new collection `<alias>_<build id>`; the metadata and the state point are written
 last; then one `update_collection_aliases` call moves the alias onto it, the equivalent of the FAISS
 backend's symlink swap. The collection the alias left is kept for rollback (point the alias back at
-it); older hoibao collections of that alias are dropped. A build that fails drops its own collection
-and leaves the alias where it was.
+it), and so is any collection made in the last REPLICA_GRACE_SECONDS, which a replica may still be
+reading until it follows the alias (HOIBAO_INDEX_FOLLOW_SECONDS); older hoibao collections of that
+alias are dropped. A build that fails drops its own collection and leaves the alias where it was.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 import time
 import uuid
@@ -33,8 +35,25 @@ from index.qdrant.layout import State
 from index.text import index_terms
 
 
+# Replicas re-read the alias every HOIBAO_INDEX_FOLLOW_SECONDS (30 by default): two full builds
+# minutes apart must not drop the collection a replica still searches. Ten minutes is many intervals.
+REPLICA_GRACE_SECONDS = 600
+_BUILD_TIME = "%Y%m%dt%H%M%S"
+
+
 def build_id() -> str:
-    return time.strftime("%Y%m%dt%H%M%S", time.gmtime()) + "_" + uuid.uuid4().hex[:6]
+    return time.strftime(_BUILD_TIME, time.gmtime()) + "_" + uuid.uuid4().hex[:6]
+
+
+def _made_at(collection: str) -> float:
+    """When a collection named `<alias>_<build id>` was made (UTC seconds), from its name."""
+    stamp = collection.rsplit("_", 2)[-2]
+    return calendar.timegm(time.strptime(stamp, _BUILD_TIME))
+
+
+def droppable(collections: list[str], keep: set[str], now: float) -> list[str]:
+    """The old builds to drop: not kept, and older than the replicas' grace."""
+    return [name for name in collections if name not in keep and now - _made_at(name) > REPLICA_GRACE_SECONDS]
 
 
 def _own_collections(engine: Engine, alias: str) -> list[str]:
@@ -69,9 +88,8 @@ def write_full(engine: Engine, target: Target, manifest: Manifest, paragraphs: l
         except Exception:  # the original failure is the one to report
             pass
         raise
-    for old in _own_collections(engine, target.collection):
-        if old not in (name, previous):
-            engine.drop(old)
+    for old in droppable(_own_collections(engine, target.collection), {name, previous}, time.time()):
+        engine.drop(old)
     return name
 
 
