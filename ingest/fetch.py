@@ -6,6 +6,8 @@ server) and gives no reason per failure. Every failure here is a FetchFailed nam
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import httpx
@@ -59,22 +61,25 @@ def _checked(response: httpx.Response, url: str, max_bytes: int) -> Page:
 
 def fetch(url: str, client: httpx.Client, max_bytes: int) -> Page:
     """GET `url` with `client` (see `make_client`); FetchFailed with the reason on any failure."""
-    try:
+    with transport_failures(url, client):
         with client.stream("GET", url) as response:
             return _checked(response, url, max_bytes)
+
+
+@contextlib.contextmanager
+def transport_failures(url: str, client: httpx.Client) -> Iterator[None]:
+    """What httpx raises for one request, as that URL's FetchFailed with a reason a person reads."""
+    try:
+        yield
     except httpx.TooManyRedirects:
         raise FetchFailed(url, f"chuyển hướng vòng lặp hoặc quá {MAX_REDIRECTS} lần (redirect loop)") from None
     except httpx.TimeoutException:
         raise FetchFailed(url, f"quá thời gian chờ {client.timeout.read:g} s (timeout)") from None
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
         raise FetchFailed(url, f"không kết nối được ({type(exc).__name__}: {exc})") from None
-    except UnicodeError as exc:  # a host IDNA cannot encode ("a..b", "xn--")
-        raise FetchFailed(url, invalid_host(exc)) from None
-
-
-def invalid_host(exc: UnicodeError) -> str:
-    """The reason for a URL whose host cannot be encoded for DNS."""
-    return f"tên miền không hợp lệ (invalid host: {type(exc).__name__}: {str(exc)[:100]})"
+    except UnicodeError as exc:  # a host IDNA cannot encode ("a..b", "xn--"), as a listing may give
+        raise FetchFailed(url, f"tên miền không hợp lệ (invalid host: {type(exc).__name__}: {str(exc)[:100]})") \
+            from None
 
 
 def make_client(user_agent: str, timeout_seconds: float) -> httpx.Client:

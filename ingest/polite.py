@@ -26,7 +26,7 @@ import httpx
 from protego import Protego
 
 from ingest.errors import FetchFailed
-from ingest.fetch import MAX_REDIRECTS, invalid_host, read_capped
+from ingest.fetch import MAX_REDIRECTS, read_capped, transport_failures
 
 MAX_CRAWL_DELAY = 60.0
 ROBOTS_TTL = 3600.0
@@ -128,17 +128,11 @@ class PoliteFetcher:
                     self.sleep(wait)
             host.last_start = started = self.clock()
             self.requests.append(Sent(_host_key(url), started, url))
-            try:
+            with transport_failures(url, self.client):
                 with self.client.stream("GET", url, headers=headers) as response:
                     body = b"" if response.status_code in (304, *_REDIRECTS) else read_capped(response, url, max_bytes)
                     return Response(str(response.url), response.status_code, response.headers, body,
                                     response.charset_encoding)
-            except httpx.TimeoutException:
-                raise FetchFailed(url, f"quá thời gian chờ {self.client.timeout.read:g} s (timeout)") from None
-            except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                raise FetchFailed(url, f"không kết nối được ({type(exc).__name__}: {exc})") from None
-            except UnicodeError as exc:  # a host IDNA cannot encode ("a..b", "xn--"), as a listing may give
-                raise FetchFailed(url, invalid_host(exc)) from None
 
     def _follow(self, url: str, headers: dict[str, str], max_bytes: int, check_robots: bool) -> Response:
         current, seen = url, {url}

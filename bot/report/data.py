@@ -16,7 +16,7 @@ from sqlalchemy import Engine, case, create_engine, func, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
-from bot.questionlog.db import enabled as log_enabled
+from bot.questionlog.db import describe, enabled as log_enabled, utc
 from bot.questionlog.schema import feedback, questions
 from index.errors import HoibaoError
 
@@ -115,15 +115,10 @@ class Extent:
     last: datetime | None
 
 
-def _utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes: the log writes UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def shown_url(url: str) -> str:
     """The URL without its password, for messages."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
+        return describe(url)
     except ArgumentError:
         return "(not a database URL)"
 
@@ -187,7 +182,7 @@ def read_period(engine: Engine, period: Period) -> list[Asked]:
             rows = connection.execute(query).all()
     except SQLAlchemyError as exc:
         raise LogUnreachable(engine.url.render_as_string(hide_password=True), _first_line(exc)) from None
-    return [Asked(row[0], _utc(row[1]), row[2], row[3], row[4], row[5], row[6], row[7], row[8], int(row[9]),
+    return [Asked(row[0], utc(row[1]), row[2], row[3], row[4], row[5], row[6], row[7], row[8], int(row[9]),
                   int(row[10]), bool(row[11]), row[12]) for row in rows]
 
 
@@ -195,4 +190,4 @@ def extent(engine: Engine) -> Extent:
     c = questions.c
     with engine.connect() as connection:
         total, first, last = connection.execute(select(func.count(), func.min(c.asked_at), func.max(c.asked_at))).one()
-    return Extent(int(total), _utc(first) if first else None, _utc(last) if last else None)
+    return Extent(int(total), utc(first) if first else None, utc(last) if last else None)
