@@ -8,6 +8,7 @@ written on: in many sets consecutive windows of one article overlap.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from index.backend import Location
 from index.build import build_index
 from index.corpus import Article, Paragraph
 from index.embed import Embedder
-from index.text import content_hash, fold, nfc
+from index.text import content_hash, fold, nfc, tokens
 
 
 @dataclass
@@ -125,10 +126,6 @@ def _slug(name: str) -> str:
 
 def f1(prediction: str, gold: str) -> float:
     """SQuAD token F1 over folded syllables."""
-    from collections import Counter
-
-    from index.text import tokens
-
     p, g = tokens(prediction), tokens(gold)
     common = sum((Counter(p) & Counter(g)).values())
     if not p or not g or not common:
@@ -152,6 +149,10 @@ class AnswerScores:
     unanswerable: int = 0
     not_answered: int = 0
     said_not_found: int = 0
+    stated_wrong: int = 0  # answered, and the answer line shares no word with any gold answer
+    line_holds: int = 0  # answered, and the answer line holds a gold answer
+    phrases: int = 0  # answered with a short phrase (answer_form "phrase")
+    phrase_exact: int = 0
 
     def add(self, q: EvalQuestion, answer) -> None:
         if not q.answers:
@@ -172,6 +173,12 @@ class AnswerScores:
         self.exact += any(fold(text).strip() == fold(a).strip() for a in q.answers)
         self.f1_sum += max(f1(text, a) for a in q.answers)
         self.cited_right += cited_right
+        words = set(tokens(text))
+        self.stated_wrong += not any(words & set(tokens(a)) for a in q.answers)
+        self.line_holds += contains_answer(text, q.answers)
+        if getattr(answer, "answer_form", "phrase") == "phrase":
+            self.phrases += 1
+            self.phrase_exact += any(fold(text).strip() == fold(a).strip() for a in q.answers)
 
     def row(self) -> dict[str, float]:
         n = max(self.answerable, 1)
@@ -187,6 +194,10 @@ class AnswerScores:
             "cited paragraph holds answer": self.cited_right / n,
             "not answered (unanswerable)": self.not_answered / max(self.unanswerable, 1),
             "not found (unanswerable)": self.said_not_found / max(self.unanswerable, 1),
+            "stated wrong (of answered)": self.stated_wrong / max(self.answered, 1),
+            "answer line holds gold (of answered)": self.line_holds / max(self.answered, 1),
+            "phrase (of answered)": self.phrases / max(self.answered, 1),
+            "exact match among phrases": self.phrase_exact / max(self.phrases, 1),
         }
 
 

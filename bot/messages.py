@@ -29,6 +29,12 @@ def fact_missing(fact: str, title: str) -> str:
     return f"Bài «{title}» không ghi {_FACT_NAMES.get(fact, fact)}."
 
 
+def no_article_about(about: str, titles: "list[str] | tuple[str, ...]" = ()) -> str:
+    """A question about an article the index does not have: said so, with what it does have."""
+    listed = "".join(f"\n• {t}" for t in list(titles)[:5])
+    return f"Mình không có bài nào về «{about}»." + (f" Các bài mình có:{listed}" if listed else "")
+
+
 def too_long(limit: int) -> str:
     return f"Câu hỏi dài quá (tối đa {limit} ký tự). Bạn hãy hỏi ngắn gọn hơn nhé."
 

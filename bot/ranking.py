@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.extract import extract
+from bot.spans.expect import typed_phrase
 from bot.question import Question, match_tokens, required_names
 from index.corpus import Paragraph
 from index.search import Hit
@@ -94,11 +95,31 @@ def choose_sentence(
         for start, end in sentence_spans(text):
             sentence = text[start:end]
             cov = coverage(terms, weights, sentence, question.accented)
+            # A news sentence names its subject by a pronoun ("công trình") when the title has named it.
+            context = policy.title_weight * _title_coverage(terms, weights, sentence, hit.paragraph.title, question.accented) if policy.title_weight else 0.0
             span = extract(sentence, question.searched, question.kind)
-            score = cov + policy.retrieval_weight * hit.score / top + (policy.span_bonus if span else 0.0)
+            typed = typed_phrase(sentence, question.searched, question.kind, question.expects)
+            bonus = policy.span_bonus if typed else 0.0
+            score = cov + context + policy.retrieval_weight * hit.score / top + bonus
             if best is None or score > best.score:
                 best = Candidate(hit, sentence, start, cov, score, span.text if span else None)
     return best
+
+
+def _title_coverage(terms: Sequence[str], weights: dict[str, float], sentence: str, title: str, exact: bool) -> float:
+    """Share of the question's weighted terms missing from the sentence that its article's title has."""
+    in_sentence, in_title = Terms(sentence, exact), Terms(title, exact)
+    total = sum(weights[t] for t in terms)
+    return sum(weights[t] for t in terms if t not in in_sentence and t in in_title) / total if total else 0.0
+
+
+def missing_share(ranking: Ranking) -> float:
+    """Weight share of the heaviest question term the decisive sentence lacks (0 when it has them all)."""
+    if ranking.best is None:
+        return 0.0
+    present = Terms(ranking.best.sentence, ranking.question.accented)
+    total = sum(ranking.weights.values()) or 1.0
+    return max((ranking.weights[t] for t in ranking.question.terms if t not in present), default=0.0) / total
 
 
 def is_found(ranking: Ranking, policy: "AnswerPolicy") -> bool:
