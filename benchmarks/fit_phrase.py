@@ -33,6 +33,7 @@ from bot.ranking import missing_share  # noqa: E402
 from bot.service import AnswerService  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.spans.phrase import SIGNALS, choose, same_phrase  # noqa: E402
+from bot.logistic import fitted  # noqa: E402
 from bot.spans.phrase_model import MODEL_FILE, PhraseModel  # noqa: E402
 from index.embed import make_embedder  # noqa: E402
 from index.text import fold, tokens  # noqa: E402
@@ -82,16 +83,11 @@ def with_signals(rows: list[dict]) -> list[dict]:
 
 
 def fit(rows: list[dict], precision: float) -> PhraseModel:
-    from sklearn.linear_model import LogisticRegression
-
     usable = [r for r in rows if r["phrase"]]
     x = np.array([r["signals"] for r in usable])
     y = np.array([r["label"] for r in usable])
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale[scale < 1e-9] = 1.0
-    clf = LogisticRegression(C=0.5, max_iter=2000).fit((x - mean) / scale, y)
-    model = PhraseModel(mean, scale, clf.coef_[0], float(clf.intercept_[0]), 1.0)
-    probs = np.array([model.probability(v) for v in x])
+    weights = fitted(x, y)
+    probs = weights.probabilities(x)
     # The lowest cut whose phrases reach the precision asked, over the rows the bot answers.
     answered = np.array([r["answered"] for r in usable])
     cut = 1.0
@@ -100,7 +96,7 @@ def fit(rows: list[dict], precision: float) -> PhraseModel:
         if chosen.sum() >= 20 and y[chosen].mean() >= precision:
             cut = float(round(c, 2))
             break
-    return PhraseModel(mean, scale, model.coef, model.intercept, cut)
+    return PhraseModel(weights, cut)
 
 
 def report(rows: list[dict], model: PhraseModel) -> dict[str, float]:

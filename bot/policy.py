@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot import answerability
+from bot import sentence_model
 from bot.spans import phrase_model
 
 if TYPE_CHECKING:
     from bot.answerability import AnswerModel
+    from bot.logistic import Logistic
     from bot.spans.phrase_model import PhraseModel
     from bot.settings import Settings
 
@@ -24,12 +26,8 @@ if TYPE_CHECKING:
 class AnswerPolicy:
     top_k: int = 5  # citations per answer
     sentence_pool: int = 5  # paragraphs whose sentences compete for the answer
-    retrieval_weight: float = 0.25  # sentence score: coverage + this × paragraph score / best score
-    span_bonus: float = 0.3  # … + this when a whole phrase of the expected type is in the sentence
-    # … + this × the question's weighted terms the sentence lacks but its article's title has: 0.5 raised
-    # "the sentence holds the gold answer" 0.672 → 0.703 on zalo and 0.573 → 0.587 on mlqa
-    # (benchmarks/sentence_choice.py); weighting the words around the typed phrase lowered both.
-    title_weight: float = 0.5
+    # Which sentence is decisive: the sentence model (bot/models/sentences.json, bot.sentence_model).
+    sentence_model: "Logistic" = field(default_factory=sentence_model.load, compare=False, repr=False)
     # The hand-set rule of earlier versions (fitted by a grid search, since removed), still the
     # decision for English questions (no training data) and the baseline the learned
     # model is reported against: answered when the best sentence covers enough of the

@@ -11,45 +11,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from bot.coverage import Terms, coverage
 from bot.extract import extract
-from bot.spans.expect import typed_phrase
-from bot.question import Question, match_tokens, required_names
+from bot.question import Question, required_names
+from bot.sentence_model import sentences
 from index.corpus import Paragraph
 from index.search import Hit
-from index.text import bigrams, fold, has_diacritics, sentence_spans, tokens
+from index.text import fold, tokens
 
 if TYPE_CHECKING:
     from bot.policy import AnswerPolicy
-
-
-class Terms:
-    """The terms a text holds, to look a question's terms up in.
-
-    In an accented question a term with diacritics must match exactly ("đô" is not
-    "do"); a term typed without them ("An Hai Tay" in "Bí thư phường An Hai Tay là
-    ai?", as a follow-up or a name often is) matches the text folded.
-    """
-
-    def __init__(self, text: str, exact: bool) -> None:
-        folded = tokens(text)
-        self.folded = set(folded) | set(bigrams(folded))
-        accented = match_tokens(text, True) if exact else []
-        self.exact = set(accented) | set(bigrams(accented))
-        self.accents = exact
-
-    def __contains__(self, term: str) -> bool:
-        if self.accents and has_diacritics(term):
-            return term in self.exact
-        return fold(term) in self.folded
-
-
-def coverage(terms: Sequence[str], weights: dict[str, float], sentence: str, exact: bool) -> float:
-    """Share of the question's IDF-weighted terms that the sentence contains."""
-    if not terms:
-        return 0.0
-    present = Terms(sentence, exact)
-    total = sum(weights[t] for t in terms)
-    return sum(weights[t] for t in terms if t in present) / total if total else 0.0
 
 
 @dataclass(frozen=True)
@@ -58,7 +31,7 @@ class Candidate:
     sentence: str
     start: int
     coverage: float
-    score: float
+    score: float  # the sentence model's probability that it holds the answer
     span: str | None
 
 
@@ -86,31 +59,15 @@ def term_weights(terms: Sequence[str], idf) -> dict[str, float]:
 def choose_sentence(
     question: Question, hits: Sequence[Hit], weights: dict[str, float], policy: "AnswerPolicy"
 ) -> Candidate | None:
-    """The sentence, among the top paragraphs, that best answers the question."""
-    terms = question.terms
-    top = max((h.score for h in hits), default=1.0) or 1.0
-    best: Candidate | None = None
-    for hit in hits[: policy.sentence_pool]:
-        text = hit.paragraph.text
-        for start, end in sentence_spans(text):
-            sentence = text[start:end]
-            cov = coverage(terms, weights, sentence, question.accented)
-            # A news sentence names its subject by a pronoun ("công trình") when the title has named it.
-            context = policy.title_weight * _title_coverage(terms, weights, sentence, hit.paragraph.title, question.accented) if policy.title_weight else 0.0
-            span = extract(sentence, question.searched, question.kind)
-            typed = typed_phrase(sentence, question.searched, question.kind, question.expects)
-            bonus = policy.span_bonus if typed else 0.0
-            score = cov + context + policy.retrieval_weight * hit.score / top + bonus
-            if best is None or score > best.score:
-                best = Candidate(hit, sentence, start, cov, score, span.text if span else None)
-    return best
-
-
-def _title_coverage(terms: Sequence[str], weights: dict[str, float], sentence: str, title: str, exact: bool) -> float:
-    """Share of the question's weighted terms missing from the sentence that its article's title has."""
-    in_sentence, in_title = Terms(sentence, exact), Terms(title, exact)
-    total = sum(weights[t] for t in terms)
-    return sum(weights[t] for t in terms if t not in in_sentence and t in in_title) / total if total else 0.0
+    """The sentence, among the top paragraphs, that the sentence model finds likeliest to answer."""
+    rows = sentences(question, hits[: policy.sentence_pool], weights)
+    if not rows:
+        return None
+    chances = policy.sentence_model.probabilities(np.array([r.inputs for r in rows]))
+    i = int(np.argmax(chances))
+    row = rows[i]
+    span = extract(row.text, question.searched, question.kind)
+    return Candidate(row.hit, row.text, row.start, float(row.inputs[0]), float(chances[i]), span.text if span else None)
 
 
 def missing_share(ranking: Ranking) -> float:
