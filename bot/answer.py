@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot import messages
-from bot.answer_line import AnswerLine, answer_line
+from bot import levels, messages
+from bot.answer_line import PHRASE, AnswerLine, answer_line
 from bot.extract import OTHER, PERSON, person_spans
 from bot.facts import AUTHOR, asked_fact, described_article, fact_value, names_an_article
 from bot.followup import History, current_article, questions_of, resolve_followup
@@ -110,6 +110,7 @@ class Answerer:
         self.searcher = searcher
         self.policy = policy or AnswerPolicy()
         self.titles = searcher.index.manifest.titles()
+        self.levels = levels.measure(searcher)  # dense scores on the index's own scale (bot.levels)
         self._examples: list[str] | None = None
 
     def rank(self, question: str, history: History = ()) -> Ranking:
@@ -125,7 +126,7 @@ class Answerer:
         weights = term_weights(analysed.terms, self.searcher.index.lexical.idf)
         best = choose_sentence(analysed, hits, weights, self.policy)
         known = frozenset(n for n in analysed.names if n in self.searcher.index.lexical.vocab)
-        return Ranking(analysed, tuple(hits), best, weights, known)
+        return Ranking(analysed, tuple(hits), best, weights, known, self.levels)
 
     def answer(self, question: str, history: History = ()) -> Answer:
         ranking = self.rank(question, history)
@@ -184,6 +185,9 @@ class Answerer:
             status=status,
             confidence=1.0 if status == ANSWERED else 0.5 if status == UNSURE else 0.0,
             note="" if value else messages.fact_missing(fact, articles[article].title),
+            # The article's own metadata, not a phrase picked from text: stated as it is.
+            span_confidence=1.0 if status == ANSWERED else 0.0,
+            answer_form=PHRASE if status == ANSWERED else "",
         )
 
     def _article_about(self, about: str) -> str | None:

@@ -15,6 +15,7 @@ import numpy as np
 
 from bot.coverage import Terms, coverage
 from bot.extract import extract
+from bot.levels import RAW, Levels
 from bot.question import Question, required_names
 from bot.sentence_model import sentences
 from index.corpus import Paragraph
@@ -44,6 +45,7 @@ class Ranking:
     best: Candidate | None
     weights: dict[str, float]  # IDF weight of each of the question's terms
     known: frozenset[str] = frozenset()  # the question's folded names that the index knows
+    levels: Levels = RAW  # the index's dense levels, to read dense scores on one scale (bot.levels)
 
     @property
     def top_dense(self) -> float:

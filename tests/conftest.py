@@ -76,3 +76,10 @@ def index_of(articles: dict[str, str], tmp_path: Path, embedder) -> Answerer:
         (seeds / name).write_text(text, encoding="utf-8")
     build_index(seeds, tmp_path / "index", embedder, progress=False)
     return Answerer(Searcher(store.load(tmp_path / "index"), embedder))
+
+
+def states(answer, expected: str) -> bool:
+    """The answer line states `expected`: as the phrase itself, or inside the decisive sentence."""
+    if not answer.found or not answer.answer:
+        return False
+    return answer.answer == expected if answer.answer_form == "phrase" else expected in answer.answer

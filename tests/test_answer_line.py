@@ -156,3 +156,20 @@ def test_stated_phrases_are_typed_and_whole(site):
             start = answer.sentence.index(answer.answer)
             assert agrees(answer.answer, expected(answer.searched, answer.kind))
             assert whole(answer.sentence, start, start + len(answer.answer))
+
+
+def test_a_sentence_line_marks_the_typed_phrase_in_each_rendering(site):
+    from dataclasses import replace
+
+    from bot.render import plain_text, telegram_html, terminal
+
+    answer = site.answer("Thư viện số mở cửa mấy giờ?")
+    sentence = answer.sentence
+    start = sentence.index("từ 7 giờ 30 đến 21 giờ")
+    shown = replace(answer, answer=sentence, answer_form=SENTENCE, highlight=(start, start + len("từ 7 giờ 30 đến 21 giờ")))
+    assert "<b>Trả lời:</b> Thư viện mở cửa <b>từ 7 giờ 30 đến 21 giờ</b> hằng ngày" in telegram_html(shown)
+    assert "Trả lời: Thư viện mở cửa \033[1mtừ 7 giờ 30 đến 21 giờ\033[0m hằng ngày" in terminal(shown, color=True)
+    assert f"Trả lời: {sentence}" in terminal(shown, color=False)
+    assert plain_text(shown).startswith(f"Trả lời: {sentence}\n\n")
+    hostile = replace(shown, answer="<script>x</script> " + sentence, highlight=(0, 8))
+    assert "<b>&lt;script</b>&gt;x&lt;/script&gt;" in telegram_html(hostile)

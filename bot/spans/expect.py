@@ -70,6 +70,15 @@ _NUMBER_GOES_ON = re.compile(r"^\s*(?:[.,:/-]\s?\d|giờ|phút|h\b|%|triệu|t�
 _NUMBER_CAME_BEFORE = re.compile(r"(?:\d\s*(?:giờ|h|[.,:/-]))\s*$|(?:quý|tháng|năm|ngày)\s*$", re.IGNORECASE)
 
 
+# Last words of a place ("Philippines", "Nội"): a capitalised word after one may start a name.
+_PLACE_WORDS = frozenset(p.split()[-1] for p in PLACE_NAMES)
+
+
+def _after_title(before: str) -> bool:
+    folded = fold(before[-40:]).split()
+    return any(" ".join(folded[-k:]) in _FOLDED_TITLES for k in (1, 2, 3, 4))
+
+
 @dataclass(frozen=True)
 class Expected:
     type: str
@@ -169,8 +178,11 @@ def whole(sentence: str, start: int, end: int) -> bool:
         return False  # a name cut before its last syllables
     preceding = re.search(r"(\w+) $", before)
     if (words[0][:1].isupper() and preceding and preceding.group(1)[:1].isupper() and start > 0
-            and fold(words[0]) not in SURNAMES and words[0] not in INSTITUTION_WORDS):
-        return False  # … or after its first
+            and fold(words[0]) not in SURNAMES and words[0] not in INSTITUTION_WORDS
+            and fold(preceding.group(1)) not in _PLACE_WORDS and not _after_title(before)):
+        return False  # … or after its first ("Tổng thống Philippines Rodrigo Duterte" starts a name)
+    if "," in text and len(_WORD.findall(text.rsplit(",", 1)[1])) <= 2 and not re.search(r"\d,\d", text):
+        return False  # "860 mét, tổng": a list's last item is more than a fragment
     return text.count("(") == text.count(")") and text.count("“") == text.count("”") and text.count('"') % 2 == 0
 
 

@@ -14,7 +14,7 @@ PERSON, ROLE, NUMBER, DATE, PLACE, NAMED, WHICH, OTHER = (
 )
 
 # Folded question phrases, most specific first.
-ROLE_PATTERN = r"\b(giu|dam nhiem|nam giu|la) (chuc vu|chuc danh|cuong vi|vi tri) (gi|nao)\b|\bchuc vu (gi|nao)\b|\bwhat (position|role|title)\b"
+ROLE_PATTERN = r"\b(giu|dam nhiem|nam giu|la) (chuc vu|chuc danh|cuong vi|vi tri|chuc) (gi|nao)\b|\bchuc (vu |danh )?(gi|nao)\b|\bwhat (position|role|title)\b"
 DATE_PATTERN = r"\b(may gio|gio nao|khi nao|bao gio|luc nao|ngay nao|thang nao|nam nao|thoi gian nao|thoi diem nao|when|what year|which year)\b"
 _KIND_PATTERNS: list[tuple[str, str]] = [
     (ROLE, ROLE_PATTERN),
