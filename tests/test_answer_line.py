@@ -23,7 +23,9 @@ Cầu vượt Ngũ Hành Sơn dài 640 mét, rộng 17,5 mét, với tổng vố
 
 Liên danh Công ty CP Xây dựng Trường Phát và Công ty TNHH Cầu đường Minh Khang trúng thầu gói thi công với giá hơn 610 tỷ đồng.
 
-Theo Ban Quản lý dự án giao thông thành phố, công trình dự kiến hoàn thành trong quý IV năm 2025.
+Theo Ban Quản lý dự án giao thông thành phố, cầu vượt Ngũ Hành Sơn dự kiến hoàn thành trong quý IV năm 2025.
+
+Cầu vượt có bốn làn xe, công trình dự kiến thông xe kỹ thuật vào tháng 10 năm 2025.
 
 Phó Chủ tịch UBND thành phố Lê Văn Hòa yêu cầu nhà thầu bảo đảm an toàn giao thông trong suốt thời gian thi công.
 
@@ -70,6 +72,23 @@ def test_newsroom_answers_hold_the_article_answer(site, question, gold):
     if answer.answer_form == SENTENCE:
         assert answer.answer == answer.sentence
     assert answer.citations[0].paragraph.text.find(answer.sentence) >= 0
+
+
+UNDERPASS = """Khởi công hầm chui Hòa Cầm, dự kiến hoàn thành trong tháng 6 năm 2026
+
+Sáng 8-1, UBND TP Đà Nẵng khởi công hầm chui Hòa Cầm trên quốc lộ 1A.
+
+Theo chủ đầu tư, công trình dự kiến hoàn thành trong tháng 6 năm 2026.
+"""
+
+
+@pytest.mark.xfail(strict=True, reason="known miss: the sentence naming the subject (its start, 'Sáng 8-1') "
+                   "outranks the one naming it by a pronoun ('công trình … hoàn thành trong tháng 6 năm 2026'); "
+                   "the phrase model keeps the start date from being stated as the answer, but the sentence is wrong")
+def test_a_date_written_about_the_subject_by_a_pronoun(tmp_path, embedder):
+    answer = index_of({"ham-chui.txt": UNDERPASS}, tmp_path, embedder).answer("Khi nào hầm chui Hòa Cầm hoàn thành?")
+    assert answer.answer_form != PHRASE or answer.answer == "tháng 6 năm 2026"
+    assert answer.status == ANSWERED and "tháng 6 năm 2026" in answer.answer
 
 
 def test_json_carries_both_confidences(site):
@@ -172,4 +191,4 @@ def test_a_sentence_line_marks_the_typed_phrase_in_each_rendering(site):
     assert f"Trả lời: {sentence}" in terminal(shown, color=False)
     assert plain_text(shown).startswith(f"Trả lời: {sentence}\n\n")
     hostile = replace(shown, answer="<script>x</script> " + sentence, highlight=(0, 8))
-    assert "<b>&lt;script</b>&gt;x&lt;/script&gt;" in telegram_html(hostile)
+    assert "<b>&lt;script&gt;</b>x&lt;/script&gt;" in telegram_html(hostile)
