@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from bot import messages
 from bot.followup import Turn
 from bot.llm.written import write
+from bot.scope import Scopes, scoped_answer
 from index.text import fold, has_letters_or_digits, nfc
 
 if TYPE_CHECKING:
@@ -136,6 +137,7 @@ class Conversations:
         self.max_chars = settings.max_question_chars
         self.rate = RateLimiter(settings.rate_limit_per_minute, clock)
         self.history = ChatHistory(settings.history_turns, settings.history_ttl_seconds, clock)
+        self.scopes = Scopes()  # chats about one article (bot.scope)
 
     def ask(self, chat: int | str, user: int | str, text: str | None,
             listener: "Listener | None" = None) -> "Answer | str":
@@ -147,7 +149,11 @@ class Conversations:
             return messages.rate_limited(self.rate.retry_after(user))
         question = clean_question(text or "")
         started = time.perf_counter()
-        answer = self.service.answer(question, self.history.get(chat))
+        history = self.history.get(chat)
+        answer, left = scoped_answer(self.scopes.get(chat),
+                                     lambda article: self.service.answer(question, history, article=article))
+        if left:
+            self.scopes.clear(chat)
         # The resolved question and the article it cited, so a chain of follow-ups keeps its subject.
         article = answer.citations[0].paragraph.article_id if answer.citations else None
         self.history.add(chat, Turn(answer.searched or question, article))

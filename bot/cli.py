@@ -133,6 +133,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     # its own chat (no history); with it, lines are turns of one chat until an empty line. A script is
     # not rate-limited.
     conversations = Conversations(service, settings.model_copy(update={"rate_limit_per_minute": 10**9}))
+    article = service.find_article(args.article) if args.article else None
     chat = 0
     for question in itertools.chain([first] if first is not None else [], questions):
         if not question:
@@ -140,6 +141,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
             continue
         if not args.conversation:
             chat += 1
+        if article:  # --article: every chat searches that article alone, and never leaves it
+            conversations.scopes.set(f"ask-{chat}", article, strict=True)
         reply = conversations.ask(f"ask-{chat}", "ask", question)
         # A refused question (empty, too long…) never reaches the model either.
         answer = (replace(Answer.refused(question), fallback="not_answerable" if settings.llm_base_url else "off")

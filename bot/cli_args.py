@@ -139,6 +139,8 @@ def parser(commands: dict[str, Callable]) -> argparse.ArgumentParser:
     ask.add_argument("--conversation", action="store_true",
                      help="stdin lines are the turns of one chat, answered with its history as Telegram or Zalo "
                           "would; an empty line starts a new chat")
+    ask.add_argument("--article", metavar="SOURCE",
+                     help="search only this article: its file name, its link or its title (`hoibao links` lists them)")
     paths(ask)
     ask.set_defaults(func=commands["ask"])
 

@@ -65,8 +65,26 @@ class AnswerService:
         self.serving_build = build
         return answerer
 
-    def answer(self, question: str, history: Sequence[str] = ()) -> Answer:
-        return self._answerer.answer(question, history)
+    def answer(self, question: str, history: Sequence[str] = (), article: str | None = None) -> Answer:
+        """The answer over the whole index, or over one article's paragraphs only (`article`: its id)."""
+        return self.answerer_for(article).answer(question, history)
+
+    def answerer_for(self, article: str | None) -> Answerer:
+        """The answerer over the whole index, or over one article (a search filter; see `Searcher.scoped`)."""
+        answerer = self._answerer
+        if article is None:
+            return answerer
+        return Answerer(answerer.searcher.scoped({article}), self.policy)
+
+    def find_article(self, given: str) -> str:
+        """The id of the article `given` names (file name, link or title); a HoibaoError saying why not."""
+        from bot.articles import resolve
+
+        return resolve(given, self._answerer.searcher.index.manifest.articles)
+
+    def paragraphs(self, article: str) -> list[Paragraph]:
+        """One article's paragraphs in reading order (summaries, deep-link greetings)."""
+        return self._answerer.searcher.index.paragraphs_of(article)
 
     def rank(self, question: str, history: Sequence[str] = ()) -> Ranking:
         """What `answer` decides on (hits, best sentence, signals), for evaluation and calibration."""

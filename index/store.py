@@ -56,11 +56,29 @@ class StoredIndex(SearchIndex):
     accents: AccentModel | None = None  # None in indexes built before accents were restored
     _by_article: dict[str, list[Paragraph]] | None = field(default=None, repr=False, compare=False)
 
-    def rankings(self, question: str, vector: np.ndarray, candidates: int) -> Rankings:
+    def rankings(self, question: str, vector: np.ndarray, candidates: int,
+                 articles: frozenset[str] | None = None) -> Rankings:
+        if articles is not None:
+            return self._scoped(question, vector, candidates, articles)
         # Over-fetch chunks: several chunks may belong to one paragraph.
         chunk_hits = self.dense.search(vector.reshape(1, -1), candidates * 2)[0]
         dense = best_per_paragraph(chunk_hits, self.chunk_paragraph)[:candidates]
         return Rankings(dense, self.lexical.search(question, candidates), self.paragraphs)
+
+    def _scoped(self, question: str, vector: np.ndarray, candidates: int, articles: frozenset[str]) -> Rankings:
+        """Both rankings over these articles only: exact cosine against their stored chunk vectors (an
+        article has tens of chunks, so brute force costs less than a FAISS search) and BM25 masked."""
+        rows = np.flatnonzero(self._article_mask(articles))
+        chunks = np.flatnonzero(np.isin(self.chunk_paragraph, rows))
+        scores = np.asarray(self.vectors[chunks], dtype=np.float32) @ vector.reshape(-1).astype(np.float32)
+        order = np.argsort(-scores, kind="stable")
+        dense = best_per_paragraph([(int(chunks[i]), float(scores[i])) for i in order], self.chunk_paragraph)
+        bm25 = self.lexical.scores(question)[rows]
+        lexical = sorted(((int(r), float(s)) for r, s in zip(rows, bm25) if s > 0), key=lambda item: -item[1])
+        return Rankings(dense[:candidates], lexical[:candidates], self.paragraphs)
+
+    def _article_mask(self, articles: frozenset[str]) -> np.ndarray:
+        return np.fromiter((p.article_id in articles for p in self.paragraphs), dtype=bool, count=len(self.paragraphs))
 
     def paragraphs_of(self, article_id: str) -> list[Paragraph]:
         if self._by_article is None:
