@@ -16,7 +16,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot import messages
-from bot.followup import Turn
+from bot.dates import article_day, window
+from bot.desk import Desk, Reply
+from bot.followup import Turn, current_article
+from bot.intents import LATEST, SUMMARY, intent_of
 from bot.llm.written import write
 from bot.scope import Scopes, scoped_answer
 from index.text import fold, has_letters_or_digits, nfc
@@ -138,6 +141,46 @@ class Conversations:
         self.rate = RateLimiter(settings.rate_limit_per_minute, clock)
         self.history = ChatHistory(settings.history_turns, settings.history_ttl_seconds, clock)
         self.scopes = Scopes()  # chats about one article (bot.scope)
+        self.desk = Desk(service, settings.timezone, settings.latest_count)
+
+    def current(self, chat: int | str) -> str | None:
+        """The chat's article: the one it is scoped to, else the one its last answer cited."""
+        scope = self.scopes.get(chat)
+        return scope.article if scope else current_article(self.history.get(chat))
+
+    def request(self, chat: int | str, user: int | str, text: str | None) -> "Reply | str | None":
+        """A summary or the latest news when `text` asks for one (bot.intents), else None."""
+        intent = intent_of(text or "") if text and len(text) <= self.max_chars else None
+        if intent is None or intent.kind not in (SUMMARY, LATEST):
+            return None
+        if not self.rate.allow(user):
+            return messages.rate_limited(self.rate.retry_after(user))
+        reply = self.desk.reply(intent, clean_question(text or ""), self.current(chat))
+        if reply.article:  # the summarised article becomes the chat's: "bài này" now means it
+            self.scopes.set(chat, reply.article)
+        log.log(self.log_level, "request chat=%s kind=%s", chat, reply.kind)
+        return reply
+
+    def choose(self, chat: int | str, action: str, article: str) -> "Reply | str":
+        """A choice button: summarise `article`, or make it the chat's article ("Hỏi về bài này")."""
+        meta = self.service.article(article)
+        if meta is None:
+            return messages.SOURCES_EXPIRED
+        if action == "summary":
+            reply = self.desk.summary_of(meta.title, article)
+            self.scopes.set(chat, article)
+            return reply
+        self.scopes.set(chat, article)
+        return messages.now_about(meta.title)
+
+    def _dated(self, question: str) -> frozenset[str] | None:
+        """The articles of the days a question names ("hôm qua ai…"), None when it names none or none match."""
+        days = window(question, self.desk.now())
+        if days is None:
+            return None
+        found = frozenset(aid for aid, meta in self.service.catalog_items()
+                          if days.holds(article_day(meta.date, self.desk.zone)))
+        return found or None
 
     def ask(self, chat: int | str, user: int | str, text: str | None,
             listener: "Listener | None" = None) -> "Answer | str":
@@ -150,8 +193,9 @@ class Conversations:
         question = clean_question(text or "")
         started = time.perf_counter()
         history = self.history.get(chat)
-        answer, left = scoped_answer(self.scopes.get(chat),
-                                     lambda article: self.service.answer(question, history, article=article))
+        dated = self._dated(question)  # "hôm qua ai…": the open search looks at those days' articles only
+        answer, left = scoped_answer(self.scopes.get(chat), lambda article: self.service.answer(
+            question, history, article=article, articles=None if article else dated))
         if left:
             self.scopes.clear(chat)
         # The resolved question and the article it cited, so a chain of follow-ups keeps its subject.

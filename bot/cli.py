@@ -143,6 +143,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
             chat += 1
         if article:  # --article: every chat searches that article alone, and never leaves it
             conversations.scopes.set(f"ask-{chat}", article, strict=True)
+        request = conversations.request(f"ask-{chat}", "ask", question)  # a summary, the latest news
+        if request is not None and not isinstance(request, str):
+            print(json.dumps(request.to_json(), ensure_ascii=False) if args.json else request.text + "\n",
+                  flush=args.conversation)
+            continue
         reply = conversations.ask(f"ask-{chat}", "ask", question)
         # A refused question (empty, too long…) never reaches the model either.
         answer = (replace(Answer.refused(question), fallback="not_answerable" if settings.llm_base_url else "off")

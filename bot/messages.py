@@ -108,3 +108,45 @@ def feedback_thanks(value: int) -> str:
     if value > 0:
         return "Cảm ơn bạn đã góp ý 👍! Mình đã ghi nhận câu trả lời này là đúng."
     return "Cảm ơn bạn đã góp ý 👎! Mình đã ghi nhận để ban biên tập xem lại câu trả lời này."
+
+
+# Readers' requests (bot/desk.py): summaries, the latest news.
+ASK_ABOUT = "Hỏi về bài này"
+
+
+def which_article(topic: str, titles: list[str]) -> str:
+    """A summary request naming no article clearly: which one?"""
+    if not titles:
+        return (f"Mình không tìm thấy bài nào về «{topic}». " if topic else "") + \
+            "Bạn gõ «tóm tắt bài về …» kèm tên bài hoặc chủ đề (xem /sources) nhé."
+    listed = "\n".join(f"{i}. {t}" for i, t in enumerate(titles, 1))
+    return f"Bạn muốn tóm tắt bài nào?\n{listed}\nBấm chọn, hoặc gõ «tóm tắt bài về …» kèm tên bài."
+
+
+def summary(title: str, url: str, sentences: list[tuple[str, int]]) -> str:
+    """The summary: each sentence with its paragraph number, so the reader can check it."""
+    lines = [f"Tóm tắt bài «{title}»:"] + [f"• {s} (đoạn {n})" for s, n in sentences]
+    if url:
+        lines.append(f"Bài gốc: {url}")
+    return "\n".join(lines)
+
+
+def latest(topic: str, days: str, items: list[tuple[str, str, str, str]]) -> str:
+    """The newest articles (title, day, one-line sapo, link), or a plain "none"."""
+    about = f" về «{topic}»" if topic else ""
+    when = f" ({days})" if days else ""
+    if not items:
+        return f"Chưa có tin nào{about}{when}. Gõ /tinmoi để xem các tin mới nhất."
+    lines = [f"Tin mới nhất{about}{when}:"]
+    for i, (title, day, sapo, url) in enumerate(items, 1):
+        lines.append(f"{i}. {title}" + (f" ({day})" if day else ""))
+        if sapo:
+            lines.append(f"   {sapo}")
+        if url:
+            lines.append(f"   {url}")
+    return "\n".join(lines)
+
+
+def now_about(title: str) -> str:
+    """After "Hỏi về bài này": the chat's questions now go to that article."""
+    return f"Bạn đang hỏi về bài «{title}». Gõ câu hỏi của bạn, hoặc «tóm tắt bài này»; gõ /start để hỏi về mọi bài."

@@ -65,16 +65,34 @@ class AnswerService:
         self.serving_build = build
         return answerer
 
-    def answer(self, question: str, history: Sequence[str] = (), article: str | None = None) -> Answer:
-        """The answer over the whole index, or over one article's paragraphs only (`article`: its id)."""
-        return self.answerer_for(article).answer(question, history)
+    def answer(self, question: str, history: Sequence[str] = (), article: str | None = None,
+               articles: frozenset[str] | None = None) -> Answer:
+        """The answer over the whole index, or over one article's paragraphs only (`article`: its id), or
+        over a few articles (`articles`: those of the days a question names)."""
+        return self.answerer_for(frozenset({article}) if article else articles).answer(question, history)
 
-    def answerer_for(self, article: str | None) -> Answerer:
-        """The answerer over the whole index, or over one article (a search filter; see `Searcher.scoped`)."""
+    def answerer_for(self, articles: frozenset[str] | None) -> Answerer:
+        """The answerer over the whole index, or over some articles (a search filter; see `Searcher.scoped`)."""
         answerer = self._answerer
-        if article is None:
+        if articles is None:
             return answerer
-        return Answerer(answerer.searcher.scoped({article}), self.policy)
+        return Answerer(answerer.searcher.scoped(articles), self.policy)
+
+    def search_articles(self, text: str, limit: int = 3) -> list[tuple[str, float, bool]]:
+        """The articles whose paragraphs best match `text`: (id, best fused score, any BM25 match), best first."""
+        found: dict[str, tuple[str, float, bool]] = {}
+        for hit in self._answerer.searcher.search(text, top_k=max(20, limit * 5)):
+            aid = hit.paragraph.article_id
+            _, score, matched = found.get(aid, (aid, hit.score, False))
+            found[aid] = (aid, max(score, hit.score), matched or hit.lexical > 0)
+        return sorted(found.values(), key=lambda item: -item[1])[:limit]
+
+    def catalog_items(self) -> list[tuple[str, ArticleMeta]]:
+        """(article id, its metadata) of every indexed article, in index order."""
+        return list(self._answerer.searcher.index.manifest.articles.items())
+
+    def article(self, article_id: str) -> ArticleMeta | None:
+        return self._answerer.searcher.index.manifest.articles.get(article_id)
 
     def find_article(self, given: str) -> str:
         """The id of the article `given` names (file name, link or title); a HoibaoError saying why not."""
