@@ -70,6 +70,8 @@ _HOW_TO_ASK = (
     "• Gõ câu hỏi bằng tiếng Việt (có dấu hoặc không dấu), ví dụ «Ai là …?», «… bao nhiêu?», «… năm nào?».\n"
     "• Mỗi câu trả lời kèm đoạn văn gốc, tên bài và số thứ tự đoạn để bạn kiểm tra.\n"
     "• Hỏi tiếp ngắn gọn («Còn … thì sao?») được hiểu theo câu hỏi trước.\n"
+    "• «Tóm tắt bài này», «tóm tắt bài về giá xăng» hoặc /tomtat: 3–5 câu của chính bài, kèm số đoạn.\n"
+    "• «Có tin gì mới?», «hôm qua có tin gì về y tế?» hoặc /tinmoi giao thông: các tin mới nhất.\n"
 )
 HELP = _HOW_TO_ASK + (
     "• /sources: danh sách bài báo. Trong nhóm: nhắc tên bot, trả lời tin nhắn của bot, hoặc dùng /ask câu hỏi."
@@ -85,6 +87,8 @@ COMMANDS = {
     "help": "Hướng dẫn sử dụng",
     "sources": "Danh sách bài báo",
     "ask": "Đặt câu hỏi (dùng trong nhóm)",
+    "tomtat": "Tóm tắt bài báo: /tomtat hoặc /tomtat giá xăng",
+    "tinmoi": "Tin mới nhất: /tinmoi hoặc /tinmoi giao thông",
 }
 
 

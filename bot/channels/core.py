@@ -20,6 +20,7 @@ from bot import messages
 from bot.answer import Answer
 from bot.channels.feedback import LastAnswers, Votes, feedback_value
 from bot.chat import Conversations
+from bot.desk import Reply
 from bot.llm.written import Listener
 from bot.questionlog.channel import NO_LOG, ChannelLog
 from bot.render import sources_list, split_message
@@ -78,6 +79,10 @@ class Chat(ABC):
     async def send_answer(self, answer: Answer) -> None:
         """The answer, rendered the platform's way."""
 
+    async def send_reply(self, reply: Reply) -> None:
+        """A summary or the latest news; a platform with buttons adds the reply's choices."""
+        await send_text(self, reply.text)
+
 
 def parse_command(text: str) -> tuple[str, str] | None:
     """('ask', 'the rest') for '/ask the rest' (or '/ask@bot …'), None when no leading command."""
@@ -116,11 +121,14 @@ class ChannelCore:
         """
         command = parse_command(text)
         async with self.chat_locks.hold(chat.id):
+            if await self._request(chat, text):
+                return
             if command is None:
                 await self._answer(chat, text)
             elif command[0] == "ask":
                 await self._answer(chat, command[1])
             elif command[0] == "start":
+                self.conversations.scopes.clear(chat.id)  # /start: questions go to every article again
                 examples = await asyncio.to_thread(self.service.examples, EXAMPLES)
                 await send_text(chat, messages.greeting(examples))
             elif command[0] == "sources":
@@ -131,7 +139,28 @@ class ChannelCore:
     async def ask(self, chat: Chat, text: str | None) -> None:
         """A question, whatever it starts with."""
         async with self.chat_locks.hold(chat.id):
-            await self._answer(chat, text)
+            if not await self._request(chat, text):
+                await self._answer(chat, text)
+
+    async def _request(self, chat: Chat, text: str | None) -> bool:
+        """A summary or the latest news (bot.desk) when `text` asks for one; False for anything else."""
+        reply = await asyncio.to_thread(self.conversations.request, chat.id, chat.user, text)
+        if reply is None:
+            return False
+        if isinstance(reply, str):
+            await send_text(chat, reply)
+        else:
+            await chat.send_reply(reply)
+        return True
+
+    async def choose(self, chat: Chat, action: str, article: str) -> None:
+        """A choice button (Telegram): summarise that article, or make it the chat's ("Hỏi về bài này")."""
+        async with self.chat_locks.hold(chat.id):
+            reply = await asyncio.to_thread(self.conversations.choose, chat.id, action, article)
+            if isinstance(reply, str):
+                await send_text(chat, reply)
+            else:
+                await chat.send_reply(reply)
 
     async def not_text(self, chat: Chat) -> None:
         """Stickers, photos, voice…: a hint that the bot answers text questions."""

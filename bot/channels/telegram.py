@@ -36,7 +36,7 @@ from telegram.request import HTTPXRequest
 from bot import messages
 from bot.channels import credentials
 from bot.channels import telegram_handlers as handlers
-from bot.channels import telegram_stats
+from bot.channels import telegram_readers, telegram_stats
 from bot.channels.telegram_updates import BotApplication, DrainingUpdates, drain, start_webhook
 from bot.channels.core import ChannelCore
 from bot.questionlog.channel import ChannelLog
@@ -111,6 +111,7 @@ def build_application(settings: Settings, service: AnswerService, questions: Que
         CommandHandler("stats", telegram_stats.stats),
         CallbackQueryHandler(handlers.more_sources, pattern=handlers.MoreSources),
         CallbackQueryHandler(handlers.rate, pattern=handlers.Rating),
+        CallbackQueryHandler(telegram_readers.choose, pattern=telegram_readers.Choose),
         CallbackQueryHandler(handlers.expired_button, pattern=InvalidCallbackData),
         MessageHandler(new_messages & filters.TEXT & ~filters.COMMAND, handlers.question),
         MessageHandler(new_messages & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,

@@ -21,7 +21,9 @@ from telegram.ext import ApplicationHandlerStop, CallbackContext, ExtBot
 
 from bot import messages
 from bot.answer import Answer
+from bot.channels import telegram_readers
 from bot.channels.core import ChannelCore, Chat
+from bot.desk import Reply
 from bot.channels.telegram_buttons import Rating, rating_row
 from bot.channels.telegram_stream import TelegramStream
 from bot.render import TELEGRAM_LIMIT, telegram_html
@@ -76,6 +78,9 @@ class TelegramChat(Chat):
 
     async def send(self, text: str) -> None:
         await self.message.reply_text(text)
+
+    async def send_reply(self, reply: Reply) -> None:
+        await telegram_readers.send_reply(self.message, reply, self.limit)
 
     async def send_answer(self, answer: Answer) -> None:
         markup = more_button(answer, 1, self.answer_id)
