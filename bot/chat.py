@@ -173,6 +173,17 @@ class Conversations:
         self.scopes.set(chat, article)
         return messages.now_about(meta.title)
 
+    def open_link(self, chat: int | str, key: str) -> str | None:
+        """A deep link's key: the chat is now about that article; the greeting, None for an unknown key."""
+        from bot.links import find
+
+        article = find(self.service.catalog_items(), key)
+        if article is None:
+            return None
+        self.scopes.set(chat, article)
+        meta = self.service.article(article)
+        return messages.article_greeting(meta.title, self.service.article_examples(article, 3))
+
     def _dated(self, question: str) -> frozenset[str] | None:
         """The articles of the days a question names ("hôm qua ai…"), None when it names none or none match."""
         days = window(question, self.desk.now())

@@ -162,6 +162,28 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_links(args: argparse.Namespace) -> int:
+    """One deep link per indexed article, for the web team (reads the manifest; no model is loaded)."""
+    import csv
+
+    from bot.links import links
+    from index.backend import Location
+
+    settings = _settings(args)
+    bot = (args.bot or settings.bot_username).lstrip("@")
+    if not bot:
+        raise HoibaoError("Name the Telegram bot: --bot hoibao_bot, or set HOIBAO_BOT_USERNAME.")
+    articles = Location.from_settings(settings).read_manifest().articles.items()
+    rows = links(articles, bot)
+    if args.json:
+        print(json.dumps([row.to_json() for row in rows], ensure_ascii=False, indent=2))
+        return 0
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(["key", "link", "title", "source", "url"])
+    out.writerows([row.key, row.link, row.title, row.source, row.url] for row in rows)
+    return 0
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     from bot.channels import console
 
@@ -261,6 +283,7 @@ COMMANDS = {
     "eval": cmd_eval,
     "log purge": cmd_log_purge,
     "report": cmd_report,
+    "links": cmd_links,
 }
 
 

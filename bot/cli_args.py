@@ -165,4 +165,9 @@ def parser(commands: dict[str, Callable]) -> argparse.ArgumentParser:
     ev.set_defaults(func=commands["eval"])
     log_arguments(sub, commands)
     report_command(sub, commands["report"])
+    links = sub.add_parser("links", help="the 'ask the bot about this article' link of every article (CSV or JSON)")
+    links.add_argument("--json", action="store_true", help="a JSON array instead of CSV")
+    links.add_argument("--bot", metavar="USERNAME", help="the Telegram bot's username (default: HOIBAO_BOT_USERNAME)")
+    paths(links)
+    links.set_defaults(func=commands["links"])
     return p

@@ -154,3 +154,13 @@ def latest(topic: str, days: str, items: list[tuple[str, str, str, str]]) -> str
 def now_about(title: str) -> str:
     """After "Hỏi về bài này": the chat's questions now go to that article."""
     return f"Bạn đang hỏi về bài «{title}». Gõ câu hỏi của bạn, hoặc «tóm tắt bài này»; gõ /start để hỏi về mọi bài."
+
+
+def article_greeting(title: str, questions: list[str]) -> str:
+    """A chat opened from an article's "hỏi bot" link: its title and questions the bot answers from it."""
+    lines = [f"Xin chào! Bạn đang hỏi về bài «{title}». Mình trả lời và trích đúng đoạn văn trong bài."]
+    if questions:
+        lines.append("Bạn thử hỏi:")
+        lines += [f"• {q}" for q in questions]
+    lines.append("Gõ «tóm tắt bài này» để đọc nhanh, /start để hỏi về mọi bài.")
+    return "\n".join(lines)

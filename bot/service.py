@@ -87,6 +87,17 @@ class AnswerService:
             found[aid] = (aid, max(score, hit.score), matched or hit.lexical > 0)
         return sorted(found.values(), key=lambda item: -item[1])[:limit]
 
+    def article_examples(self, article: str, limit: int = 3) -> list[str]:
+        """Questions about one article that the bot answers with a phrase from it (a deep link's greeting)."""
+        cache = self.__dict__.setdefault("_article_examples", {})
+        key = (self.serving_build, article)
+        if key not in cache:
+            from bot.suggest import suggested
+
+            answerer = self.answerer_for(frozenset({article}))
+            cache[key] = suggested(self.paragraphs(article), answerer.answer, limit)
+        return cache[key][:limit]
+
     def catalog_items(self) -> list[tuple[str, ArticleMeta]]:
         """(article id, its metadata) of every indexed article, in index order."""
         return list(self._answerer.searcher.index.manifest.articles.items())

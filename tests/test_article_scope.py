@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 
 import pytest
@@ -123,3 +124,20 @@ def test_ask_article_that_is_not_there_is_one_line(tmp_path, newsroom_index_dir,
     assert result.returncode == 2
     assert result.stderr.startswith("hoibao: No indexed article is named 'bai-khong-co.txt'")
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_links_prints_one_stable_deep_link_per_article(tmp_path, newsroom_index_dir, newsroom_seeds):
+    result = run(["links", "--json", "--bot", "@hoibao_bot"], cwd=tmp_path, index_dir=newsroom_index_dir,
+                 seeds_dir=newsroom_seeds)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert len(rows) == 5 and len({r["key"] for r in rows}) == 5
+    bridge = next(r for r in rows if r["source"] == BRIDGE)
+    assert re.fullmatch(r"[a-z2-7]{10}", bridge["key"])
+    assert bridge["link"] == f"https://t.me/hoibao_bot?start={bridge['key']}"
+    csv_out = run(["links"], cwd=tmp_path, index_dir=newsroom_index_dir, seeds_dir=newsroom_seeds,
+                  settings={"HOIBAO_BOT_USERNAME": "hoibao_bot"})
+    assert csv_out.stdout.splitlines()[0] == "key,link,title,source,url"
+    assert f"{bridge['key']},{bridge['link']}," in csv_out.stdout  # the same key: a hash of the article's link
+    missing = run(["links"], cwd=tmp_path, index_dir=newsroom_index_dir, seeds_dir=newsroom_seeds)
+    assert missing.returncode == 2 and missing.stderr.startswith("hoibao: Name the Telegram bot")

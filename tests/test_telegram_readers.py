@@ -73,3 +73,25 @@ async def test_tinmoi_lists_newest_with_an_ask_button_each(bot):
     assert "720 tỷ đồng" in answer["text"]
     _, summary = await ask(bot, 2402, "tóm tắt bài này")
     assert summary["text"].startswith("Tóm tắt bài «Cầu vượt Nam Đình Phú")
+
+
+async def test_a_deep_link_opens_a_chat_about_its_article(bot, newsroom_index_dir):
+    from bot.links import article_key
+    from index import store
+
+    meta = store.read_manifest(newsroom_index_dir).articles["cau-vuot-nam-dinh-phu.txt"]
+    _, greeting = await ask(bot, 2403, f"/start {article_key(meta)}")
+    lines = greeting["text"].splitlines()
+    assert lines[0] == "Xin chào! Bạn đang hỏi về bài «Cầu vượt Nam Đình Phú chậm tiến độ vì vướng mặt bằng». " \
+                       "Mình trả lời và trích đúng đoạn văn trong bài."
+    suggested = [line[2:] for line in lines if line.startswith("• ")]
+    assert 1 <= len(suggested) <= 3 and "Tổng vốn đầu tư là bao nhiêu?" in suggested
+    for question in suggested:  # each one is answered from that article
+        _, answer = await ask(bot, 2403, question)
+        assert "Cầu vượt Nam Đình Phú" in answer["text"]
+    _, answer = await ask(bot, 2403, "Tổng vốn đầu tư là bao nhiêu?")
+    assert "720 tỷ đồng" in answer["text"]
+    _, plain = await ask(bot, 2403, "/start")  # back to every article
+    assert plain["text"].startswith("Xin chào! Mình là Hỏi Báo")
+    _, forged = await ask(bot, 2404, "/start aaaaaaaaaa")  # a key no article has: the usual greeting
+    assert forged["text"].startswith("Xin chào! Mình là Hỏi Báo")

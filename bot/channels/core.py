@@ -129,8 +129,11 @@ class ChannelCore:
                 await self._answer(chat, command[1])
             elif command[0] == "start":
                 self.conversations.scopes.clear(chat.id)  # /start: questions go to every article again
-                examples = await asyncio.to_thread(self.service.examples, EXAMPLES)
-                await send_text(chat, messages.greeting(examples))
+                # A deep link (t.me/<bot>?start=<key>) greets with its article; any other key, the usual way.
+                linked = await asyncio.to_thread(self.conversations.open_link, chat.id, command[1]) \
+                    if command[1] else None
+                examples = [] if linked else await asyncio.to_thread(self.service.examples, EXAMPLES)
+                await send_text(chat, linked or messages.greeting(examples))
             elif command[0] == "sources":
                 await send_text(chat, sources_list(self.service.catalog()))
             elif command[0] == "help" or not group:
