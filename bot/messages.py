@@ -72,6 +72,8 @@ _HOW_TO_ASK = (
     "• Hỏi tiếp ngắn gọn («Còn … thì sao?») được hiểu theo câu hỏi trước.\n"
     "• «Tóm tắt bài này», «tóm tắt bài về giá xăng» hoặc /tomtat: 3–5 câu của chính bài, kèm số đoạn.\n"
     "• «Có tin gì mới?», «hôm qua có tin gì về y tế?» hoặc /tinmoi giao thông: các tin mới nhất.\n"
+    "• «Theo dõi giá xăng» hoặc /theodoi giá xăng: mình nhắn bạn khi có bài mới; «bỏ theo dõi …», /huytheodoi, "
+    "/dangtheodoi.\n"
 )
 HELP = _HOW_TO_ASK + (
     "• /sources: danh sách bài báo. Trong nhóm: nhắc tên bot, trả lời tin nhắn của bot, hoặc dùng /ask câu hỏi."
@@ -89,6 +91,9 @@ COMMANDS = {
     "ask": "Đặt câu hỏi (dùng trong nhóm)",
     "tomtat": "Tóm tắt bài báo: /tomtat hoặc /tomtat giá xăng",
     "tinmoi": "Tin mới nhất: /tinmoi hoặc /tinmoi giao thông",
+    "theodoi": "Theo dõi một chủ đề: /theodoi giá xăng",
+    "huytheodoi": "Bỏ theo dõi: /huytheodoi giá xăng",
+    "dangtheodoi": "Các chủ đề bạn đang theo dõi",
 }
 
 
@@ -164,3 +169,28 @@ def article_greeting(title: str, questions: list[str]) -> str:
         lines += [f"• {q}" for q in questions]
     lines.append("Gõ «tóm tắt bài này» để đọc nhanh, /start để hỏi về mọi bài.")
     return "\n".join(lines)
+
+
+# Topics to follow (bot/followers).
+FOLLOW_OFF = "Bot này chưa bật tính năng theo dõi chủ đề."
+FOLLOW_TOPIC_BAD = "Chủ đề cần có chữ và ngắn gọn (tối đa 80 ký tự), ví dụ: /theodoi giá xăng"
+
+
+def followed(topic: str, outcome: str, cap: int) -> str:
+    if outcome == "exists":
+        return f"Bạn đã theo dõi «{topic}» rồi."
+    if outcome == "full":
+        return f"Bạn đã theo dõi {cap} chủ đề, mức tối đa. Bỏ bớt bằng /huytheodoi <chủ đề> rồi thử lại nhé."
+    return f"Đã theo dõi «{topic}». Khi có bài mới về chủ đề này, mình sẽ nhắn bạn. Bỏ theo dõi: /huytheodoi {topic}"
+
+
+def unfollowed(topic: str, removed: bool) -> str:
+    return f"Đã bỏ theo dõi «{topic}»." if removed else f"Bạn không theo dõi «{topic}». Gõ /dangtheodoi để xem danh sách."
+
+
+def following(topics: list[str], kind: str) -> str:
+    if not topics:
+        return "Bạn chưa theo dõi chủ đề nào. Gõ /theodoi <chủ đề>, ví dụ: /theodoi giá xăng"
+    listed = "\n".join(f"• {t}" for t in topics)
+    hint = "Bỏ theo dõi: /huytheodoi <chủ đề>" if kind != "follow" else "Thêm: /theodoi <chủ đề>"
+    return f"Bạn đang theo dõi:\n{listed}\n{hint}"

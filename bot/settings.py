@@ -102,6 +102,12 @@ class Settings(BaseSettings):
     latest_count: int = Field(5, ge=1, le=10)  # articles in a /tinmoi reply
     bot_username: str = ""  # Telegram bot's @name without @, for `hoibao links` (t.me/<name>?start=<key>)
 
+    # Topics to follow (bot/followers): kept in the question log's database (HOIBAO_DATABASE_URL)
+    follow_max_topics: int = Field(10, ge=1, le=100)  # topics one chat may follow
+    follow_max_per_hour: int = Field(6, ge=1)  # push messages one chat gets in an hour; more wait (a digest)
+    follow_telegram_per_second: float = Field(25.0, gt=0, le=30)  # pushes a second to all chats (Telegram: ~30)
+    follow_zalo_per_second: float = Field(5.0, gt=0)  # Zalo documents no figure: kept low
+
     # The question log (docs/operating.md): what readers ask, the outcome, their feedback
     database_url: str = "sqlite:///var/hoibao.db"  # SQLAlchemy URL; "off" switches the log off
     log_questions: bool = True  # false: every column but the question's text

@@ -157,6 +157,7 @@ class FakeTelegram:
         self.commands: list[dict] = []
         self.fail_next: list[ApiError] = []  # answers for the next sendMessage calls
         self.fail_chat_action = False  # answer sendChatAction with 500
+        self.blocked: set[int] = set()  # chats whose user blocked the bot: sendMessage answers 403
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count] = {}
         self._messages: dict[tuple[int, int], dict] = {}  # (chat_id, message_id) -> message
@@ -338,6 +339,24 @@ class FakeTelegram:
         """Messages the bot sent to the chat as they stand now (after edits), oldest first."""
         return [m for (c, _), m in self._messages.items() if c == chat_id and m["from"]["id"] == self.bot["id"]]
 
+    def flood_violations(self, per_second: int = 30, group_per_minute: int = 20) -> list[str]:
+        """Where the bot's sendMessage calls broke Telegram's limits, by this server's own timestamps:
+        more than `per_second` in any second, or more than `group_per_minute` to one group in a minute."""
+        calls = [(c.at, chat_id_of(c.params)) for c in self.calls if c.method == "sendMessage"]
+        found = []
+        times = [at for at, _ in calls]
+        for i, at in enumerate(times):
+            inside = sum(1 for other in times[i:] if other - at < 1.0)
+            if inside > per_second:
+                found.append(f"{inside} messages within 1 s from {at:.3f}")
+        for chat in {c for _, c in calls if c < 0}:
+            stamps = [at for at, c in calls if c == chat]
+            for i, at in enumerate(stamps):
+                inside = sum(1 for other in stamps[i:] if other - at < 60.0)
+                if inside > group_per_minute:
+                    found.append(f"{inside} messages to group {chat} within 60 s")
+        return found
+
     def sent(self, chat_id: int | None = None, method: str = "sendMessage", ok: bool = True) -> list[dict]:
         return [c.params for c in self.calls if c.method == method and ("_error" not in c.params) == ok
                 and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)]
@@ -402,6 +421,8 @@ class FakeTelegram:
         if self.fail_next:
             raise self.fail_next.pop(0)
         text = self._check_text(params)
+        if chat_id_of(params) in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
         reply = params.get("reply_parameters")
         if reply and (chat_id_of(params), reply.get("message_id")) not in self._messages:
             if not reply.get("allow_sending_without_reply"):

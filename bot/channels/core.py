@@ -21,6 +21,7 @@ from bot.answer import Answer
 from bot.channels.feedback import LastAnswers, Votes, feedback_value
 from bot.chat import Conversations
 from bot.desk import Reply
+from bot.intents import FOLLOW, FOLLOWING, UNFOLLOW, intent_of
 from bot.llm.written import Listener
 from bot.questionlog.channel import NO_LOG, ChannelLog
 from bot.render import sources_list, split_message
@@ -32,6 +33,7 @@ from index.errors import HoibaoError
 log = logging.getLogger("hoibao.channels")
 
 EXAMPLES = 3  # example questions in the /start greeting
+FOLLOW_KINDS = (FOLLOW, UNFOLLOW, FOLLOWING)
 # "typing…" indicators a channel sends a second, at most: under a burst nearly every answer is slow
 # to come, and indicators for all of them would spend the flood budget the answers need.
 TYPING_PER_SECOND = 3.0
@@ -105,8 +107,10 @@ class ChannelCore:
     """
 
     def __init__(self, service: AnswerService, settings: Settings, help_text: str,
-                 log_level: int = logging.INFO, questions: ChannelLog = NO_LOG) -> None:
+                 log_level: int = logging.INFO, questions: ChannelLog = NO_LOG, followers=None,
+                 platform: str = "") -> None:
         self.service, self.help_text = service, help_text
+        self.followers, self.platform = followers, platform  # topics to follow (bot.followers), when on
         self.typing_after = settings.typing_after_seconds
         self.typing_budget = Budget(TYPING_PER_SECOND)
         self.conversations = Conversations(service, settings, log_level=log_level)
@@ -146,7 +150,13 @@ class ChannelCore:
                 await self._answer(chat, text)
 
     async def _request(self, chat: Chat, text: str | None) -> bool:
-        """A summary or the latest news (bot.desk) when `text` asks for one; False for anything else."""
+        """A summary, the latest news (bot.desk) or a follow command when `text` asks for one; False otherwise."""
+        intent = intent_of(text or "") if text and len(text) <= self.conversations.max_chars else None
+        if intent is not None and intent.kind in FOLLOW_KINDS:
+            reply = messages.FOLLOW_OFF if self.followers is None else \
+                await asyncio.to_thread(self.followers.command, self.platform, chat.id, intent)
+            await send_text(chat, reply)
+            return True
         reply = await asyncio.to_thread(self.conversations.request, chat.id, chat.user, text)
         if reply is None:
             return False

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import asyncio
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import Forbidden
 
 from bot.desk import Reply
 from bot.render import split_message
@@ -58,3 +61,20 @@ async def choose(update: Update, context) -> None:
     chat = TelegramChat(query.message)
     chat.user = query.from_user.id
     await context.bot_data.core.choose(chat, query.data.action, query.data.article)
+
+
+def start_pushes(application, followers, settings, stop: asyncio.Event) -> asyncio.Task:
+    """The Telegram push sender of topics to follow, as a task until `stop`; woken when pushes are queued."""
+    from bot.followers.sender import Blocked, Limits
+
+    async def send(address: str, text: str) -> None:
+        try:
+            await application.bot.send_message(int(address), text)
+        except Forbidden as exc:  # blocked, kicked, or the user deleted their account
+            raise Blocked(str(exc)) from None
+
+    sender = followers.sender("telegram", send, Limits(settings.follow_telegram_per_second,
+                                                       per_chat_hour=settings.follow_max_per_hour))
+    loop = asyncio.get_running_loop()
+    followers.on_queued(lambda: loop.call_soon_threadsafe(sender.wake.set))
+    return asyncio.create_task(sender.run(stop), name="telegram-pushes")
