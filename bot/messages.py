@@ -129,7 +129,7 @@ def which_article(topic: str, titles: list[str]) -> str:
         return (f"Mình không tìm thấy bài nào về «{topic}». " if topic else "") + \
             "Bạn gõ «tóm tắt bài về …» kèm tên bài hoặc chủ đề (xem /sources) nhé."
     listed = "\n".join(f"{i}. {t}" for i, t in enumerate(titles, 1))
-    return f"Bạn muốn tóm tắt bài nào?\n{listed}\nBấm chọn, hoặc gõ «tóm tắt bài về …» kèm tên bài."
+    return f"Bạn muốn tóm tắt bài nào?\n{listed}\nGõ «tóm tắt bài về …» kèm tên hoặc chủ đề của bài."
 
 
 def summary(title: str, url: str, sentences: list[tuple[str, int]]) -> str:
@@ -194,3 +194,7 @@ def following(topics: list[str], kind: str) -> str:
     listed = "\n".join(f"• {t}" for t in topics)
     hint = "Bỏ theo dõi: /huytheodoi <chủ đề>" if kind != "follow" else "Thêm: /theodoi <chủ đề>"
     return f"Bạn đang theo dõi:\n{listed}\n{hint}"
+
+
+# Telegram inline mode (bot/channels/telegram_inline.py): the first card of an unsure answer.
+INLINE_UNSURE = "Chưa chắc chắn: đoạn gần nhất với câu hỏi"

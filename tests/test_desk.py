@@ -144,3 +144,18 @@ def test_ask_json_returns_the_summary_with_paragraph_numbers(tmp_path, newsroom_
     cited = {c["paragraph"]: c["text"] for c in reply["citations"]}
     assert all(s["sentence"] in cited[s["paragraph"]] for s in reply["summary"])
     assert {"question", "found", "answer", "reply", "citations"} <= set(reply)
+
+
+def test_the_inline_cache_keeps_a_users_query_for_a_minute():
+    from bot.answer import Answer
+    from bot.channels.telegram_inline import RecentQueries
+
+    now = [0.0]
+    recent = RecentQueries(ttl=60, size=2, clock=lambda: now[0])
+    answer = Answer.refused("q")
+    recent.put(1, "q", answer)
+    assert recent.get(1, "q") is answer and recent.get(2, "q") is None  # per user
+    now[0] = 61
+    assert recent.get(1, "q") is None
+    recent.put(1, "a", answer), recent.put(1, "b", answer), recent.put(1, "c", answer)
+    assert recent.get(1, "a") is None and recent.get(1, "c") is answer  # bounded

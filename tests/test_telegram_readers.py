@@ -95,3 +95,24 @@ async def test_a_deep_link_opens_a_chat_about_its_article(bot, newsroom_index_di
     assert plain["text"].startswith("Xin chào! Mình là Hỏi Báo")
     _, forged = await ask(bot, 2404, "/start aaaaaaaaaa")  # a key no article has: the usual greeting
     assert forged["text"].startswith("Xin chào! Mình là Hỏi Báo")
+
+
+async def test_inline_mode_gives_up_to_three_cards_from_the_answer_core(bot):
+    before = len(bot.sent(None, "answerInlineQuery"))
+    bot.inline(2405, "Tỉnh Tân An ghi nhận bao nhiêu ca sốt xuất huyết?")
+    (answered,) = (await bot.wait_for(None, before + 1, method="answerInlineQuery"))[before:]
+    results = answered["results"]
+    assert 1 <= len(results) <= 3
+    first = results[0]
+    assert first["title"] == "Trả lời: 2.340 ca sốt xuất huyết"
+    assert first["description"].startswith("Đoạn 1: Tỉnh Tân An ghi nhận 2.340 ca")
+    assert first["url"] == "https://baotin.example.vn/y-te/sot-xuat-huyet-tan-an-tang"
+    message = first["input_message_content"]
+    assert message["parse_mode"] == "HTML" and "<blockquote>" in message["message_text"]
+    assert int(answered["cache_time"]) == 300
+    bot.inline(2405, "ab")  # still being typed: no cards, no answer core
+    (short,) = (await bot.wait_for(None, before + 2, method="answerInlineQuery"))[before + 1:]
+    assert short["results"] == []
+    bot.inline(2405, "Thời tiết ở sao Hỏa thế nào?")  # nothing found: no card rather than a wrong one
+    (none,) = (await bot.wait_for(None, before + 3, method="answerInlineQuery"))[before + 2:]
+    assert none["results"] == []

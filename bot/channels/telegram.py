@@ -24,6 +24,7 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
+    InlineQueryHandler,
     ContextTypes,
     Defaults,
     InvalidCallbackData,
@@ -36,7 +37,7 @@ from telegram.request import HTTPXRequest
 from bot import messages
 from bot.channels import credentials
 from bot.channels import telegram_handlers as handlers
-from bot.channels import telegram_readers, telegram_stats
+from bot.channels import telegram_inline, telegram_readers, telegram_stats
 from bot.channels.telegram_updates import BotApplication, DrainingUpdates, drain, start_webhook
 from bot.channels.core import ChannelCore
 from bot.followers.service import Followers
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("hoibao.telegram")
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll waits
 BUTTONS_KEPT = 2000  # keyboards whose data PTB keeps; an older button is "expired"
 # PTB logs its base URL (which embeds the token) at DEBUG; httpx logs request URLs at INFO.
@@ -114,6 +115,7 @@ def build_application(settings: Settings, service: AnswerService, questions: Que
         CallbackQueryHandler(handlers.more_sources, pattern=handlers.MoreSources),
         CallbackQueryHandler(handlers.rate, pattern=handlers.Rating),
         CallbackQueryHandler(telegram_readers.choose, pattern=telegram_readers.Choose),
+        InlineQueryHandler(telegram_inline.inline_query),
         CallbackQueryHandler(handlers.expired_button, pattern=InvalidCallbackData),
         MessageHandler(new_messages & filters.TEXT & ~filters.COMMAND, handlers.question),
         MessageHandler(new_messages & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,

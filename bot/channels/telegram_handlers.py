@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram import Chat as TelegramChatObject
@@ -23,6 +23,7 @@ from bot import messages
 from bot.answer import Answer
 from bot.channels import telegram_readers
 from bot.channels.core import ChannelCore, Chat
+from bot.channels.telegram_inline import RecentQueries
 from bot.desk import Reply
 from bot.channels.telegram_buttons import Rating, rating_row
 from bot.channels.telegram_stream import TelegramStream
@@ -40,6 +41,7 @@ class BotData:
     settings: Settings
     service: AnswerService
     core: ChannelCore
+    inline_cache: RecentQueries = field(default_factory=RecentQueries)  # inline mode's per-user cache
 
 
 Context = CallbackContext[ExtBot[None], dict, dict, BotData]
