@@ -7,22 +7,13 @@ import pytest_asyncio
 
 from bot.service import AnswerService
 from bot.settings import Settings
-from tests.fake_telegram import FakeTelegram
 from tests.logcapture import logs  # noqa: F401 (fixture)
-from tests.test_telegram import TOKEN, USERNAME, ask, running
+from tests.test_telegram import TOKEN, ask, fake, running  # noqa: F401 (fake: the fixture)
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
     pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning"),
 ]
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def fake(logs):
-    server = FakeTelegram(TOKEN, USERNAME)
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
