@@ -136,6 +136,12 @@ async def test_zalo_follow_by_phrase_and_push(logs, followers, store, newsroom_s
         assert push["text"].startswith("🔔 Tin mới về «sốt xuất huyết»:")
         fake.message("z3201", "bỏ theo dõi sốt xuất huyết")
         assert (await fake.wait_for("z3201", 3))[2]["text"] == "Đã bỏ theo dõi «sốt xuất huyết»."
+        fake.message("z3201", "tom tat bai ve gia xang")  # unaccented, as Zalo readers often type
+        summary = (await fake.wait_for("z3201", 4))[3]["text"]
+        assert summary.startswith("Tóm tắt bài «Giá xăng giảm lần thứ ba liên tiếp»:\n• ") and "(đoạn 1)" in summary
+        fake.message("z3201", "/tinmoi y tế")
+        latest = (await fake.wait_for("z3201", 5))[4]["text"]
+        assert latest.startswith("Tin mới nhất về «y tế»:\n1. Sốt xuất huyết ở Tân An")
     finally:
         stop.set()
         await asyncio.wait_for(task, 15)
