@@ -20,6 +20,7 @@ from bot.dates import article_day, window
 from bot.desk import Desk, Reply
 from bot.followup import Turn, current_article
 from bot.intents import LATEST, SUMMARY, intent_of
+from bot.outcome import NOT_FOUND
 from bot.llm.written import write
 from bot.scope import Scopes, scoped_answer
 from index.text import fold, has_letters_or_digits, nfc
@@ -185,9 +186,13 @@ class Conversations:
         return messages.article_greeting(meta.title, self.service.article_examples(article, 3))
 
     def _dated(self, question: str) -> frozenset[str] | None:
-        """The articles of the days a question names ("hôm qua ai…"), None when it names none or none match."""
+        """The articles of the days a question names ("hôm qua ai…"), None when it names none or none match.
+
+        Only news-cycle words narrow an ordinary question: in "khởi công tháng 8 năm 2025?" the month is
+        the event's, not the day the article came out.
+        """
         days = window(question, self.desk.now())
-        if days is None:
+        if days is None or not days.recent:
             return None
         found = frozenset(aid for aid, meta in self.service.catalog_items()
                           if days.holds(article_day(meta.date, self.desk.zone)))
@@ -204,9 +209,15 @@ class Conversations:
         question = clean_question(text or "")
         started = time.perf_counter()
         history = self.history.get(chat)
-        dated = self._dated(question)  # "hôm qua ai…": the open search looks at those days' articles only
-        answer, left = scoped_answer(self.scopes.get(chat), lambda article: self.service.answer(
-            question, history, article=article, articles=None if article else dated))
+        dated = self._dated(question)  # "hôm qua ai…": the open search looks at those days' articles first
+
+        def ask(article: str | None) -> "Answer":
+            found = self.service.answer(question, history, article=article, articles=None if article else dated)
+            if dated and not article and found.status == NOT_FOUND:  # nothing those days: the whole index
+                found = self.service.answer(question, history)
+            return found
+
+        answer, left = scoped_answer(self.scopes.get(chat), ask)
         if left:
             self.scopes.clear(chat)
         # The resolved question and the article it cited, so a chain of follow-ups keeps its subject.

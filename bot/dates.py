@@ -22,6 +22,7 @@ class Window:
     start: date
     end: date
     words: str  # the words that named it ("hôm qua")
+    recent: bool = False  # a news-cycle word (hôm nay, hôm qua, tuần này…), not a calendar date or month
 
     def holds(self, day: date | None) -> bool:
         return day is not None and self.start <= day <= self.end
@@ -95,7 +96,7 @@ def window(text: str, now: datetime) -> Window | None:
         match = _find(pattern, text, folded)
         if match:
             start, end = _relative(name, today)
-            return Window(start, end, text[match.start():match.end()])
+            return Window(start, end, text[match.start():match.end()], recent=name != "this_year")
     match = _find(_MONTH, text, folded)
     if match and 1 <= int(match.group(1)) <= 12:
         month = int(match.group(1))

@@ -69,6 +69,8 @@ class Reply:
             "summary": [s.to_json() for s in self.summary],
             "articles": [{"source": a.meta.source, "title": a.meta.title, "date": a.meta.date, "day": a.day,
                           "url": a.meta.url, "sapo": a.sapo} for a in self.articles],
+            "choices": [{"title": c.label, "action": c.action, "source": c.article} for c in self.choices
+                        if self.kind == "choose"],
         }
 
 

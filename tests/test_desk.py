@@ -109,6 +109,7 @@ def test_summary_of_a_named_article_then_this_article(conversations):
 def test_a_summary_naming_no_article_asks_which(conversations):
     reply = conversations.request("new", "u", "/tomtat")
     assert reply.kind == "choose" and reply.text.startswith("Bạn muốn tóm tắt bài nào?")
+    assert [c["source"] for c in reply.to_json()["choices"]] == [c.article for c in reply.choices]
     assert [c.article for c in reply.choices] == ["giai-chay-ha-lam.txt", "cau-song-lam.txt", "cau-vuot-nam-dinh-phu.txt"]
     chosen = conversations.choose("new", "summary", reply.choices[1].article)
     assert chosen.article == "cau-song-lam.txt" and conversations.current("new") == "cau-song-lam.txt"
@@ -131,6 +132,9 @@ def test_latest_news_newest_first_by_topic_and_day(conversations):
 def test_date_words_in_a_question_narrow_the_search(conversations):
     dated = conversations.ask("d", "u", "Hôm qua tổng vốn đầu tư bao nhiêu?")
     assert {c.paragraph.article_id for c in dated.citations} == {"cau-song-lam.txt"}
+    assert conversations._dated("hôm qua ai khánh thành cầu?") == {"cau-song-lam.txt"}
+    assert conversations._dated("Cầu vượt khởi công tháng 12?") is None  # the event's month, not the paper's
+    assert conversations._dated("Ngày 5-12 cầu nào thông xe?") is None
 
 
 def test_ask_json_returns_the_summary_with_paragraph_numbers(tmp_path, newsroom_index_dir, newsroom_seeds):

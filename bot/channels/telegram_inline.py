@@ -12,17 +12,21 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import time
 from collections import OrderedDict
 
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 from bot import messages
 from bot.answer import Answer
 from bot.chat import check_question, clean_question
 from bot.outcome import NOT_FOUND, UNSURE
 from bot.render import telegram_html
+
+log = logging.getLogger("hoibao.telegram")
 
 CARDS = 3
 CACHE_SECONDS = 300  # how long Telegram may keep the results of one query (the same for every user)
@@ -91,4 +95,7 @@ async def inline_query(update: Update, context) -> None:
     if answer is None:
         answer = await asyncio.to_thread(context.bot_data.service.answer, text)
         recent.put(query.from_user.id, text, answer)
-    await query.answer(cards(answer), cache_time=CACHE_SECONDS, is_personal=False)
+    try:
+        await query.answer(cards(answer), cache_time=CACHE_SECONDS, is_personal=False)
+    except BadRequest as exc:  # answered too late (the reader typed on), or a forged query id
+        log.info("inline query not answered: %s", exc)
