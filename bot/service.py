@@ -98,6 +98,21 @@ class AnswerService:
             cache[key] = suggested(self.paragraphs(article), answerer.answer, limit)
         return cache[key][:limit]
 
+    def topic_scores(self, topic: str, articles: frozenset[str]) -> dict[str, tuple[float, Paragraph]]:
+        """Each article's best paragraph for `topic` by dense cosine (exact, over those articles only)."""
+        searcher = self._answerer.searcher
+        every = sum(m.paragraphs for aid, m in searcher.index.manifest.articles.items() if aid in articles)
+        ranked = searcher.scoped(articles, candidates=max(every, 1)).ranked(topic, searcher.query_vector(topic))
+        best: dict[str, tuple[float, Paragraph]] = {}
+        for row, score in ranked.dense:  # best first
+            paragraph = ranked.paragraphs[row]
+            best.setdefault(paragraph.article_id, (score, paragraph))
+        return best
+
+    @property
+    def embedder_id(self) -> str:
+        return self.embedder.id
+
     def catalog_items(self) -> list[tuple[str, ArticleMeta]]:
         """(article id, its metadata) of every indexed article, in index order."""
         return list(self._answerer.searcher.index.manifest.articles.items())

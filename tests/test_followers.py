@@ -164,3 +164,27 @@ def test_the_editors_report_shows_follower_counts_per_topic(tmp_path):
     assert report.follows == (("Giá xăng", 2), ("giao thông", 1))
     assert "Chủ đề được theo dõi (số người theo dõi):\n  1. «Giá xăng»: 2\n  2. «giao thông»: 1" in text(report)
     assert '<section id="follows">' in page(report) and "<td>giao thông</td>" in page(report)
+
+
+def test_a_topic_the_article_never_names_matches_above_the_calibrated_cut(tmp_path, embedder):
+    """"dịch bệnh" (epidemics) and an article on a measles outbreak that never says it: the dense score
+    (benchmarks/follow_calibration.py) clears the cut; a fuel-price article does not."""
+    import shutil
+
+    from index.build import build_index
+    from tests.conftest import ROOT
+    from tests.newsroom import ARTICLES, write_articles
+
+    seeds = write_articles(tmp_path / "seeds", {"gia-xang-giam.txt": ARTICLES["gia-xang-giam.txt"]})
+    shutil.copy(ROOT / "benchmarks" / "conversations" / "articles" / "yte_soi_binh_lac.txt", seeds)
+    build_index(seeds, tmp_path / "index", embedder, progress=False)
+    service = AnswerService(Settings(_env_file=None, seeds_dir=seeds, index_dir=tmp_path / "index"), embedder)
+    store = FollowStore.open(f"sqlite:///{tmp_path / 'hoibao.db'}")
+    followers = Followers(store, service)
+    followers.command("telegram", 5, Intent(FOLLOW, "dịch bệnh"))
+    from index.text import tokens
+
+    assert "dich benh" not in " ".join(" ".join(tokens(p.text)) for p in service.paragraphs("yte_soi_binh_lac.txt"))
+    assert followers.notify_followers(["yte_soi_binh_lac.txt", "gia-xang-giam.txt"]) == 1
+    (push,) = store.due("telegram")
+    assert push.body.startswith("🔔 Tin mới về «dịch bệnh»:\nBình Lạc tiêm vắc xin sởi")

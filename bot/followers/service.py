@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 
 from bot import messages
 from bot.followers import message
-from bot.followers.match import MAX_TOPIC_CHARS, matching_paragraph, topic_key
+from bot.followers.match import DENSE_CUTS, MAX_TOPIC_CHARS, matching_paragraph, topic_key
 from bot.followers.sender import Limits, Sender
 from bot.followers.store import FollowStore
 from bot.intents import FOLLOW, FOLLOWING, UNFOLLOW, Intent
@@ -95,15 +95,19 @@ class Followers:
         return queued
 
     def _matches(self, articles: list[str]) -> dict[str, list[message.Match]]:
-        """topic key → the new articles matching it (with the paragraph that matched)."""
+        """topic key → the new articles matching it (with the paragraph that matched): the topic's phrase
+        in the article, or a dense score above the embedder's calibrated cut (bot.followers.match)."""
         topics = {topic_key(f.topic): f.topic for f in self.store.followers()}
+        known = {a: (self.service.article(a), self.service.paragraphs(a)) for a in articles}
+        known = {a: (meta, paragraphs) for a, (meta, paragraphs) in known.items() if meta and paragraphs}
+        cut = DENSE_CUTS.get(self.service.embedder_id)
         found: dict[str, list[message.Match]] = {}
-        for article in articles:
-            meta, paragraphs = self.service.article(article), self.service.paragraphs(article)
-            if meta is None or not paragraphs:
-                continue
-            for key, topic in topics.items():
+        for key, topic in topics.items():
+            dense = self.service.topic_scores(topic, frozenset(known)) if cut is not None and known else {}
+            for article, (meta, paragraphs) in known.items():
                 hit = matching_paragraph(topic, meta.title, meta.url, paragraphs)
+                score, best = dense.get(article, (0.0, None))
+                hit = hit or (best if cut is not None and score >= cut else None)
                 if hit is not None:
                     found.setdefault(key, []).append(message.Match(
                         article, meta.title, meta.url, paragraphs[0].text, hit.number, hit.text))
