@@ -184,7 +184,7 @@ def test_a_topic_the_article_never_names_matches_above_the_calibrated_cut(tmp_pa
     followers.command("telegram", 5, Intent(FOLLOW, "dịch bệnh"))
     from index.text import tokens
 
-    assert "dich benh" not in " ".join(" ".join(tokens(p.text)) for p in service.paragraphs("yte_soi_binh_lac.txt"))
+    assert not any("dich benh" in " ".join(tokens(p.text)) for p in service.paragraphs("yte_soi_binh_lac.txt"))
     assert followers.notify_followers(["yte_soi_binh_lac.txt", "gia-xang-giam.txt"]) == 1
     (push,) = store.due("telegram")
     assert push.body.startswith("🔔 Tin mới về «dịch bệnh»:\nBình Lạc tiêm vắc xin sởi")
