@@ -108,8 +108,8 @@ class Desk:
         sentences = tuple(summarize(paragraphs))
         numbers = sorted({s.paragraph for s in sentences})
         cited = tuple(p for p in paragraphs if p.number in numbers)
-        return Reply(question, SUMMARY, messages.summary(meta.title, meta.url, [(s.sentence, s.paragraph) for s in sentences]),
-                     article=article, summary=sentences, paragraphs=cited)
+        text = messages.summary(meta.title, meta.url, [(s.sentence, s.paragraph) for s in sentences])
+        return Reply(question, SUMMARY, text, article=article, summary=sentences, paragraphs=cited)
 
     def which(self, topic: str, current: str | None) -> tuple[str | None, list[Choice]]:
         """The article a request means (named, or the chat's), else None and the choices to offer."""
@@ -138,7 +138,8 @@ class Desk:
             items = [(aid, m) for aid, m in items if days.holds(article_day(m.date, self.zone))]
         if topic:
             items = [(aid, m) for aid, m in items if aid in self._about(topic)]
-        listed = tuple(Listed(aid, m, self._day_text(m), self.sapo(aid)) for aid, m in self._newest(items)[: self.latest_count])
+        newest = self._newest(items)[: self.latest_count]
+        listed = tuple(Listed(aid, m, self._day_text(m), self.sapo(aid)) for aid, m in newest)
         lines = [(a.meta.title, a.day, a.sapo, a.meta.url) for a in listed]
         return Reply(question, LATEST, messages.latest(topic, days.words if days else "", lines), articles=listed,
                      choices=tuple(Choice(messages.ASK_ABOUT, ASK, a.article) for a in listed))

@@ -35,6 +35,8 @@ _LEADS = {
              r"có tin (?:gì|tức gì)(?: mới)?(?: về)?",
              r"tin tức mới(?: nhất)?(?: về)?"],
 }
+# A "topic" holding one of these is a question after all: "Theo dõi sức khỏe trẻ thế nào?".
+_QUESTION_WORDS = ("ai", "gì", "nào", "bao nhiêu", "thế nào", "ra sao", "đâu", "mấy", "sao", "không")
 _ARTICLE_WORDS = r"^(?:(?:của |cho )?(?:bài|bài báo|bài viết)(?: này| đó| vừa rồi)?(?: về| nói về)?)\s*"
 _TRAILING = r"[\s?.!]*(?:(?:không|nhé|nha|với|đi|giúp mình|giúp tôi)[\s?.!]*)*$"
 
@@ -67,8 +69,16 @@ def intent_of(text: str) -> Intent | None:
         match = _COMPILED[(kind, folded)].match(probe)
         if match:
             # Offsets of the folded text are the original's: folding keeps one character per character.
-            return Intent(kind, _topic(kind, _rest(text, match.end())))
+            topic = _topic(kind, _rest(text, match.end()))
+            return None if _asks(topic) else Intent(kind, topic)
     return None
+
+
+def _asks(topic: str) -> bool:
+    """Whether a phrase's "topic" is really the rest of a question (matched with its diacritics when it has any)."""
+    folded = not has_diacritics(topic)
+    words = f" {' '.join((fold(topic) if folded else topic.lower()).replace('?', ' ').split())} "
+    return any(f" {fold(w) if folded else w} " in words for w in _QUESTION_WORDS)
 
 
 def _topic(kind: str, rest: str) -> str:

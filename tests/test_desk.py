@@ -36,6 +36,9 @@ EVENING_UTC = datetime(2026, 12, 5, 18, 0, tzinfo=ZoneInfo("UTC"))
     ("bỏ theo dõi giá xăng", Intent(UNFOLLOW, "giá xăng")),
     ("Cầu dài bao nhiêu mét?", None),
     ("Tín mới là ai?", None),  # accented: "tín" is not "tin"
+    ("Theo dõi sức khỏe trẻ sơ sinh thế nào?", None),  # a question that starts with the words
+    ("Tóm tắt nghị quyết gồm những gì?", None),
+    ("Có tin gì về giá xăng không?", Intent(LATEST, "giá xăng")),
     ("/sources", None),
 ])
 def test_intents(text, intent):

@@ -86,16 +86,16 @@ def cards(answer: Answer) -> list[InlineQueryResultArticle]:
 async def inline_query(update: Update, context) -> None:
     """Answer an inline query with the answer core's cards (cached per user for a minute)."""
     query = update.inline_query
-    text = clean_question(query.query or "")
-    if len(text) < MIN_CHARS or check_question(text, context.bot_data.settings.max_question_chars):
-        await query.answer([], cache_time=CACHE_SECONDS)
-        return
-    recent: RecentQueries = context.bot_data.inline_cache
-    answer = recent.get(query.from_user.id, text)
-    if answer is None:
-        answer = await asyncio.to_thread(context.bot_data.service.answer, text)
-        recent.put(query.from_user.id, text, answer)
+    text = clean_question(query.query or "") if isinstance(query.query, str) else ""
+    found: list[InlineQueryResultArticle] = []
+    if len(text) >= MIN_CHARS and not check_question(text, context.bot_data.settings.max_question_chars):
+        recent: RecentQueries = context.bot_data.inline_cache
+        answer = recent.get(query.from_user.id, text)
+        if answer is None:
+            answer = await asyncio.to_thread(context.bot_data.service.answer, text)
+            recent.put(query.from_user.id, text, answer)
+        found = cards(answer)
     try:
-        await query.answer(cards(answer), cache_time=CACHE_SECONDS, is_personal=False)
+        await query.answer(found, cache_time=CACHE_SECONDS, is_personal=False)
     except BadRequest as exc:  # answered too late (the reader typed on), or a forged query id
         log.info("inline query not answered: %s", exc)

@@ -81,13 +81,13 @@ class FollowStore:
 
     def topics(self, platform: str, chat: object) -> list[str]:
         with self.engine.connect() as connection:
-            return list(connection.scalars(select(follows.c.topic).where(
-                follows.c.platform == platform, follows.c.chat_hash == self.hash(platform, chat)).order_by(follows.c.id)))
+            mine = follows.c.platform == platform, follows.c.chat_hash == self.hash(platform, chat)
+            return list(connection.scalars(select(follows.c.topic).where(*mine).order_by(follows.c.id)))
 
     def followers(self) -> list[Follower]:
         with self.engine.connect() as connection:
-            rows = connection.execute(select(follows.c.platform, follows.c.chat_hash, follows.c.address, follows.c.topic))
-            return [Follower(*row) for row in rows]
+            columns = follows.c.platform, follows.c.chat_hash, follows.c.address, follows.c.topic
+            return [Follower(*row) for row in connection.execute(select(*columns))]
 
     def counts(self) -> list[tuple[str, int]]:
         """(topic as most typed, followers) per topic, most followed first: the editors' report."""
