@@ -157,7 +157,8 @@ class Conversations:
         if not self.rate.allow(user):
             return messages.rate_limited(self.rate.retry_after(user))
         reply = self.desk.reply(intent, clean_question(text or ""), self.current(chat))
-        if reply.article:  # the summarised article becomes the chat's: "bài này" now means it
+        scope = self.scopes.get(chat)
+        if reply.article and not (scope and scope.strict):  # the summarised article becomes the chat's
             self.scopes.set(chat, reply.article)
         log.log(self.log_level, "request chat=%s kind=%s", chat, reply.kind)
         return reply

@@ -90,10 +90,11 @@ async def inline_query(update: Update, context) -> None:
     found: list[InlineQueryResultArticle] = []
     if len(text) >= MIN_CHARS and not check_question(text, context.bot_data.settings.max_question_chars):
         recent: RecentQueries = context.bot_data.inline_cache
-        answer = recent.get(query.from_user.id, text)
+        user = query.from_user.id if query.from_user else 0
+        answer = recent.get(user, text)
         if answer is None:
             answer = await asyncio.to_thread(context.bot_data.service.answer, text)
-            recent.put(query.from_user.id, text, answer)
+            recent.put(user, text, answer)
         found = cards(answer)
     try:
         await query.answer(found, cache_time=CACHE_SECONDS, is_personal=False)
