@@ -188,3 +188,23 @@ def test_a_topic_the_article_never_names_matches_above_the_calibrated_cut(tmp_pa
     assert followers.notify_followers(["yte_soi_binh_lac.txt", "gia-xang-giam.txt"]) == 1
     (push,) = store.due("telegram")
     assert push.body.startswith("🔔 Tin mới về «dịch bệnh»:\nBình Lạc tiêm vắc xin sởi")
+
+
+async def test_the_sender_keeps_the_hourly_cap_and_a_groups_pace(store):
+    from bot.followers.sender import Limits, Sender
+
+    sent: list[tuple[str, float]] = []
+    loop = asyncio.get_running_loop()
+
+    async def send(address: str, text: str) -> None:
+        sent.append((address, loop.time()))
+
+    store.follow("telegram", -42, "giá xăng", cap=10)
+    chat_hash = store.hash("telegram", -42)
+    for article in ("a.txt", "b.txt", "c.txt"):  # three separate notifications for one group
+        store.enqueue("telegram", chat_hash, "-42", [article], lambda fresh: f"tin {fresh}")
+    sender = Sender("telegram", store, send, Limits(per_second=100, group_per_minute=120, per_chat_hour=2))
+    assert await sender.drain(asyncio.Event()) == 2
+    assert len(store.due("telegram")) == 1  # the third waits for the hour
+    assert sent[1][1] - sent[0][1] >= 0.49  # 120 a minute to one group: half a second apart
+    assert await sender.drain(asyncio.Event()) == 0
