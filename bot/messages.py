@@ -173,6 +173,7 @@ def article_greeting(title: str, questions: list[str]) -> str:
 
 # Topics to follow (bot/followers).
 FOLLOW_OFF = "Bot này chưa bật tính năng theo dõi chủ đề."
+FOLLOW_UNAVAILABLE = "Xin lỗi, mình tạm thời chưa lưu được danh sách theo dõi. Bạn thử lại sau ít phút nhé."
 FOLLOW_TOPIC_BAD = "Chủ đề cần có chữ và ngắn gọn (tối đa 80 ký tự), ví dụ: /theodoi giá xăng"
 
 

@@ -55,6 +55,7 @@ class StoredIndex(SearchIndex):
     lexical: LexicalIndex
     accents: AccentModel | None = None  # None in indexes built before accents were restored
     _by_article: dict[str, list[Paragraph]] | None = field(default=None, repr=False, compare=False)
+    _rows: dict[str, np.ndarray] | None = field(default=None, repr=False, compare=False)
 
     def rankings(self, question: str, vector: np.ndarray, candidates: int,
                  articles: frozenset[str] | None = None) -> Rankings:
@@ -68,7 +69,8 @@ class StoredIndex(SearchIndex):
     def _scoped(self, question: str, vector: np.ndarray, candidates: int, articles: frozenset[str]) -> Rankings:
         """Both rankings over these articles only: exact cosine against their stored chunk vectors (an
         article has tens of chunks, so brute force costs less than a FAISS search) and BM25 masked."""
-        rows = np.flatnonzero(self._article_mask(articles))
+        rows = np.concatenate([self._article_rows().get(a, np.zeros(0, dtype=np.int64)) for a in sorted(articles)]
+                              or [np.zeros(0, dtype=np.int64)])
         chunks = np.flatnonzero(np.isin(self.chunk_paragraph, rows))
         scores = np.asarray(self.vectors[chunks], dtype=np.float32) @ vector.reshape(-1).astype(np.float32)
         order = np.argsort(-scores, kind="stable")
@@ -77,8 +79,14 @@ class StoredIndex(SearchIndex):
         lexical = sorted(((int(r), float(s)) for r, s in zip(rows, bm25) if s > 0), key=lambda item: -item[1])
         return Rankings(dense[:candidates], lexical[:candidates], self.paragraphs)
 
-    def _article_mask(self, articles: frozenset[str]) -> np.ndarray:
-        return np.fromiter((p.article_id in articles for p in self.paragraphs), dtype=bool, count=len(self.paragraphs))
+    def _article_rows(self) -> dict[str, np.ndarray]:
+        """Each article's paragraph rows, made once per loaded index (a scoped question reads a few)."""
+        if self._rows is None:
+            rows: dict[str, list[int]] = {}
+            for row, paragraph in enumerate(self.paragraphs):
+                rows.setdefault(paragraph.article_id, []).append(row)
+            self._rows = {aid: np.asarray(found, dtype=np.int64) for aid, found in rows.items()}
+        return self._rows
 
     def paragraphs_of(self, article_id: str) -> list[Paragraph]:
         if self._by_article is None:

@@ -208,3 +208,16 @@ async def test_the_sender_keeps_the_hourly_cap_and_a_groups_pace(store):
     assert len(store.due("telegram")) == 1  # the third waits for the hour
     assert sent[1][1] - sent[0][1] >= 0.49  # 120 a minute to one group: half a second apart
     assert await sender.drain(asyncio.Event()) == 0
+
+
+def test_a_database_gone_is_one_polite_line(tmp_path, newsroom_settings, embedder, caplog):
+    from bot.messages import FOLLOW_UNAVAILABLE
+
+    db_file = tmp_path / "hoibao.db"
+    store = FollowStore.open(f"sqlite:///{db_file}")
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE pushed_articles")
+        connection.exec_driver_sql("DROP TABLE follows")  # as good as a database that went away
+    followers = Followers(store, AnswerService(newsroom_settings, embedder))
+    assert followers.command("telegram", 1, Intent(FOLLOW, "giá xăng")) == FOLLOW_UNAVAILABLE
+    assert "Traceback" not in caplog.text and "topics to follow: the database cannot be reached" in caplog.text

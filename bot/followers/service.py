@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot import messages
 from bot.followers import message
 from bot.followers.match import DENSE_CUTS, MAX_TOPIC_CHARS, matching_paragraph, topic_key
@@ -56,6 +58,13 @@ class Followers:
 
     def command(self, platform: str, chat: object, intent: Intent) -> str:
         """The reply to /theodoi, /huytheodoi, /dangtheodoi (or "theo dõi …" / "bỏ theo dõi …")."""
+        try:
+            return self._command(platform, chat, intent)
+        except SQLAlchemyError as exc:  # the database is down: say so, keep answering questions
+            log.warning("topics to follow: the database cannot be reached (%s)", type(exc).__name__)
+            return messages.FOLLOW_UNAVAILABLE
+
+    def _command(self, platform: str, chat: object, intent: Intent) -> str:
         topic = " ".join(intent.topic.split())
         if intent.kind == FOLLOWING or (intent.kind in (FOLLOW, UNFOLLOW) and not topic):
             return messages.following(self.store.topics(platform, chat), intent.kind)
