@@ -166,3 +166,15 @@ def test_the_inline_cache_keeps_a_users_query_for_a_minute():
     assert recent.get(1, "q") is None
     recent.put(1, "a", answer), recent.put(1, "b", answer), recent.put(1, "c", answer)
     assert recent.get(1, "a") is None and recent.get(1, "c") is answer  # bounded
+
+
+def test_ask_json_lists_the_latest_news(tmp_path, newsroom_index_dir, newsroom_seeds):
+    result = run(["ask", "--json", "tin mới nhất về giao thông"], cwd=tmp_path, index_dir=newsroom_index_dir,
+                 seeds_dir=newsroom_seeds)
+    assert result.returncode == 0, result.stderr
+    reply = json.loads(result.stdout)
+    assert reply["kind"] == "latest" and reply["found"] is True
+    assert [a["source"] for a in reply["articles"]] == ["cau-song-lam.txt", "cau-vuot-nam-dinh-phu.txt"]
+    first = reply["articles"][0]
+    assert first["day"] == "05/12/2026" and first["url"].endswith("/giao-thong/cau-song-lam-thong-xe")
+    assert first["sapo"].startswith("Sáng 5-12, tỉnh Hà Lâm khánh thành")
