@@ -54,7 +54,7 @@ async def choose(update: Update, context) -> None:
     from bot.channels.telegram_handlers import TelegramChat, answer_press, expired_button
 
     query = update.callback_query
-    if not isinstance(query.data, Choose) or query.message is None:
+    if not isinstance(query.data, Choose) or not isinstance(query.message, Message):  # stale or inaccessible
         await expired_button(update, context)
         return
     await answer_press(query)
