@@ -50,13 +50,19 @@ def test_the_filter_keeps_the_open_searchs_scores(newsroom_searcher):
             assert score == pytest.approx(open_dense[row], abs=1e-5)
 
 
-def test_qdrant_filters_the_same_article(tmp_path, newsroom_seeds, newsroom_searcher, embedder):
+@pytest.mark.parametrize("engine", ["qdrant-client local mode", "qdrant-edge"])
+def test_qdrant_filters_the_same_article(tmp_path, newsroom_seeds, newsroom_searcher, embedder, engine):
     pytest.importorskip("qdrant_client", reason="the Qdrant backend needs qdrant-client")
     from index.backend import Location
+    from index.qdrant import edge
     from index.qdrant import engine as qengine
     from index.qdrant.engine import Target
 
+    if engine == "qdrant-edge" and not edge.available():
+        pytest.skip("qdrant-edge-py is not installed (pip install 'hoibao[qdrant-test]')")
     target = Target(path=str(tmp_path / "qdrant"), collection="hoibao")
+    if engine == "qdrant-edge":
+        qengine.register(target, edge.EdgeEngine(tmp_path / "qdrant", target))
     location = Location(tmp_path / "index", "qdrant", target)
     try:
         location.build(newsroom_seeds, embedder, progress=False)
