@@ -36,6 +36,9 @@ def embedder_from_settings(settings: Settings) -> Embedder:
     )
 
 
+_EXAMPLES_CACHED = 5_000  # articles whose deep-link questions are kept
+
+
 class ReindexBusy(HoibaoError):
     def __init__(self) -> None:
         super().__init__("A rebuild is already running; wait for it to finish.")
@@ -95,6 +98,8 @@ class AnswerService:
             from bot.suggest import suggested
 
             answerer = self.answerer_for(frozenset({article}))
+            if len(cache) >= _EXAMPLES_CACHED:  # bounded: the oldest article's questions go first
+                cache.pop(next(iter(cache)))
             cache[key] = suggested(self.paragraphs(article), answerer.answer, limit)
         return cache[key][:limit]
 
