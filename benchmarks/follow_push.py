@@ -26,6 +26,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import signal
 import sys
 import tempfile
@@ -144,6 +145,8 @@ async def run(args: argparse.Namespace) -> dict:
         from bot.questionlog.schema import pushes
 
         states = dict(connection.execute(select(pushes.c.state, func.count()).group_by(pushes.c.state)).all())
+    store.engine.dispose()
+    shutil.rmtree(work, ignore_errors=True)
     down = restarted - signalled
     return {
         "followers": args.followers, "topics": args.topics, "articles": args.articles,
