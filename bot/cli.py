@@ -133,6 +133,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     # its own chat (no history); with it, lines are turns of one chat until an empty line. A script is
     # not rate-limited.
     conversations = Conversations(service, settings.model_copy(update={"rate_limit_per_minute": 10**9}))
+    article = service.find_article(args.article) if args.article else None
     chat = 0
     for question in itertools.chain([first] if first is not None else [], questions):
         if not question:
@@ -140,6 +141,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
             continue
         if not args.conversation:
             chat += 1
+        if article:  # --article: every chat searches that article alone, and never leaves it
+            conversations.scopes.set(f"ask-{chat}", article, strict=True)
+        request = conversations.request(f"ask-{chat}", "ask", question)  # a summary, the latest news
+        if request is not None and not isinstance(request, str):
+            print(json.dumps(request.to_json(), ensure_ascii=False) if args.json else request.text + "\n",
+                  flush=args.conversation)
+            continue
         reply = conversations.ask(f"ask-{chat}", "ask", question)
         # A refused question (empty, too long…) never reaches the model either.
         answer = (replace(Answer.refused(question), fallback="not_answerable" if settings.llm_base_url else "off")
@@ -151,6 +159,28 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(reply if isinstance(reply, str) else terminal(answer, color=wants_color(sys.stdout))
                   if sys.stdout.isatty() else text)
             print()
+    return 0
+
+
+def cmd_links(args: argparse.Namespace) -> int:
+    """One deep link per indexed article, for the web team (reads the manifest; no model is loaded)."""
+    import csv
+
+    from bot.links import links
+    from index.backend import Location
+
+    settings = _settings(args)
+    bot = (args.bot or settings.bot_username).lstrip("@")
+    if not bot:
+        raise HoibaoError("Name the Telegram bot: --bot hoibao_bot, or set HOIBAO_BOT_USERNAME.")
+    articles = Location.from_settings(settings).read_manifest().articles.items()
+    rows = links(articles, bot)
+    if args.json:
+        print(json.dumps([row.to_json() for row in rows], ensure_ascii=False, indent=2))
+        return 0
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(["key", "link", "title", "source", "url"])
+    out.writerows([row.key, row.link, row.title, row.source, row.url] for row in rows)
     return 0
 
 
@@ -253,6 +283,7 @@ COMMANDS = {
     "eval": cmd_eval,
     "log purge": cmd_log_purge,
     "report": cmd_report,
+    "links": cmd_links,
 }
 
 

@@ -139,6 +139,8 @@ def parser(commands: dict[str, Callable]) -> argparse.ArgumentParser:
     ask.add_argument("--conversation", action="store_true",
                      help="stdin lines are the turns of one chat, answered with its history as Telegram or Zalo "
                           "would; an empty line starts a new chat")
+    ask.add_argument("--article", metavar="SOURCE",
+                     help="search only this article: its file name, its link or its title (`hoibao links` lists them)")
     paths(ask)
     ask.set_defaults(func=commands["ask"])
 
@@ -163,4 +165,9 @@ def parser(commands: dict[str, Callable]) -> argparse.ArgumentParser:
     ev.set_defaults(func=commands["eval"])
     log_arguments(sub, commands)
     report_command(sub, commands["report"])
+    links = sub.add_parser("links", help="the 'ask the bot about this article' link of every article (CSV or JSON)")
+    links.add_argument("--json", action="store_true", help="a JSON array instead of CSV")
+    links.add_argument("--bot", metavar="USERNAME", help="the Telegram bot's username (default: HOIBAO_BOT_USERNAME)")
+    paths(links)
+    links.set_defaults(func=commands["links"])
     return p

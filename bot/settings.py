@@ -97,6 +97,17 @@ class Settings(BaseSettings):
     typing_after_seconds: float = Field(0.5, ge=0)  # "typing…" only for an answer not ready by then
     drain_seconds: float = Field(20.0, ge=0)  # on SIGTERM, time left to send the answers in flight
 
+    # Readers' features (bot/desk.py): summaries, the latest news, deep links
+    timezone: str = "Asia/Ho_Chi_Minh"  # the newsroom's: "hôm qua", "tuần này" and article days are read in it
+    latest_count: int = Field(5, ge=1, le=10)  # articles in a /tinmoi reply
+    bot_username: str = ""  # Telegram bot's @name without @, for `hoibao links` (t.me/<name>?start=<key>)
+
+    # Topics to follow (bot/followers): kept in the question log's database (HOIBAO_DATABASE_URL)
+    follow_max_topics: int = Field(10, ge=1, le=100)  # topics one chat may follow
+    follow_max_per_hour: int = Field(6, ge=1)  # push messages one chat gets in an hour; more wait (a digest)
+    follow_telegram_per_second: float = Field(25.0, gt=0, le=30)  # pushes a second to all chats (Telegram: ~30)
+    follow_zalo_per_second: float = Field(5.0, gt=0)  # Zalo documents no figure: kept low
+
     # The question log (docs/operating.md): what readers ask, the outcome, their feedback
     database_url: str = "sqlite:///var/hoibao.db"  # SQLAlchemy URL; "off" switches the log off
     log_questions: bool = True  # false: every column but the question's text
@@ -132,6 +143,17 @@ class Settings(BaseSettings):
             if not all(part.lstrip("-").isdigit() for part in parts):
                 raise ValueError("expected numeric ids separated by commas, e.g. 123456,-100123456")
             return [int(part) for part in parts]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}: use an IANA name such as Asia/Ho_Chi_Minh") from None
         return value
 
     @field_validator("database_url")

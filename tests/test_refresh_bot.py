@@ -218,3 +218,27 @@ def test_an_article_gone_twice_is_no_longer_answered(site, bot_settings, embedde
     assert report.summary() == "0 mới · 0 cập nhật · 0 không đổi · 0 lỗi · 1 đã xoá" and report.build is not None
     assert cau not in {a.source for a in service.catalog()}
     assert not any(c.paragraph.source == cau for c in service.answer("Cầu treo Suối Mây có hệ thống đèn gì?").citations)
+
+
+def test_the_refresh_notifies_followers_of_new_articles_once(site, bot_settings, embedder, tmp_path):
+    import threading
+
+    from bot.followers.service import Followers
+    from bot.followers.store import FollowStore
+    from bot.intents import FOLLOW, Intent
+
+    pages, base = site
+    service = AnswerService(bot_settings, embedder)
+    store = FollowStore.open(f"sqlite:///{tmp_path / 'hoibao.db'}")
+    followers = Followers(store, service)
+    followers.command("telegram", 77, Intent(FOLLOW, "cam sành"))
+    followers.command("telegram", 78, Intent(FOLLOW, "bóng đá"))
+    with PoliteFetcher("t", timeout_seconds=1, max_bytes=100_000, default_delay=0) as fetcher:
+        refresh_task._refresh(bot_settings, service, fetcher, threading.Event(), followers)  # the bridge: nobody
+        assert store.due("telegram") == []
+        pages.xml("/rss", rss(base, [("Cam", CAM, time.time())]), "application/rss+xml")
+        refresh_task._refresh(bot_settings, service, fetcher, threading.Event(), followers)
+        (push,) = store.due("telegram")
+        assert push.address == "77" and push.body.startswith("🔔 Tin mới về «cam sành»:")
+        refresh_task._refresh(bot_settings, service, fetcher, threading.Event(), followers)
+    assert len(store.due("telegram")) == 1  # nothing new: nothing queued again

@@ -200,7 +200,8 @@ async def test_start_greets_with_examples_from_the_index(bot):
     assert reply["text"].startswith("Xin chào!")
     examples = [line for line in reply["text"].splitlines() if line.startswith("• ")]
     assert 2 <= len(examples) <= 3 and all(e.endswith("là ai?") for e in examples)
-    assert {c["command"] for c in bot.commands} == {"start", "help", "sources", "ask"}
+    assert {c["command"] for c in bot.commands} == {"start", "help", "sources", "ask", "tomtat", "tinmoi", "theodoi",
+                                                  "huytheodoi", "dangtheodoi"}
 
 
 async def test_help_and_sources(bot):

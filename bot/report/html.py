@@ -132,6 +132,16 @@ def _per_day_table(report: Report) -> str:
     return f'<table id="per-day-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def _follows(follows: tuple[tuple[str, int], ...]) -> str:
+    """Topics readers follow, most followed first (bot/followers)."""
+    if not follows:
+        return ""
+    rows = "".join(f"<tr><td>{escape(topic)}</td><td class=\"n\">{n}</td></tr>" for topic, n in follows)
+    return ('<section id="follows"><h2>Chủ đề được theo dõi</h2>\n'
+            f'<table id="follows-table"><thead><tr><th>Chủ đề</th><th>Người theo dõi</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table></section>\n")
+
+
 def page(report: Report, per_day_png: bytes | None = None, articles_png: bytes | None = None) -> str:
     """The page; the charts are drawn here unless given (`/stats` draws the per-day one once for both)."""
     per_day_png = per_day_png or charts.per_day(report.days)
@@ -180,7 +190,7 @@ def page(report: Report, per_day_png: bytes | None = None, articles_png: bytes |
 Tính trên các câu đã trả lời hoặc trả lời chưa chắc.</p>
 <h3>Câu trả lời bị chê 👎</h3>
 {_downvoted(f.downvoted)}</section>
-{_written(report.written)}<footer><p>{escape(report.grouping)}</p>
+{_written(report.written)}{_follows(report.follows)}<footer><p>{escape(report.grouping)}</p>
 <p>Người hỏi chỉ được lưu dưới dạng mã băm; {NOT_STORED} là câu hỏi được đếm khi tắt lưu nội dung
 (HOIBAO_LOG_QUESTIONS=false).</p></footer>
 </main></body>

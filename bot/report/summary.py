@@ -88,6 +88,7 @@ class Report:
     feedback: Feedback
     grouping: str  # how near-duplicates were grouped (and why not by meaning, when not)
     written: Written | None = None  # None when no question of the period had the model on
+    follows: tuple[tuple[str, int], ...] = ()  # (topic, followers) now, most followed first (bot/followers)
 
 
 def per_day(asked: list[Asked], period: Period) -> list[Day]:
