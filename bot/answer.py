@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot import levels, messages
+from bot import messages
+from bot.levels import Levels
+from bot.levels import measure as measure_levels
 from bot.answer_line import PHRASE, AnswerLine, answer_line
 from bot.extract import OTHER, PERSON, person_spans
 from bot.facts import AUTHOR, asked_fact, described_article, fact_value, names_an_article
@@ -106,11 +108,12 @@ class Answer:
 class Answerer:
     """Answers questions over one index; `answer` is safe to call from many threads."""
 
-    def __init__(self, searcher: Searcher, policy: AnswerPolicy | None = None) -> None:
+    def __init__(self, searcher: Searcher, policy: AnswerPolicy | None = None, levels: Levels | None = None) -> None:
         self.searcher = searcher
         self.policy = policy or AnswerPolicy()
         self.titles = searcher.index.manifest.titles()
-        self.levels = levels.measure(searcher)  # dense scores on the index's own scale (bot.levels)
+        # Dense scores on the index's own scale (bot.levels); a scoped answerer reads them on its whole index's.
+        self.levels = levels or measure_levels(searcher)
         self._examples: list[str] | None = None
 
     def rank(self, question: str, history: History = ()) -> Ranking:

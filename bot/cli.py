@@ -201,7 +201,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             raise HoibaoError(f"No evaluation file {given}: give a SQuAD-format .json (or a .jsonl of questions for --other).")
     other = Path(args.other) if args.other else None
     return run_eval(Path(args.file), settings, Path(args.cache_dir), limit=args.limit, as_json=args.json, other=other,
-                    llm=args.llm)
+                    llm=args.llm, given_article=args.given_article)
 
 
 def cmd_telegram(args: argparse.Namespace) -> int:

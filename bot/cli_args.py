@@ -162,6 +162,9 @@ def parser(commands: dict[str, Callable]) -> argparse.ArgumentParser:
     ev.add_argument("--other", help="questions about another corpus (SQuAD .json or .jsonl with 'q'); all should be 'not found'")
     ev.add_argument("--llm", action="store_true",
                     help="also score answers written by the model HOIBAO_LLM_BASE_URL points at (docs/llm.md)")
+    ev.add_argument("--given-article", action="store_true",
+                    help="also score each question asked of its own article only (as `ask --article` does), "
+                         "beside open retrieval over the whole file")
     ev.set_defaults(func=commands["eval"])
     log_arguments(sub, commands)
     report_command(sub, commands["report"])

@@ -25,6 +25,7 @@ from index.text import content_hash, fold, nfc, tokens
 class EvalQuestion:
     question: str
     answers: list[str]  # empty: the corpus does not hold the answer
+    article: frozenset[str] = frozenset()  # the paragraphs of the article it was asked about (its entry)
 
 
 @dataclass
@@ -42,17 +43,21 @@ def load_squad(path: Path) -> EvalSet:
     data = json.loads(path.read_text("utf-8"))["data"]
     articles: list[Article] = []
     answers: dict[str, list[str]] = {}
+    asked_of: dict[str, frozenset[str]] = {}
     for a_i, entry in enumerate(data):
         title = nfc(entry.get("title") or f"Bài {a_i + 1}")
+        entry_ids = frozenset(f"a{a_i:04d}p{p_i:03d}" for p_i in range(len(entry["paragraphs"])))
         for p_i, para in enumerate(entry["paragraphs"]):
             aid = f"a{a_i:04d}p{p_i:03d}"
             paragraph = Paragraph(aid, title, path.name, 1, nfc(para["context"]))
             articles.append(Article(aid, path.name, title, [paragraph], content_hash=content_hash(paragraph.text)))
             for qa in para["qas"]:
-                gold = answers.setdefault(nfc(qa["question"]).strip(), [])
+                text = nfc(qa["question"]).strip()
+                gold = answers.setdefault(text, [])
+                asked_of.setdefault(text, entry_ids)
                 if not qa.get("is_impossible"):
                     gold.extend(nfc(x["text"]) for x in qa["answers"] if x["text"] not in gold)
-    return EvalSet(articles, [EvalQuestion(q, a) for q, a in answers.items()])
+    return EvalSet(articles, [EvalQuestion(q, a, asked_of[q]) for q, a in answers.items()])
 
 
 def contains_answer(text: str, answers: list[str]) -> bool:
@@ -223,7 +228,7 @@ def load_questions(path: Path) -> list[str]:
 
 def run_eval(
     path: Path, settings, cache_dir: Path, limit: int | None = None, as_json: bool = False,
-    other: Path | None = None, llm: bool = False,
+    other: Path | None = None, llm: bool = False, given_article: bool = False,
 ) -> int:
     """Index the file's paragraphs, then score retrieval and answers; prints tables (or JSON).
 
@@ -249,6 +254,11 @@ def run_eval(
         decided["as written"].append((q, answerer.answer(q.question)))
         answers["as written"].add(*decided["as written"][-1])
         answers["unaccented"].add(q, answerer.answer(fold(q.question)))
+    if given_article:
+        # The reading-comprehension setting: each question asked of its own article only.
+        answers["given the article"] = AnswerScores()
+        for q in questions:
+            answers["given the article"].add(q, answerer.answer(q.question, articles=q.article or None))
     if other is not None:
         # Questions about another corpus: none of them should be answered from this one.
         name = "questions from " + other.name

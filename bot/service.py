@@ -79,7 +79,7 @@ class AnswerService:
         answerer = self._answerer
         if articles is None:
             return answerer
-        return Answerer(answerer.searcher.scoped(articles), self.policy)
+        return Answerer(answerer.searcher.scoped(articles), self.policy, answerer.levels)
 
     def search_articles(self, text: str, limit: int = 3) -> list[tuple[str, float, bool]]:
         """The articles whose paragraphs best match `text`: (id, best fused score, any BM25 match), best first."""
