@@ -1,0 +1,128 @@
+"""Does a claim say what its paragraph says? Word overlap, negation and roles, approximately. Pure.
+
+- `support`: the share of the claim's content words found in the best single sentence of the
+  paragraphs, and in the paragraphs as a whole ("Bộ trưởng đã từ chức [1]" cited on a paragraph
+  about a bridge shares none).
+- `negation_flipped`: a clause of the claim and the paragraph clause it matches best disagree on
+  a negation ("không", "chưa", "not"…), one way or the other.
+- `role_swapped`: a person of the paragraph gets another role in the claim: the role word just
+  before the name differs ("nhân chứng A" → "nghi phạm A"), or the claim's verb after the name is,
+  in the paragraph, done by another person ("A đã phóng hỏa" where the paragraph says "B đã phóng hỏa").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.llm.facts import names
+from bot.llm.words import NEGATIONS, NOT_NEGATION, ROLES
+from bot.spans.lexicon import FOLDED_STOPWORDS, SURNAMES
+from index.text import fold, nfc, split_sentences, tokens
+
+_CLAUSE = re.compile(r"[,;:()“”\"]|\s[-–]\s|\b(?:nhưng|song|tuy nhiên|but|while|whereas)\b")
+_EXTRA_STOPS = frozenset("da dang se rang cung van nay do ve tu den trong tai o nhu khi thi nen neu vi theo "
+                         "bai bao doan viet cho biet noi the nhat rat hon lai con".split())
+STOP = FOLDED_STOPWORDS | _EXTRA_STOPS
+_ROLE_FOLDED = {fold(r): r for r in ROLES}
+_SHARED = frozenset("va cung voi hoac and with or".split())
+
+
+def content(text: str) -> list[str]:
+    """Folded content words: the text's tokens without function words and citation markers."""
+    return [t for t in tokens(re.sub(r"\[[\d,;\s]+\]", " ", text)) if t not in STOP]
+
+
+@dataclass(frozen=True)
+class Support:
+    sentence: float  # share of the claim's content words in the best sentence
+    paragraph: float  # … in the cited paragraphs together
+    best: str  # that sentence
+
+
+def support(claim: str, paragraphs: list[str]) -> Support:
+    words = set(content(claim))
+    if not words:
+        return Support(1.0, 1.0, "")
+    sentences = [s for p in paragraphs for s in split_sentences(p)]
+    scored = [(len(words & set(content(s))) / len(words), s) for s in sentences] or [(0.0, "")]
+    best_share, best = max(scored, key=lambda pair: pair[0])
+    whole = set(content(" ".join(paragraphs)))
+    return Support(best_share, len(words & whole) / len(words), best)
+
+
+def _negated(clause: str) -> bool:
+    words = [w.lower() for w in re.findall(r"\w+", nfc(clause))]
+    pairs = {f"{a}_{b}" for a, b in zip(words, words[1:])}
+    singles = {w for i, w in enumerate(words)
+               if not ({f"{words[i - 1]}_{w}" if i else "", f"{w}_{words[i + 1]}" if i + 1 < len(words) else ""}
+                       & NOT_NEGATION)}
+    return bool((singles | pairs) & NEGATIONS) or "n't" in clause.lower()
+
+
+def _clauses(text: str) -> list[str]:
+    return [c for s in split_sentences(text) for c in _CLAUSE.split(s) if c and c.strip()]
+
+
+def negation_flipped(claim: str, paragraphs: list[str]) -> bool:
+    theirs = [c for p in paragraphs for c in _clauses(p)]
+    for clause in _clauses(claim):
+        words = set(content(clause))
+        if len(words) < 2 or not theirs:
+            continue
+        share, match = max(((len(words & set(content(c))) / len(words), c) for c in theirs), key=lambda x: x[0])
+        if share >= 0.6 and _negated(clause) != _negated(match):
+            return True
+    return False
+
+
+def _persons(text: str) -> list[tuple[str, int]]:
+    """Person names of a text (a capitalised run starting with a family name) and their token positions."""
+    folded = tokens(text)
+    found = []
+    for name in names(text):
+        key = tokens(name)
+        if len(key) < 2 or key[0] not in SURNAMES:
+            continue
+        found += [(" ".join(key), i) for i in range(len(folded)) if folded[i:i + len(key)] == key]
+    return found
+
+
+def _role_before(folded: list[str], at: int) -> str:
+    """The role word within three words before position `at` (the nearest), or ''."""
+    for start in range(at - 1, max(-1, at - 5), -1):
+        for length in (3, 2, 1):
+            phrase = " ".join(folded[start:start + length])
+            if start + length <= at and phrase in _ROLE_FOLDED:
+                return phrase
+    return ""
+
+
+def _doer(folded: list[str], persons: list[tuple[str, int]], verb: list[str]) -> str | None:
+    """The person nearest before the first place `verb` (two content words) is said, or None."""
+    for i in range(len(folded) - 1):
+        if folded[i:i + 2] == verb:
+            before = [(name, at) for name, at in persons if at + len(name.split()) <= i]
+            return max(before, key=lambda pair: pair[1])[0] if before else None
+    return None
+
+
+def role_swapped(claim: str, paragraphs: list[str]) -> str:
+    """The name whose role the claim changes, or ''."""
+    mine = tokens(claim)
+    for sentence in (s for p in paragraphs for s in split_sentences(p)):
+        theirs, people = tokens(sentence), _persons(sentence)
+        for name, at in _persons(claim):
+            places = [p for n, p in people if n == name]
+            if not places:
+                continue
+            role, their_role = _role_before(mine, at), _role_before(theirs, places[0])
+            if role and their_role and role != their_role:
+                return name
+            rest = mine[at + len(name.split()):]
+            if set(rest[:2]) & _SHARED:
+                continue  # "A và B đã ký…": the verb is theirs together
+            after = [t for t in rest if t not in STOP][:2]
+            if len(after) == 2 and (doer := _doer(theirs, people, after)) is not None and doer != name:
+                return name
+    return ""
