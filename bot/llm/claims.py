@@ -15,10 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.llm.facts import names
-from bot.llm.words import NEGATIONS, NOT_NEGATION, ROLES
+from bot.llm.words import NEGATIONS, NOT_NEGATION, NUMBER_WORDS, ROLES
 from bot.spans.lexicon import FOLDED_STOPWORDS, SURNAMES
-from index.text import fold, nfc, split_sentences, tokens
+from index.text import fold, nfc, split_sentences, tokens, words
 
 _CLAUSE = re.compile(r"[,;:()“”\"]|\s[-–]\s|\b(?:nhưng|song|tuy nhiên|but|while|whereas)\b")
 _EXTRA_STOPS = frozenset("da dang se rang cung van nay do ve tu den trong tai o nhu khi thi nen neu vi theo "
@@ -29,8 +28,16 @@ _SHARED = frozenset("va cung voi hoac and with or".split())
 
 
 def content(text: str) -> list[str]:
-    """Folded content words: the text's tokens without function words and citation markers."""
-    return [t for t in tokens(re.sub(r"\[[\d,;\s]+\]", " ", text)) if t not in STOP]
+    """Folded content words: the text's words without function words, numbers (bot.llm.facts
+    compares those, in digits or words) and citation markers."""
+    found = []
+    for word in words(re.sub(r"\[[\d,;\s]+\]", " ", text)):
+        lower = word.lower()
+        if lower.isdigit() or lower in NUMBER_WORDS:
+            continue
+        if (folded := fold(lower)) not in STOP:
+            found.append(folded)
+    return found
 
 
 @dataclass(frozen=True)
@@ -76,15 +83,30 @@ def negation_flipped(claim: str, paragraphs: list[str]) -> bool:
     return False
 
 
-def _persons(text: str) -> list[tuple[str, int]]:
-    """Person names of a text (a capitalised run starting with a family name) and their token positions."""
+def person_names(text: str) -> set[str]:
+    """Folded person names: the part of a run of capitalised words from its first family name on
+    ("Nhân chứng Nguyễn Văn An" → "nguyen van an"; "Ông Lê Minh" → "le minh")."""
+    found = set()
+    for run in re.findall(r"(?:\b[^\W\d_][\w]*\b\s*)+", nfc(text)):
+        capitals = []
+        for word in run.split() + [""]:
+            if word[:1].isupper():
+                capitals.append(fold(word))
+                continue
+            start = next((i for i, w in enumerate(capitals) if w in SURNAMES), None)
+            if start is not None and len(capitals) - start >= 2:
+                found.add(" ".join(capitals[start:]))
+            capitals = []
+    return found
+
+
+def _persons(text: str, known: set[str]) -> list[tuple[str, int]]:
+    """Where each of the `known` names stands in `text`, by token position."""
     folded = tokens(text)
     found = []
-    for name in names(text):
-        key = tokens(name)
-        if len(key) < 2 or key[0] not in SURNAMES:
-            continue
-        found += [(" ".join(key), i) for i in range(len(folded)) if folded[i:i + len(key)] == key]
+    for name in known:
+        key = name.split()
+        found += [(name, i) for i in range(len(folded)) if folded[i:i + len(key)] == key]
     return found
 
 
@@ -109,20 +131,29 @@ def _doer(folded: list[str], persons: list[tuple[str, int]], verb: list[str]) ->
 
 def role_swapped(claim: str, paragraphs: list[str]) -> str:
     """The name whose role the claim changes, or ''."""
-    mine = tokens(claim)
     for sentence in (s for p in paragraphs for s in split_sentences(p)):
-        theirs, people = tokens(sentence), _persons(sentence)
-        for name, at in _persons(claim):
-            places = [p for n, p in people if n == name]
-            if not places:
-                continue
-            role, their_role = _role_before(mine, at), _role_before(theirs, places[0])
-            if role and their_role and role != their_role:
+        known = person_names(sentence)
+        theirs, people = tokens(sentence), _persons(sentence, known)
+        for clause in _clauses(claim):  # a deed after a comma is no longer the name's ("Theo A, chợ bị…")
+            if name := _swapped_in(tokens(clause), _persons(clause, known), theirs, people):
                 return name
-            rest = mine[at + len(name.split()):]
-            if set(rest[:2]) & _SHARED:
-                continue  # "A và B đã ký…": the verb is theirs together
-            after = [t for t in rest if t not in STOP][:2]
-            if len(after) == 2 and (doer := _doer(theirs, people, after)) is not None and doer != name:
-                return name
+    return ""
+
+
+def _swapped_in(mine: list[str], names_here: list[tuple[str, int]], theirs: list[str],
+                people: list[tuple[str, int]]) -> str:
+    """The name of this claim clause whose role or deed differs from the paragraph sentence's, or ''."""
+    for name, at in names_here:
+        places = [p for n, p in people if n == name]
+        if not places:
+            continue
+        role, their_role = _role_before(mine, at), _role_before(theirs, places[0])
+        if role and their_role and role != their_role:
+            return name
+        rest = mine[at + len(name.split()):]
+        if set(rest[:2]) & _SHARED:
+            continue  # "A và B đã ký…": the verb is theirs together
+        after = [t for t in rest if t not in STOP][:2]
+        if len(after) == 2 and (doer := _doer(theirs, people, after)) is not None and doer != name:
+            return name
     return ""

@@ -21,6 +21,10 @@ _FILLERS = ("linh", "lẻ", "and")
 _AMBIGUOUS_ALONE = {"một", "năm", "one"}
 
 
+NUMBER_WORDS = frozenset(_DIGITS) | frozenset(_AFTER_TENS) - {"năm", "tư"} | frozenset(_TEENS) | frozenset(_SCALES) \
+    | frozenset(_HUNDRED) | {"mươi"}
+
+
 def _is_number_word(word: str, previous: str) -> bool:
     if word in _DIGITS or word in _TEENS or word in _SCALES or word in _HUNDRED or word == "mươi":
         return True
