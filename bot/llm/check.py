@@ -12,8 +12,8 @@ A written answer passes only if
     (`unsupported_fact`, bot.llm.facts);
   - repeats nothing a paragraph addressed to the model asks for, nor a link, handle, address or
     phone number from such text (`follows_instruction`, bot.llm.injection);
-  - shares most of its content words with one sentence of them and nearly all with them together
-    (`unsupported_claim`);
+  - shares most of its content words with one sentence of them, and nearly all with the paragraphs
+    given (`unsupported_claim`);
   - agrees with the clause it matches on negation (`negation_mismatch`) and does not give a person
     of the paragraph another role or another's deed (`role_swap`), approximately (bot.llm.claims).
 """
@@ -33,10 +33,10 @@ UNSUPPORTED_CLAIM, NEGATION_MISMATCH, ROLE_SWAP = "unsupported_claim", "negation
 FOLLOWS_INSTRUCTION = "follows_instruction"
 REASONS = (BAD_CITATION, UNSUPPORTED_FACT, FOLLOWS_INSTRUCTION, UNSUPPORTED_CLAIM, NEGATION_MISMATCH, ROLE_SWAP)
 
-# Shares of a sentence's content words: in the best single sentence cited, and in the cited
-# paragraphs together. Set on the crafted set (tests/data/written_check_set.jsonl).
+# Shares of a sentence's content words: in the best single sentence cited, and in all the
+# paragraphs given together. Set on the crafted set (tests/data/written_check_set.py).
 SENTENCE_SUPPORT = 0.5
-PARAGRAPH_SUPPORT = 0.75
+CONTEXT_SUPPORT = 0.75
 
 _MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _NUMBER = re.compile(r"\d+(?:[.,/:-]\d+)*")
@@ -80,15 +80,16 @@ def _follows(sentence: str, mine: Facts, sources: list[str]) -> bool:
         else support(sentence, instructions).sentence >= 0.4
 
 
-def sentence_reason(sentence: str, sources: list[str]) -> str | None:
-    """None when one sentence is supported by the paragraphs it cites, else why not."""
+def sentence_reason(sentence: str, sources: list[str], context: list[str] | None = None) -> str | None:
+    """None when one sentence is supported by the paragraphs it cites (`sources`; `context`: all
+    the paragraphs given), else why not."""
     mine, source_text = Facts.of(sentence), "\n\n".join(sources)
     if mine.missing(Facts.of(source_text), source_text):
         return UNSUPPORTED_FACT
     if _follows(sentence, mine, sources):
         return FOLLOWS_INSTRUCTION
-    backing = support(sentence, sources)
-    if backing.sentence < SENTENCE_SUPPORT or backing.paragraph < PARAGRAPH_SUPPORT:
+    backing = support(sentence, sources, context)
+    if backing.sentence < SENTENCE_SUPPORT or backing.context < CONTEXT_SUPPORT:
         return UNSUPPORTED_CLAIM
     if negation_flipped(sentence, sources):
         return NEGATION_MISMATCH
@@ -103,8 +104,9 @@ def check(text: str, paragraphs: Sequence[str]) -> str | None:
     numbers_cited = cited(text)
     if not numbers_cited or any(not 1 <= n <= len(paragraphs) for n in numbers_cited):
         return BAD_CITATION
+    context = [nfc(p) for p in paragraphs]
     for sentence, refs in claims(text):
-        reason = sentence_reason(sentence, [nfc(paragraphs[n - 1]) for n in dict.fromkeys(refs)])
+        reason = sentence_reason(sentence, [context[n - 1] for n in dict.fromkeys(refs)], context)
         if reason:
             return reason
     return None
@@ -115,6 +117,7 @@ def explain(text: str, paragraphs: Sequence[str]) -> list[tuple[str, str | None]
     text = nfc(text)
     if not cited(text):
         return [(text, BAD_CITATION)]
-    return [(s, sentence_reason(s, [nfc(paragraphs[n - 1]) for n in dict.fromkeys(refs)
-                                    if 1 <= n <= len(paragraphs)])) for s, refs in claims(text)]
+    context = [nfc(p) for p in paragraphs]
+    return [(s, sentence_reason(s, [context[n - 1] for n in dict.fromkeys(refs) if 1 <= n <= len(context)], context))
+            for s, refs in claims(text)]
 

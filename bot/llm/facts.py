@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.llm.words import LOWER_SURNAMES, NAME_STOPS, number_runs
+from bot.llm.words import HONORIFICS, LOWER_SURNAMES, MIDDLE_NAMES, NAME_STOPS, number_runs
 from index.text import fold, nfc, split_sentences, tokens
 
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"'\])]+|\b(?:[a-z0-9][a-z0-9-]*\.)+"
@@ -70,6 +70,9 @@ def lower_names(text: str) -> list[str]:
     words = _WORD.findall(nfc(text))
     for i, word in enumerate(words):
         if word not in LOWER_SURNAMES:  # lower-case as written: "Nguyễn" is a capitalised name already
+            continue
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if following not in MIDDLE_NAMES and (not i or words[i - 1].lower() not in HONORIFICS):
             continue
         run = [word]
         for following in words[i + 1:i + 3]:

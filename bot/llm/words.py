@@ -77,7 +77,7 @@ NOT_NEGATION = frozenset("không_khí không_gian hàng_không không_quân khô
 ROLES = frozenset((
     "nhân chứng|người chứng kiến|nghi phạm|nghi can|bị can|bị cáo|bị hại|nạn nhân|thủ phạm|hung thủ|đối tượng|"
     "tài xế|người lái|bác sĩ|luật sư|thẩm phán|kiểm sát viên|điều tra viên|chủ tịch|phó chủ tịch|giám đốc|"
-    "phó giám đốc|bộ trưởng|thứ trưởng|trưởng phòng|người phát ngôn|phát ngôn viên|chủ đầu tư|nhà thầu|"
+    "phó giám đốc|bộ trưởng|thứ trưởng|trưởng phòng|trưởng ban|phó trưởng ban|người phát ngôn|phát ngôn viên|chủ đầu tư|nhà thầu|"
     "chủ nhà|chủ quán|chủ tiệm|bảo vệ|cảnh sát|công an|phóng viên|giáo viên|hiệu trưởng|học sinh|sinh viên|"
     "witness|suspect|victim|defendant|driver|doctor|lawyer|judge|chairman|director|minister|police"
 ).split("|"))
@@ -85,6 +85,13 @@ ROLES = frozenset((
 # ---- names written lower-case -------------------------------------------------------------
 # Family names that are not also everyday words (dương: positive, hồ: lake, đỗ: to park…).
 LOWER_SURNAMES = frozenset("nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi trịnh trương ngô".split())
+# A lower-case family name starts a name only before one of these middle names, or after an
+# honorific: "sai phạm trước…" (a violation) is no "Phạm".
+MIDDLE_NAMES = frozenset((
+    "văn thị hữu đức minh quốc thanh ngọc xuân thu hoàng công quang trọng đình huy tiến kim hồng bảo gia anh "
+    "tuấn hải mạnh phương thành khánh nhật như bích thúy mỹ lan hoài duy trung"
+).split())
+HONORIFICS = frozenset("ông bà anh chị cô chú bác em cụ".split())
 # Words after a family name that end the name rather than continue it.
 NAME_STOPS = frozenset((
     "là của và các những một được cho với thì mà sẽ này ấy kia hay hoặc đã đang bị do theo nói biết "
