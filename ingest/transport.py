@@ -71,22 +71,37 @@ def _bounded(timeout: float | None) -> float | None:
     return left if timeout is None else min(timeout, left)
 
 
+@contextlib.contextmanager
+def _named() -> Iterator[None]:
+    """A socket timeout that happened because the deadline ran out is reported as DeadlinePassed."""
+    try:
+        yield
+    except httpcore.TimeoutException as exc:
+        end = _deadline.get()
+        if end is not None and time.monotonic() >= end and not isinstance(exc, DeadlinePassed):
+            raise DeadlinePassed("deadline") from exc
+        raise
+
+
 class _Stream(httpcore.NetworkStream):
     def __init__(self, inner: httpcore.NetworkStream) -> None:
         self.inner = inner
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self.inner.read(max_bytes, _bounded(timeout))
+        with _named():
+            return self.inner.read(max_bytes, _bounded(timeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self.inner.write(buffer, _bounded(timeout))
+        with _named():
+            self.inner.write(buffer, _bounded(timeout))
 
     def close(self) -> None:
         self.inner.close()
 
     def start_tls(self, ssl_context, server_hostname: str | None = None,
                   timeout: float | None = None) -> httpcore.NetworkStream:
-        return _Stream(self.inner.start_tls(ssl_context, server_hostname, _bounded(timeout)))
+        with _named():
+            return _Stream(self.inner.start_tls(ssl_context, server_hostname, _bounded(timeout)))
 
     def get_extra_info(self, info: str) -> Any:
         return self.inner.get_extra_info(info)
@@ -113,7 +128,8 @@ class GuardedBackend(httpcore.NetworkBackend):
         error: Exception | None = None
         for address in usable:
             try:
-                stream = self.inner.connect_tcp(address, port, _bounded(timeout), local_address, socket_options)
+                with _named():
+                    stream = self.inner.connect_tcp(address, port, _bounded(timeout), local_address, socket_options)
                 return _Stream(stream)
             except httpcore.ConnectError as exc:
                 error = exc
