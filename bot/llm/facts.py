@@ -127,13 +127,19 @@ class Facts:
                    frozenset(values), tuple(runs), tuple(names(_HANDLE.sub(" ", rest))), tuple(lower_names(rest)),
                    f" {' '.join(tokens(text))} ")
 
+    @property
+    def any(self) -> bool:
+        """Whether the text holds any fact at all (a sentence of only "1/1/1990 Mỹ" does)."""
+        return bool(self.urls or self.emails or self.handles or self.phones or self.dates or self.numbers
+                    or self.word_numbers or self.names or self.lower)
+
     def missing(self, source: "Facts", source_text: str) -> list[str]:
         """What this claim holds that `source` (a cited paragraph) does not, as short descriptions."""
         gaps = [f"url {u}" for u in self.urls if u not in source.urls]
         gaps += [f"email {e}" for e in self.emails if e not in source.emails]
         gaps += [f"handle {h}" for h in self.handles if h not in source.handles]
         gaps += [f"phone {p}" for p in self.phones if p not in source.phones]
-        gaps += [f"date {d}" for d in self.dates if not any(_same_date(d, s) for s in source.dates)]
+        gaps += [f"date {d}" for d in self.dates if not any(_same_date(d, s, source.values) for s in source.dates)]
         gaps += [f"number {n}" for n in self.numbers if not _has_number(n, source_text, source)]
         gaps += [f"number {v:g}" for v in self.word_numbers if v not in source.values]
         gaps += [f"name {n}" for n in self.names if f" {' '.join(tokens(n))} " not in source.folded]
@@ -152,9 +158,11 @@ def _value(number: str) -> float | None:
     return None
 
 
-def _same_date(claim: tuple, source: tuple) -> bool:
+def _same_date(claim: tuple, source: tuple, values: frozenset[float]) -> bool:
+    """The claim's day and month are the source's; its year too, or one the paragraph writes elsewhere
+    ("ngày 30/6" with "năm 2026" in another sentence). A date without a year gains none."""
     (d1, m1, y1), (d2, m2, y2) = claim, source
-    return m1 == m2 and (d1 is None or d1 == d2) and (y1 is None or y2 is None or y1 == y2)
+    return m1 == m2 and (d1 is None or d1 == d2) and (y1 is None or y1 == y2 or float(y1) in values)
 
 
 def _has_number(number: str, text: str, source: Facts) -> bool:
