@@ -48,7 +48,7 @@ def test_every_failure_has_its_reason_and_the_others_are_still_added(tmp_path, s
     reasons = {o.url.removeprefix(base): (o.status, o.reason) for o in report.outcomes}
     assert reasons["/mat"] == (FAILED, "HTTP 404: trang không tồn tại (not found)")
     assert reasons["/loi"][1].startswith("HTTP 500: lỗi máy chủ")
-    assert reasons["/cham"][1] == "quá thời gian chờ 1 s (timeout)"
+    assert reasons["/cham"][1] == "quá thời gian chờ 1 s cho cả trang (deadline)"
     assert reasons["/tep.pdf"][1] == "không phải trang HTML (application/pdf); not HTML"
     assert reasons["/lon"][1] == "trang quá lớn, trên 0.01 MB (too large)"
     assert "redirect loop" in reasons["/vong"][1]

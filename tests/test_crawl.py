@@ -250,7 +250,7 @@ def test_each_failure_fails_only_its_url_with_a_reason(site, crawl):
     report = run(crawl)
     reasons = {o.url.removeprefix(base): (o.status, o.reason) for o in report.outcomes}
     assert reasons["/loi"][1].startswith("HTTP 500: lỗi máy chủ")
-    assert reasons["/cham"][1] == "quá thời gian chờ 1 s (timeout)"
+    assert reasons["/cham"][1] == "quá thời gian chờ 1 s cho cả trang (deadline)"
     assert "redirect loop" in reasons["/vong"][1]
     assert reasons["/bai-cu"][0] == NEW  # a 301 followed
     assert reasons["/tep.pdf"][1] == "không phải trang HTML (application/pdf); not HTML"
