@@ -6,10 +6,11 @@
    the check as a detector of unsupported replies (a rejection is a positive), and per kind.
 2. Good written answers on the seed article: each seed dev question (tests/data/seed_dev_qa.jsonl)
    the bot answers goes through `bot.llm.written.write` (prompt, fake model over HTTP, check),
-   with the fake model (tests/fake_llm.py) giving a reply the paragraphs support, four ways: the
+   with the fake model (tests/fake_llm.py) giving a reply the paragraphs support, five ways: the
    first sentence of paragraph [1], its first three sentences, the decisive sentence with its
-   marker, and "Theo bài báo, <short answer> [n]." The share sent is the share of good answers
-   the check still lets through. Writes benchmarks/results/written_check.json.
+   marker, "Theo bài báo, <short answer> [n].", and the question restated with the short answer
+   ("Ông X giữ chức vụ là <answer> [n]."), the way a model often answers. The share sent is the
+   share of good answers the check still lets through. Writes benchmarks/results/written_check.json.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -46,6 +48,16 @@ def crafted() -> dict:
             "misjudged": wrong}
 
 
+_ASKING = re.compile(r"\s*(?:là ai|là gì|là bao nhiêu|bao nhiêu|là ngày nào|khi nào|ở đâu|gì|nào|"
+                     r"la ai|la gi|bao nhieu)\s*\??\s*$", re.IGNORECASE)
+
+
+def restated(question: str, answer: str, n: int) -> str:
+    """'Ông X giữ chức vụ gì?' → 'Ông X giữ chức vụ là <answer> [n].'"""
+    stem = _ASKING.sub("", question).rstrip(" ?.")
+    return f"{stem[:1].upper()}{stem[1:]} là {answer} [{n}]."
+
+
 def _variants(answer) -> dict:
     from tests.fake_llm import quote_sentences
 
@@ -53,7 +65,8 @@ def _variants(answer) -> dict:
     return {"first sentence of [1]": lambda body: quote_sentences(body, 1),
             "three sentences of [1]": lambda body: quote_sentences(body, 3),
             "decisive sentence": lambda body: f"{(answer.sentence or '').rstrip('.')} [{n}].",
-            "Theo bài báo, <answer>": lambda body: f"Theo bài báo, {answer.answer} [{n}]."}
+            "Theo bài báo, <answer>": lambda body: f"Theo bài báo, {answer.answer} [{n}].",
+            "question restated": lambda body: restated(answer.question, answer.answer or "", n)}
 
 
 async def seed(index_dir: Path) -> dict:
