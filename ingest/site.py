@@ -87,9 +87,8 @@ def refused_address(address: str) -> str:
         return f"địa chỉ không đọc được {address!r}"
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
-    for kind, test in (("loopback", ip.is_loopback), ("private", ip.is_private), ("link-local", ip.is_link_local),
-                       ("multicast", ip.is_multicast), ("unspecified", ip.is_unspecified),
-                       ("reserved", ip.is_reserved)):
+    for kind, test in (("loopback", ip.is_loopback), ("link-local", ip.is_link_local), ("multicast", ip.is_multicast),
+                       ("unspecified", ip.is_unspecified), ("private", ip.is_private), ("reserved", ip.is_reserved)):
         if test:
             return (f"địa chỉ nội bộ {address} ({kind}) bị từ chối; "
                     "đặt HOIBAO_ALLOW_PRIVATE_ADDRESSES=true nếu đây là máy chủ của toà soạn")
