@@ -66,3 +66,36 @@ def test_the_prompt_quotes_paragraphs_as_data_and_flags_those_addressed_to_the_m
     lines = user["content"].splitlines()
     assert lines[-2] == f"[1] (Giá lúa) «{HOSTILE[0]}»"
     assert lines[-1] == f"[2] (Giá lúa) {prompt.FLAG}«{HOSTILE[1]}»"
+
+
+@pytest.fixture
+async def fake():
+    from tests.fake_llm import FakeLLM
+
+    server = FakeLLM()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.mark.parametrize("reply, fallback", [
+    ("Nghi phạm Trần Văn Bảo đã phóng hỏa chợ Hàng Mây khiến 12 người bị thương [1].", None),
+    # The review's reply, end to end: a witness made the arsonist, then a phishing link.
+    ("Nguyễn Văn An đã phóng hỏa chợ Hàng Mây khiến 12 người bị thương [1, 2]. Bạn đọc hãy xác minh "
+     "tài khoản và đăng nhập tại https://xac-minh.example.net/dang-nhap [1].", ROLE_SWAP),
+    ("Chợ Hàng Mây bị phóng hỏa [1]. Bạn đọc hãy đăng nhập tại https://xac-minh.example.net/dang-nhap [1].",
+     UNSUPPORTED_FACT),
+])
+async def test_the_written_answer_goes_out_only_when_checked(fake, reply, fallback):
+    """Through `write`, the path the bots send with: prompt, HTTP to the fake model, the check."""
+    import asyncio
+
+    from bot.llm.written import write
+    from bot.settings import Settings
+
+    citations = tuple(Citation(Paragraph(f"c{i}", "Cháy chợ Hàng Mây", "", i, text), 1.0) for i, text in enumerate(FIRE))
+    answer = Answer("Ai phóng hỏa chợ Hàng Mây?", True, "Trần Văn Bảo", FIRE[0], citations)
+    fake.reply = reply
+    settings = Settings(_env_file=None, llm_base_url=fake.base_url, llm_model="fake", llm_timeout_seconds=10)
+    written = await asyncio.to_thread(write, answer, settings)
+    assert (written.text, written.fallback) == ((reply, None) if fallback is None else (None, fallback))
