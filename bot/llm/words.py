@@ -71,7 +71,8 @@ NEGATIONS = frozenset("không chưa chẳng chả đừng chớ chưa_từng kh�
                       "not no never none nobody nothing cannot denied denies".split())
 # "không" inside a word that is no negation: không khí (air), hàng không (aviation)…
 NOT_NEGATION = frozenset("không_khí không_gian hàng_không không_quân không_trung không_phận không_lưu "
-                         "không_kích không_vận không_ảnh chẳng_hạn chả_giò chả_lụa chả_cá".split())
+                         "không_kích không_vận không_ảnh chẳng_hạn chả_giò chả_lụa chả_cá "
+                         "không_chỉ chẳng_những không_ngừng không_ít".split())  # idioms: "không chỉ… mà còn"
 
 # ---- roles a person holds in a story ------------------------------------------------------
 ROLES = frozenset((
