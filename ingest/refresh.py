@@ -183,6 +183,18 @@ def _gone(state: CrawlState, row: ArticleRow, seeds_dir: Path, status: int, now:
                    reason=f"{reason} {GONE_CHECKS} lần liên tiếp: đã xoá khỏi thư mục bài và chỉ mục")
 
 
+def _off_site(state: CrawlState, row: ArticleRow, path: Path, site: Site, now: float) -> Outcome:
+    """An article recorded before sources kept to their site (an internal page a feed pointed at):
+    no longer followed, and its file removed so answers stop quoting it."""
+    reason = site.refusal(row.url)
+    existed = path.is_file()
+    path.unlink(missing_ok=True)
+    state.checked(row.url, now, now + schedule.OLD_EVERY, state=GONE, error=reason)
+    if existed:
+        return Outcome(row.url, REMOVED, row.file, reason=f"{reason}: đã xoá khỏi thư mục bài và chỉ mục")
+    return Outcome(row.url, FAILED, row.file, reason=f"{reason}; không theo dõi nữa")
+
+
 def check_article(state: CrawlState, fetcher: PoliteFetcher, row: ArticleRow, seeds_dir: Path, now: float,
                   prune: dict[str, str] | None = None, site: Site | None = None) -> Outcome | None:
     """Fetch one due article (conditionally when it is saved) on its source's `site`, and record what it answered.
@@ -191,6 +203,8 @@ def check_article(state: CrawlState, fetcher: PoliteFetcher, row: ArticleRow, se
     A new article with the content of one already saved is not saved, and no longer followed.
     """
     path = seeds_dir / row.file
+    if site is not None and not site.allows(row.url):
+        return _off_site(state, row, path, site, now)
     if row.state == SAVED and not path.is_file():
         state.checked(row.url, now, now + schedule.OLD_EVERY, state=GONE, error="tệp bài đã bị xoá (file deleted)")
         return None

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from ingest.add import DUPLICATE, FAILED, NEW, add_urls
+from ingest.add import DUPLICATE, FAILED, NEW, REMOVED, add_urls
 from ingest.admit import OFF_SITE, OVER_CAP, Limits
 from ingest.errors import FetchFailed
 from ingest.fetch import fetch, make_client
@@ -145,3 +145,23 @@ def test_allowed_hosts_extend_a_sources_site(hostile, tmp_path):
 def test_ipv6_urls_keep_their_brackets():
     assert canonical_url("http://[::1]:8080/a?utm_source=x") == "http://[::1]:8080/a"
     assert canonical_url("HTTP://[2001:DB8::1]/b") == "http://[2001:db8::1]/b"
+
+
+def test_an_article_saved_off_site_before_the_rule_is_removed_when_due(hostile, tmp_path):
+    """A crawl database from before sources kept to their site may hold an internal page a feed
+    pointed at; when it comes due it is deleted (answers stop quoting it) and no longer followed."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    elsewhere = "http://127.0.0.2/noi-bo.html"
+    with CrawlState(tmp_path / "index") as state, \
+            PoliteFetcher(UA, timeout_seconds=5, max_bytes=CAP, default_delay=0, allow_private=True) as fetcher:
+        add_source(state, fetcher, hostile.base + "/feed/elsewhere.xml")
+        [source] = state.sources()
+        state.listed(elsewhere, elsewhere, "noi-bo.txt", source.id, 0.0, None, "")  # as the old rule recorded it
+        state.checked(elsewhere, 0.0, 0.0, state="saved")
+        (seeds / "noi-bo.txt").write_text("Trang nội bộ\n\nKhông dành cho bạn đọc.\n", "utf-8")
+        report = refresh(state, fetcher, seeds, rebuild=lambda: "built", limits=Limits())
+        outcome = next(o for o in report.outcomes if o.url == elsewhere)
+        assert outcome.status == REMOVED and "ngoài trang của nguồn (127.0.0.2" in outcome.reason
+        assert not (seeds / "noi-bo.txt").exists() and state.article(elsewhere).state == "removed"
+        assert report.build == "built"
