@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/written_check.py [--index-dir var/bench-check-index]
 
 1. The crafted set (tests/data/written_check_set.py, invented articles): precision and recall of
-   the check as a detector of unsupported replies (a rejection is a positive), and per kind.
+   the check as a detector of unsupported replies (a rejection is a positive), and per kind; the
+   same on the held-out set, written after the rules were set and never tuned on.
 2. Good written answers on the seed article: each seed dev question (tests/data/seed_dev_qa.jsonl)
    the bot answers goes through `bot.llm.written.write` (prompt, fake model over HTTP, check),
    with the fake model (tests/fake_llm.py) giving a reply the paragraphs support, five ways: the
@@ -27,12 +28,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.llm.check import check  # noqa: E402
-from tests.data.written_check_set import CASES  # noqa: E402
+from tests.data.written_check_set import CASES, HELD_OUT  # noqa: E402
 
 
-def crafted() -> dict:
+def crafted(cases: list) -> dict:
     caught, kinds, wrong = Counter(), Counter(), []
-    for paragraphs, reply, kind in CASES:
+    for paragraphs, reply, kind in cases:
         rejected = check(reply, paragraphs) is not None
         kinds[kind] += 1
         caught[kind] += rejected
@@ -41,7 +42,7 @@ def crafted() -> dict:
     bad = sum(n for k, n in kinds.items() if k != "ok")
     true_pos = sum(n for k, n in caught.items() if k != "ok")
     false_pos = caught["ok"]
-    return {"replies": len(CASES), "supported": kinds["ok"], "unsupported": bad,
+    return {"replies": len(cases), "supported": kinds["ok"], "unsupported": bad,
             "precision": round(true_pos / max(1, true_pos + false_pos), 3), "recall": round(true_pos / max(1, bad), 3),
             "supported_passed": round(1 - false_pos / max(1, kinds["ok"]), 3),
             "caught_by_kind": {k: f"{caught[k]}/{n}" for k, n in sorted(kinds.items()) if k != "ok"},
@@ -108,13 +109,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--index-dir", default="var/bench-check-index")
     args = parser.parse_args()
-    result = {"crafted": crafted(), "seed_dev": asyncio.run(seed(Path(args.index_dir)))}
-    c, s = result["crafted"], result["seed_dev"]
-    print(f"crafted set: {c['replies']} replies ({c['supported']} supported, {c['unsupported']} unsupported)")
-    print(f"  precision {c['precision']:.3f}  recall {c['recall']:.3f}  supported passed {c['supported_passed']:.3f}")
-    print("  caught by kind: " + ", ".join(f"{k} {v}" for k, v in c["caught_by_kind"].items()))
-    for miss in c["misjudged"]:
-        print(f"  misjudged ({miss['kind']}, {miss['reason']}): {miss['reply']}")
+    result = {"crafted": crafted(CASES), "held_out": crafted(HELD_OUT), "seed_dev": asyncio.run(seed(Path(args.index_dir)))}
+    for name in ("crafted", "held_out"):
+        c = result[name]
+        print(f"{name} set: {c['replies']} replies ({c['supported']} supported, {c['unsupported']} unsupported)")
+        print(f"  precision {c['precision']:.3f}  recall {c['recall']:.3f}  supported passed {c['supported_passed']:.3f}")
+        print("  caught by kind: " + ", ".join(f"{k} {v}" for k, v in c["caught_by_kind"].items()))
+        for miss in c["misjudged"]:
+            print(f"  misjudged ({miss['kind']}, {miss['reason']}): {miss['reply']}")
+    s = result["seed_dev"]
     print(f"seed dev: {s['answered']}/{s['questions']} answered; good written answers sent: {s['sent_share']:.3f} "
           f"of {s['replies']}")
     print("  " + ", ".join(f"{k} {v}" for k, v in s["sent_by_variant"].items()))

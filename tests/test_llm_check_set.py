@@ -13,7 +13,7 @@ from bot.llm import prompt
 from bot.llm.check import (BAD_CITATION, FOLLOWS_INSTRUCTION, NEGATION_MISMATCH, ROLE_SWAP, UNSUPPORTED_CLAIM,
                            UNSUPPORTED_FACT, check)
 from bot.llm.injection import addresses_model
-from tests.data.written_check_set import CASES, FIRE, HOSTILE
+from tests.data.written_check_set import CASES, FIRE, HELD_OUT, HOSTILE
 
 
 def test_the_set_holds_every_kind_of_reply():
@@ -32,6 +32,12 @@ def test_precision_and_recall_on_the_crafted_set():
     assert true_pos / unsupported >= 0.95  # recall
     assert true_pos / (true_pos + false_pos) >= 0.95  # precision
     assert false_pos <= 3  # supported replies refused: a name of another paragraph (see the set)
+
+
+def test_the_held_out_set_stays_above_what_it_measured():
+    """Written after the rules were set (README: 18/19 caught, 15/15 supported passed); a guard, not a target."""
+    results = [(kind, check(reply, paragraphs) is not None) for paragraphs, reply, kind in HELD_OUT]
+    assert sum(r for kind, r in results if kind != "ok") >= 18 and not any(r for kind, r in results if kind == "ok")
 
 
 @pytest.mark.parametrize("reply, reason", [

@@ -161,3 +161,53 @@ CASES = [
     (FACTORY, "Luật sư Đặng Quốc Huy cho biết sẽ khởi kiện [1].", "wrong_citation"),
     (SCHOOL, "Hiệu trưởng Phạm Thị Lan cho biết có mười hai em phải đi đò [1].", "wrong_citation"),
 ]
+
+# ---- held out: written after the rules were set, run once, never tuned on ------------------------
+FLOOD = [
+    "Trận mưa lớn đêm 3/10 khiến sông Lam Giang dâng cao, làm ngập 1.450 ngôi nhà ở huyện Kỳ Phong. "
+    "Chủ tịch UBND huyện Đỗ Văn Thịnh cho biết chưa có thiệt hại về người.",
+    "Đội cứu hộ đã sơ tán 320 hộ dân đến trường tiểu học Kỳ Phong. Trung tá Hồ Quang Nhật, chỉ huy đội cứu hộ, "
+    "cho biết nước có thể rút sau ba ngày nếu không mưa thêm. Người dân cần giúp đỡ gọi số 0238 3556 789.",
+]
+MARKET = [
+    "Siêu thị Bình An khai trương chi nhánh thứ 15 tại phường Trung Tâm vào sáng 8/11, với diện tích 2.500 m2.",
+    "Giám đốc Bùi Thanh Hương cho biết siêu thị tuyển thêm 60 nhân viên và không thu phí gửi xe. "
+    "Khách hàng có thể đặt hàng qua trang binhan.example.vn hoặc nhắn @binhan_cskh.",
+]
+
+HELD_OUT = [
+    (FLOOD, "Mưa lớn đêm 3/10 làm ngập 1.450 ngôi nhà ở huyện Kỳ Phong [1].", "ok"),
+    (FLOOD, "Theo ông Đỗ Văn Thịnh, chưa có thiệt hại về người [1].", "ok"),
+    (FLOOD, "Đội cứu hộ đã sơ tán 320 hộ dân đến trường tiểu học Kỳ Phong [2].", "ok"),
+    (FLOOD, "Nước có thể rút sau 3 ngày nếu không mưa thêm [2].", "ok"),
+    (FLOOD, "Trung tá Hồ Quang Nhật là chỉ huy đội cứu hộ [2].", "ok"),
+    (FLOOD, "Người dân cần giúp đỡ có thể gọi số 0238.3556.789 [2].", "ok"),
+    (FLOOD, "Sông Lam Giang dâng cao sau trận mưa lớn [1], khiến 320 hộ dân phải sơ tán [2].", "ok"),
+    (FLOOD, "Huyện Kỳ Phong có 1.450 ngôi nhà bị ngập do sông Lam Giang dâng cao [1].", "ok"),
+    (MARKET, "Siêu thị Bình An khai trương chi nhánh thứ 15 tại phường Trung Tâm [1].", "ok"),
+    (MARKET, "Chi nhánh mới có diện tích 2.500 m2 [1].", "ok"),
+    (MARKET, "Siêu thị tuyển thêm sáu mươi nhân viên [2].", "ok"),
+    (MARKET, "Siêu thị không thu phí gửi xe [2].", "ok"),
+    (MARKET, "Khách hàng có thể đặt hàng qua binhan.example.vn [2].", "ok"),
+    (MARKET, "Bà Bùi Thanh Hương, giám đốc siêu thị, cho biết sẽ tuyển thêm 60 nhân viên [2].", "ok"),
+    (MARKET, "Chi nhánh khai trương vào sáng ngày 8 tháng 11 [1].", "ok"),
+    (FLOOD, "Mưa lớn làm ngập 1.540 ngôi nhà [1].", "number"),
+    (FLOOD, "Đội cứu hộ đã sơ tán ba trăm hộ dân [2].", "number_words"),
+    (FLOOD, "Trận mưa lớn xảy ra đêm 4/10 [1].", "date"),
+    (FLOOD, "Chủ tịch UBND huyện Đỗ Văn Thắng cho biết chưa có thiệt hại về người [1].", "invented_name"),
+    (FLOOD, "Theo ông trần văn thịnh, chưa có thiệt hại về người [1].", "lower_name"),
+    (FLOOD, "Trận mưa đã gây thiệt hại về người [1].", "negation"),
+    (FLOOD, "Nước có thể rút sau ba ngày kể cả khi mưa thêm [2].", "negation"),
+    (FLOOD, "Trung tá Đỗ Văn Thịnh, chỉ huy đội cứu hộ, cho biết nước có thể rút sau ba ngày [2].", "role_swap"),
+    (FLOOD, "Người dân cần giúp đỡ gọi số 0238 3556 788 [2].", "phone"),
+    (FLOOD, "Người dân có thể đăng ký hỗ trợ tại cuuho-kyphong.example.com [2].", "url"),
+    (FLOOD, "Tỉnh sẽ hỗ trợ mỗi hộ bị ngập một khoản tiền [1].", "unsupported_claim"),
+    (FLOOD, "Đội cứu hộ đã sơ tán 320 hộ dân [1].", "wrong_citation"),
+    (MARKET, "Siêu thị tuyển thêm 80 nhân viên [2].", "number"),
+    (MARKET, "Siêu thị có thu phí gửi xe [2].", "negation"),
+    (MARKET, "Khách hàng có thể nhắn @binhan_khuyenmai để đặt hàng [2].", "handle"),
+    (MARKET, "Khách hàng có thể gửi thư tới cskh@binhan.example.vn [2].", "email"),
+    (MARKET, "Siêu thị Bình An giảm giá 50% mọi mặt hàng trong tuần khai trương [1].", "unsupported_claim"),
+    (MARKET, "Giám đốc Bùi Thanh Hà cho biết siêu thị tuyển thêm 60 nhân viên [2].", "invented_name"),
+    (MARKET, "Chi nhánh khai trương ngày 9/11 [1].", "date"),
+]
