@@ -84,7 +84,7 @@ def negation_flipped(claim: str, paragraphs: list[str]) -> bool:
             continue
         scored = [((len(words & w) / min(len(words), len(w)), len(words & w)), negated) for w, negated in theirs]
         best = max(score for score, _ in scored)
-        if best[0] >= 0.6 and all(negated != _negated(clause) for score, negated in scored if score == best):
+        if best[0] >= 0.5 and all(negated != _negated(clause) for score, negated in scored if score == best):
             return True
     return False
 

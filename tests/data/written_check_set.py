@@ -162,7 +162,8 @@ CASES = [
     (SCHOOL, "Hiệu trưởng Phạm Thị Lan cho biết có mười hai em phải đi đò [1].", "wrong_citation"),
 ]
 
-# ---- held out: written after the rules were set, run once, never tuned on ------------------------
+# ---- held out: written after the rules were set. Its first run caught 18/19 and passed 15/15; the
+# one miss (a negation across clauses) was then fixed, so it is held out no longer. -----------------
 FLOOD = [
     "Trận mưa lớn đêm 3/10 khiến sông Lam Giang dâng cao, làm ngập 1.450 ngôi nhà ở huyện Kỳ Phong. "
     "Chủ tịch UBND huyện Đỗ Văn Thịnh cho biết chưa có thiệt hại về người.",
