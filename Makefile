@@ -14,7 +14,7 @@ TEST_EXTRAS ?= st,dev,train,qdrant-test
 RUN_STAMP := $(VENV)/.installed-run$(if $(EXTRAS),-$(subst $(comma),-,$(EXTRAS)))
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: install install-test run test test-slow test-fuzz test-all index eval bench bench-scale bench-telegram bench-conversations bench-accents bench-question-log bench-feed browser calibrate container-smoke clean
+.PHONY: install install-test run test test-slow test-fuzz test-all index eval bench bench-scale bench-telegram bench-conversations bench-accents bench-question-log bench-feed bench-hostile bench-check browser calibrate container-smoke clean
 
 install: $(RUN_STAMP)
 
@@ -43,7 +43,8 @@ test: install-test
 test-slow: install-test
 	$(BIN)/python -m pytest -q -m "slow"
 
-# Each channel fuzzed with 10,000 generated updates (tests/test_fuzz_*.py): several minutes.
+# Each channel fuzzed with 10,000 generated updates, and the written-answer check with 10,000
+# generated replies (tests/test_fuzz_*.py): several minutes.
 test-fuzz: install-test
 	$(BIN)/python -m pytest -q -m "fuzz" --hypothesis-show-statistics
 
@@ -83,6 +84,14 @@ bench-accents: install-test
 
 bench-feed: install-test
 	$(BIN)/python benchmarks/feed_to_answer.py
+
+# Peak RSS and time of each hostile-site case, one process each (tests/hostile_site.py).
+bench-hostile: install-test
+	$(BIN)/python benchmarks/hostile_fetch.py
+
+# The written-answer check: precision/recall on its crafted set, good answers sent on the seed.
+bench-check: install-test
+	$(BIN)/python benchmarks/written_check.py
 
 # Debian's Chromium for the report's browser test (tests/test_report_browser.py), where it can be had:
 # as root with apt-get, in a few minutes at most. Never fails: without a browser that test skips and

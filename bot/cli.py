@@ -69,10 +69,11 @@ def cmd_add(args: argparse.Namespace) -> int:
     from ingest.fetch import make_client
 
     settings = _settings(args)
-    with make_client(settings.user_agent, settings.fetch_timeout_seconds) as client:
+    with make_client(settings.user_agent, settings.fetch_timeout_seconds, settings.allow_private_addresses) as client:
         report = add_urls(args.urls, settings.seeds_dir, client, settings.fetch_max_bytes,
                           rebuild=lambda: build_from_settings(settings, embedder_from_settings(settings), progress=False),
-                          on_outcome=lambda outcome: print(outcome.line(), flush=True), prune=settings.prune_xpath)
+                          on_outcome=lambda outcome: print(outcome.line(), flush=True), prune=settings.prune_xpath,
+                          allowed_hosts=tuple(settings.allowed_hosts))
     print(report.summary())
     if report.build is not None:
         print(report.build.summary())

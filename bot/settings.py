@@ -79,6 +79,11 @@ class Settings(BaseSettings):
     crawl_delay_seconds: float = Field(1.5, ge=0)  # between requests to one host when robots.txt gives none
     refresh_minutes: float = Field(10.0, ge=0)  # 0: the bots do not refresh
     refresh_max_articles: int = Field(100, ge=1)  # articles fetched per refresh; the rest wait for the next
+    # A source follows its own site (ingest/site.py): these hosts too, each with its subdomains.
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    allow_private_addresses: bool = False  # loopback, private, link-local, multicast: refused unless true
+    crawl_max_new_per_source: int = Field(500, ge=1)  # new articles one source may add in one refresh
+    crawl_max_articles: int = Field(20_000, ge=1)  # articles followed in all; past it new entries are skipped
 
     # Written answers by a language model (docs/llm.md); off while llm_base_url is empty
     llm_base_url: str = ""  # an OpenAI-compatible API root, e.g. http://localhost:11434/v1
@@ -154,6 +159,19 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r}: use an IANA name such as Asia/Ho_Chi_Minh") from None
+        return value
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _hosts(cls, value: object) -> object:
+        """'baothu.vn, baothu-cdn.net' in the environment becomes ['baothu.vn', 'baothu-cdn.net']."""
+        if isinstance(value, str):
+            hosts = [part.strip().lower().rstrip(".") for part in value.replace(";", ",").split(",") if part.strip()]
+            bad = [h for h in hosts if any(c in h for c in "/@ \t")]
+            if bad:
+                raise ValueError(f"expected host names separated by commas (no scheme or path), e.g. "
+                                 f"baothu.vn,baothu-media.net; got {bad[0]!r}")
+            return hosts
         return value
 
     @field_validator("database_url")

@@ -90,7 +90,7 @@ async def test_a_grounded_answer_is_sent_first_with_the_source_under_it(fake, ll
     assert fake.authorization == [f"Bearer {KEY}"]
     assert KEY not in caplog.text
     prompt = fake.bodies[0]["messages"][1]["content"]
-    assert QUESTION in prompt and "[1] (Khởi công nhà máy nước Hòa Liên) Nhà máy nước Hòa Liên" in prompt
+    assert QUESTION in prompt and "[1] (Khởi công nhà máy nước Hòa Liên) «Nhà máy nước Hòa Liên" in prompt
     assert fake.bodies[0]["max_tokens"] == 300
 
 

@@ -47,7 +47,8 @@ def test_the_newsrooms_three_commands(tmp_path, site):
     pages, base = site
     seeds, index = tmp_path / "seeds", tmp_path / "index"
     seeds.mkdir()
-    fast = {"HOIBAO_CRAWL_DELAY_SECONDS": "0.01", "HOIBAO_USER_AGENT": "hoibao-test/1"}
+    fast = {"HOIBAO_CRAWL_DELAY_SECONDS": "0.01", "HOIBAO_USER_AGENT": "hoibao-test/1",
+            "HOIBAO_ALLOW_PRIVATE_ADDRESSES": "true"}  # the site is on 127.0.0.1
 
     none = run(["refresh", "--once"], cwd=tmp_path, index_dir=index, seeds_dir=seeds, settings=fast)
     assert none.returncode == 2 and "Chưa theo dõi nguồn nào: hoibao sources add URL" in none.stderr
@@ -95,9 +96,9 @@ def bot_settings(tmp_path, site, embedder) -> Settings:
     seeds.mkdir()
     (seeds / "cau-treo-suoi-may.txt").write_text(SEED, "utf-8")
     build_index(seeds, index, embedder, progress=False)
-    with CrawlState(index) as state, PoliteFetcher("t", timeout_seconds=1, max_bytes=100_000, default_delay=0) as f:
+    with CrawlState(index) as state, PoliteFetcher("t", timeout_seconds=1, max_bytes=100_000, default_delay=0, allow_private=True) as f:
         add_source(state, f, base + "/rss")
-    return Settings(_env_file=None, seeds_dir=seeds, index_dir=index, refresh_minutes=0.01,
+    return Settings(_env_file=None, seeds_dir=seeds, index_dir=index, refresh_minutes=0.01, allow_private_addresses=True,
                     crawl_delay_seconds=0.01, user_agent="hoibao-test/1")
 
 
@@ -208,7 +209,7 @@ def test_an_article_gone_twice_is_no_longer_answered(site, bot_settings, embedde
     pages, base = site
     service = AnswerService(bot_settings, embedder)
     cau = article_file_name(base + CAU)
-    with PoliteFetcher("t", timeout_seconds=1, max_bytes=100_000, default_delay=0) as fetcher:
+    with PoliteFetcher("t", timeout_seconds=1, max_bytes=100_000, default_delay=0, allow_private=True) as fetcher:
         refresh_once(bot_settings, fetcher, service.reindex)
         assert cau in {a.source for a in service.catalog()}
         pages.gone(CAU, 410)

@@ -37,6 +37,9 @@ footer{font-size:13px}
 """
 
 
+_NO_CHART = '<p class="note" id="chart-missing">Không vẽ được biểu đồ (xem nhật ký); số liệu ở bảng dưới.</p>'
+
+
 def _img(png: bytes, alt: str, name: str) -> str:
     data = base64.b64encode(png).decode("ascii")
     return f'<img class="chart" id="{name}" alt="{escape(alt)}" src="data:image/png;base64,{data}">'
@@ -144,8 +147,8 @@ def _follows(follows: tuple[tuple[str, int], ...]) -> str:
 
 def page(report: Report, per_day_png: bytes | None = None, articles_png: bytes | None = None) -> str:
     """The page; the charts are drawn here unless given (`/stats` draws the per-day one once for both)."""
-    per_day_png = per_day_png or charts.per_day(report.days)
-    articles_png = articles_png if articles_png is not None else charts.cited_articles(report.articles)
+    per_day_png = per_day_png or charts.drawn(charts.per_day, report.days)
+    articles_png = articles_png if articles_png is not None else charts.drawn(charts.cited_articles, report.articles)
     p, f = report.period, report.feedback
     dates = p.dates
     span = f"{p.days} ngày, {dates[0]:%d/%m}–{dates[-1]:%d/%m/%Y} (giờ Việt Nam)"
@@ -169,7 +172,7 @@ def page(report: Report, per_day_png: bytes | None = None, articles_png: bytes |
 <p class="period">{escape(span)} · lập lúc {report.made_at.astimezone(NEWSROOM_TZ):%H:%M %d/%m/%Y}</p></header>
 <section id="overview"><h2>Tổng quan</h2><ul class="figures">{cards}</ul></section>
 <section id="per-day"><h2>Câu hỏi mỗi ngày</h2>
-{_img(per_day_png, "Câu hỏi mỗi ngày, theo kết quả (biểu đồ cột chồng)", "chart-per-day")}
+{_img(per_day_png, "Câu hỏi mỗi ngày, theo kết quả (biểu đồ cột chồng)", "chart-per-day") if per_day_png else _NO_CHART}
 {_per_day_table(report)}</section>
 <section id="asked"><h2>Hỏi nhiều nhất</h2>
 <p class="note">Câu hỏi gần giống được gộp làm một; không tính câu bị từ chối (câu trống, quá dài…).</p>
