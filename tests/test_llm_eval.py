@@ -19,7 +19,7 @@ CAPACITY = "Công suất của nhà máy nước Hòa Liên là bao nhiêu?"
 DIRECTOR = "Ai là giám đốc dự án nhà máy nước Hòa Liên?"
 TEAMS = "Lễ hội pháo hoa quốc tế năm nay có bao nhiêu đội tham gia?"
 TICKET = "Vé khán đài lễ hội pháo hoa có giá từ bao nhiêu?"
-RIVER = "Nhà máy nước Hòa Liên lấy nước thô từ sông nào?"  # the bot is unsure: never reaches the model
+RIVER = "Nhà máy nước Hòa Liên lấy nước thô từ con sông nào ở thượng nguồn?"  # unsure (0.31): never reaches the model
 GOLD = {CAPACITY: "120.000 m3", DIRECTOR: "Trần Quốc Bảo", TEAMS: "8 đội", TICKET: "800.000 đồng", RIVER: "sông Cu Đê"}
 OTHER = ["Giá vàng SJC hôm nay bao nhiêu một lượng?", "Đội tuyển Việt Nam thắng Thái Lan mấy bàn?"]
 
@@ -75,8 +75,9 @@ async def test_written_answers_are_scored_like_extractive_ones(fake, files, tmp_
         "fallback: unsupported_fact": 0.2}
     assert mine["written sent"] == 0.2 and mine["written holds gold (when sent)"] == 1.0
     assert 0 < mine["F1 written (when sent)"] < 0.5  # a sentence around the gold span
-    # What the reader got: the written answer holds "120.000 m3", the short answer ("120.000") did not.
-    assert extractive["answer accuracy"] == 0.6 and mine["answer accuracy (as sent)"] == 0.8
+    # What the reader got: the written answer holds "120.000 m3"; so does the extractive answer line,
+    # the sentence (a bare "120.000" is never stated: the unit the question's noun implies is missing).
+    assert extractive["answer accuracy"] == 0.8 and mine["answer accuracy (as sent)"] == 0.8
     assert mine["model seconds, median"] >= 0.2
     # Questions about another corpus: never answered, never written.
     assert theirs["not answered (unanswerable)"] == 1.0 and theirs["written sent (unanswerable)"] == 0.0
