@@ -27,6 +27,7 @@ from bot.channels.telegram_stream import TelegramStream
 from bot.render import TELEGRAM_LIMIT, telegram_html
 from bot.service import AnswerService
 from bot.settings import Settings
+from index.redact import KNOWN
 
 log = logging.getLogger("hoibao.telegram")
 
@@ -253,10 +254,11 @@ async def on_error(update: object, context: Context) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     error = context.error
     if isinstance(error, Forbidden):
-        log.warning("update %s: Telegram refused the reply: %s", update_id, error)
+        log.warning("update %s: Telegram refused the reply: %s", update_id, KNOWN.hide(str(error)))
         return
     if isinstance(error, (RetryAfter, TimedOut)) or type(error) is NetworkError:
-        log.error("update %s failed: %s: %s", update_id, type(error).__name__, error)
+        # A Bot API behind a proxy may echo the request path, which holds the token.
+        log.error("update %s failed: %s: %s", update_id, type(error).__name__, KNOWN.hide(str(error)))
     else:
         log.error("update %s failed: %s", update_id, type(error).__name__, exc_info=error)
     if isinstance(update, Update) and update.effective_chat:

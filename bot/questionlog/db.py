@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.questionlog.schema import feedback, installation, questions
+from index import redact
 
 log = logging.getLogger("hoibao.questionlog")
 
@@ -65,8 +66,11 @@ def _sqlite_pragmas(connection, _record) -> None:
 
 
 def describe(url: str) -> str:
-    """The URL without its password, for messages."""
-    return make_url(url).render_as_string(hide_password=True)
+    """The URL without its password (user:password@ or ?password=…), for messages."""
+    try:
+        return redact.url(make_url(url).render_as_string(hide_password=True))
+    except Exception:  # noqa: BLE001 (a URL SQLAlchemy cannot read: shown without what looks like a password)
+        return redact.url(url)
 
 
 def alembic_config(connection=None):
@@ -98,9 +102,9 @@ def migrate(engine: Engine) -> None:
     Replicas starting together: PostgreSQL serialises them with an advisory lock; on SQLite
     the loser of a race finds the schema already at head.
     """
-    from alembic import command
-
     with _migrating, _quiet("alembic"):
+        from alembic import command  # its first import logs a line per plugin at INFO: inside the quiet
+
         before = current_revision(engine)
         try:
             with engine.begin() as connection:
@@ -117,7 +121,8 @@ def migrate(engine: Engine) -> None:
 
 @contextlib.contextmanager
 def _quiet(name: str):
-    """Alembic says "Context impl SQLiteImpl." at INFO on every start; only our one line is wanted."""
+    """Alembic says "Context impl SQLiteImpl." at INFO on every start, and names each plugin it sets up on
+    its first import; only our one line is wanted."""
     logger = logging.getLogger(name)
     level = logger.level
     logger.setLevel(logging.WARNING)
