@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot import cli_sources
 from bot.cli_args import parser
+from bot.cli_files import os_error_line
 from bot.cli_log import cmd_log_purge
 from bot.cli_report import cmd_report
 from bot.settings import Settings, load_settings, secret_values
@@ -33,6 +34,13 @@ def _settings(args: argparse.Namespace) -> Settings:
     overrides = {name: getattr(args, name) for name in _OPTIONS if getattr(args, name, None) is not None}
     args._settings = load_settings(_SECTIONS.get(args.command, {"core"}), _OPTIONS, **overrides)
     return args._settings
+
+
+def console_settings(settings: Settings) -> Settings:
+    """The settings of the operator's own channels (`ask`, `chat`): the readers' rate limit does not apply."""
+    from bot.channels.console import operator_settings
+
+    return operator_settings(settings)
 
 
 def _service(settings: Settings, build_if_missing: bool = False):
@@ -132,12 +140,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     first = next(questions, None)  # a missing question is said before the model loads
     service = _service(settings)
     # Each question goes through the chat rules every channel applies; without --conversation each is
-    # its own chat (no history); with it, lines are turns of one chat until an empty line. A script is
-    # not rate-limited.
-    conversations = Conversations(service, settings.model_copy(update={"rate_limit_per_minute": 10**9}))
+    # its own chat (no history); with it, lines are turns of one chat until an empty line. The
+    # operator is not rate-limited unless HOIBAO_CONSOLE_RATE_LIMIT_PER_MINUTE says so.
+    conversations = Conversations(service, console_settings(settings))
     chat = 0
     for question in itertools.chain([first] if first is not None else [], questions):
-        if not question:
+        if not question and not args.question:  # a blank stdin line: no question (with --conversation, a new chat)
             chat += 1 if args.conversation else 0
             continue
         if not args.conversation:
@@ -167,10 +175,14 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from bot.evaluate import run_eval
 
+    from bot.cli_files import readable_file, writable_folder
+    from bot.evaluate import SQUAD, load_squad
+
     settings = _settings(args)
     for given in filter(None, (args.file, args.other)):
-        if not Path(given).is_file():
-            raise HoibaoError(f"No evaluation file {given}: give a SQuAD-format .json (or a .jsonl of questions for --other).")
+        readable_file(Path(given), f"{SQUAD}, or a .jsonl of questions for --other")
+    load_squad(Path(args.file))  # a file of another format is said now, before the model loads
+    writable_folder(Path(args.cache_dir), "--cache-dir")
     other = Path(args.other) if args.other else None
     return run_eval(Path(args.file), settings, Path(args.cache_dir), limit=args.limit, as_json=args.json, other=other,
                     llm=args.llm)
@@ -251,11 +263,21 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (`hoibao ask … | head -1`): stop quietly, as a SIGPIPE would.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
-    except Exception as exc:  # noqa: BLE001 (a bug: its traceback, for a report, with every secret hidden)
-        print(redact.KNOWN.hide("".join(traceback.format_exception(exc))), file=sys.stderr, end="")
-        print(f"hoibao: unexpected {type(exc).__name__} (a bug: the traceback above says where; "
-              "no secret is in it)", file=sys.stderr)
-        return 1
+    except OSError as exc:
+        if exc.filename is None:  # not a path: a network or system failure no translation above knew
+            return _bug(exc)
+        print(f"hoibao: {redact.KNOWN.hide(os_error_line(exc))}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001
+        return _bug(exc)
+
+
+def _bug(exc: BaseException) -> int:
+    """A failure nothing translated is a bug: its traceback, for a report, with every secret hidden."""
+    print(redact.KNOWN.hide("".join(traceback.format_exception(exc))), file=sys.stderr, end="")
+    print(f"hoibao: unexpected {type(exc).__name__} (a bug: the traceback above says where; no secret is in it)",
+          file=sys.stderr)
+    return 1
 
 
 # What each command runs; bot/cli_args.py says what it takes.

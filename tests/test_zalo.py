@@ -402,7 +402,7 @@ async def test_http_log_lines_show_no_token(bot, records, httpx_info):
     """httpx logs every request URL at INFO; the client redacts the token out of them."""
     await ask(bot, "u5001", PHUOC_MY)
     lines = [text for record, text in records.records if record.name == "httpx"]
-    assert any("/bot<token>/sendMessage" in line for line in lines)
+    assert any("/bot<hidden>/sendMessage" in line for line in lines)
     assert not any(TOKEN in line or "zalo-secret-part" in line for line in lines)
 
 

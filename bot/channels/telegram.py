@@ -105,6 +105,8 @@ def build_application(settings: Settings, service: AnswerService, questions: Que
         MessageHandler(new_messages & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
                        handlers.not_text),
     ])
+    # Group 1: after every command handler above (and any added later), for the commands none of them took.
+    application.add_handler(MessageHandler(new_messages & filters.COMMAND, handlers.unknown_command), group=1)
     application.add_error_handler(handlers.on_error)
     return application
 

@@ -17,11 +17,11 @@ from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from telegram import Chat as TelegramChatObject
 from telegram.constants import ChatAction, ChatID, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.ext import ApplicationHandlerStop, CallbackContext, ExtBot
+from telegram.ext import ApplicationHandlerStop, CallbackContext, CommandHandler, ExtBot
 
 from bot import messages
 from bot.answer import Answer
-from bot.channels.core import ChannelCore, Chat
+from bot.channels.core import ChannelCore, Chat, parse_command
 from bot.channels.telegram_buttons import Rating, rating_row
 from bot.channels.telegram_stream import TelegramStream
 from bot.render import TELEGRAM_LIMIT, telegram_html
@@ -163,6 +163,23 @@ async def command(update: Update, context: Context) -> None:
     """/start, /help, /sources and /ask (the way to ask in a group without mentioning the bot)."""
     message = update.effective_message
     await context.bot_data.core.message(TelegramChat(message), message.text or "", group=in_group(message))
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    """A command no handler of the bot takes (mistyped, or one it lacks): one line with those it knows.
+
+    Registered in a later group than the commands, so it sees every command and answers only those no
+    CommandHandler knows; in a group, only those addressed to this bot (`/x@bot`).
+    """
+    message = update.effective_message
+    words = (message.text or "").split(maxsplit=1)
+    command = parse_command(message.text or "")
+    known = {name for group in context.application.handlers.values() for handler in group
+             if isinstance(handler, CommandHandler) for name in handler.commands}
+    addressed = words and words[0].lower().endswith(f"@{context.bot.username}".lower())
+    if command is None or command[0] in known or (in_group(message) and not addressed):
+        return
+    await context.bot_data.core.message(TelegramChat(message), message.text or "")
 
 
 async def question(update: Update, context: Context) -> None:

@@ -132,8 +132,33 @@ def _quiet(name: str):
         logger.setLevel(level)
 
 
-def installation_salt(engine: Engine) -> bytes:
-    """This installation's hashing salt: made once (the first start), then read; never logged."""
+def salt_of(text: str) -> bytes:
+    """HOIBAO_LOG_SALT as bytes: hex (as `openssl rand -hex 32` and the database's own salt are) or text."""
+    try:
+        return bytes.fromhex(text.strip())
+    except ValueError:
+        return text.encode("utf-8")
+
+
+def installation_salt(engine: Engine, given: bytes | None = None) -> bytes:
+    """This installation's hashing salt, never logged.
+
+    Without `given` (HOIBAO_LOG_SALT unset): made once (the first start) and kept in the database.
+    With it: `given`, and the database's own salt, if it still holds one, is deleted, so that the
+    database alone no longer links a hash to a reader. Moving the salt out keeps every hash the same
+    when `given` is the database's salt (docs/operating.md "The salt"); another one starts new hashes.
+    """
+    if given is not None:
+        with engine.begin() as connection:
+            stored = connection.scalar(select(installation.c.value).where(installation.c.key == SALT))
+            if stored is not None:
+                connection.execute(delete(installation).where(installation.c.key == SALT))
+                if bytes.fromhex(stored) == given:
+                    log.info("question log: the salt now lives in HOIBAO_LOG_SALT only; removed from the database")
+                else:
+                    log.warning("question log: HOIBAO_LOG_SALT is not the salt the database held (now removed): "
+                                "readers are counted anew from here on")
+        return given
     for _ in range(2):
         with engine.begin() as connection:
             value = connection.scalar(select(installation.c.value).where(installation.c.key == SALT))
