@@ -173,15 +173,15 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.evaluate import run_eval
-
     from bot.cli_files import readable_file, writable_folder
-    from bot.evaluate import SQUAD, load_squad
+    from bot.evaluate import SQUAD, load_questions, load_squad, run_eval
 
     settings = _settings(args)
     for given in filter(None, (args.file, args.other)):
         readable_file(Path(given), f"{SQUAD}, or a .jsonl of questions for --other")
     load_squad(Path(args.file))  # a file of another format is said now, before the model loads
+    if args.other:
+        load_questions(Path(args.other))
     writable_folder(Path(args.cache_dir), "--cache-dir")
     other = Path(args.other) if args.other else None
     return run_eval(Path(args.file), settings, Path(args.cache_dir), limit=args.limit, as_json=args.json, other=other,

@@ -12,11 +12,11 @@ the Bot APIs quote the URLs they echo.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
 from collections.abc import Iterable
-from urllib.parse import quote, quote_plus
 
 HIDDEN = "<hidden>"
 MIN_SECRET = 4  # shorter values are not worth hiding (and would mangle every message)
@@ -33,15 +33,23 @@ def url(text: str) -> str:
     return _PARAMS.sub(lambda m: f"{m['head']}{HIDDEN}", text)
 
 
-def forms(secret: str) -> set[str]:
-    """The secret as written and as URLs carry it."""
-    return {secret, quote(secret, safe=""), quote(secret), quote_plus(secret), quote(secret, safe="").lower()} - {""}
+@functools.lru_cache(maxsize=256)
+def pattern(secret: str) -> re.Pattern[str]:
+    """The secret as written or as any URL carries it: each character as is or percent-encoded (in
+    either case), a space also as '+'. Clients differ in what they quote (httpx leaves '^' and ':'
+    in a path as they are), so every mix is matched."""
+    def char(c: str) -> str:
+        encoded = "".join(f"%{b:02X}" for b in c.encode("utf-8"))
+        alternatives = [re.escape(c), re.escape(encoded), re.escape(encoded.lower())] + (["\\+"] if c == " " else [])
+        return f"(?:{'|'.join(dict.fromkeys(alternatives))})"
+
+    return re.compile("".join(char(c) for c in secret))
 
 
 def hide(text: str, secrets: Iterable[str | None]) -> str:
-    """`text` without any of `secrets` (in any of their `forms`), and with URL credentials hidden."""
-    for secret in sorted({f for s in secrets if s and len(s) >= MIN_SECRET for f in forms(s)}, key=len, reverse=True):
-        text = text.replace(secret, HIDDEN)
+    """`text` without any of `secrets` (as written or URL-encoded), and with URL credentials hidden."""
+    for secret in sorted({s for s in secrets if s and len(s) >= MIN_SECRET}, key=len, reverse=True):
+        text = pattern(secret).sub(HIDDEN, text)
     return url(text)
 
 
