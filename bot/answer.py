@@ -23,7 +23,7 @@ from bot.spans.lexicon import GROUP_WORDS, PLACE_UNITS, TITLE_HEADS
 from bot.signals import vector
 from index.corpus import Paragraph
 from index.search import Hit, Searcher
-from index.text import fold, sentence_spans
+from index.text import fold, nfc, sentence_spans
 
 
 @dataclass(frozen=True)
@@ -237,12 +237,12 @@ def names_one_role(prefix: str) -> bool:
     Sơn Trà"): not a clause ("Trong năm 2022, phường"), not a group ("Các cán bộ, công chức phường"),
     not a title left without its place ("Chủ tịch phường").
     """
-    folded = fold(prefix).split()
-    if not 2 <= len(folded) <= 8 or not prefix[:1].isupper() or any(c in prefix for c in ",;:()\"“”"):
+    words = nfc(prefix).lower().split()
+    if not 2 <= len(words) <= 8 or not prefix[:1].isupper() or any(c in prefix for c in ",;:()\"“”"):
         return False
-    if folded[0] in GROUP_WORDS or folded[-1] in PLACE_UNITS or " ".join(folded[-2:]) in PLACE_UNITS:
+    if words[0] in GROUP_WORDS or words[-1] in PLACE_UNITS or " ".join(words[-2:]) in PLACE_UNITS:
         return False
-    return any(" ".join(folded).startswith(head + " ") for head in TITLE_HEADS)
+    return any(f"{fold(prefix)} ".startswith(head + " ") for head in TITLE_HEADS)
 
 
 _CONTEXT_POOL = 20  # hits among which the conversation's article is looked for

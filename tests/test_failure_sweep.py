@@ -166,6 +166,13 @@ def leaked(text: str, secret: str) -> str | None:
     return None
 
 
+STARTS_WITHIN = 60  # seconds a failing command may take to say so
+
+
+def _text(output: str | bytes | None) -> str:
+    return output.decode("utf-8", "replace") if isinstance(output, bytes) else output or ""
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -219,8 +226,11 @@ class Sweep:
         env.update({k: self.fill(v) for k, v in row.env.items()})
         args = [str(self.hoibao), *(self.fill(a) for a in row.args)]
         if row.running_until is None:
-            done = subprocess.run(args, cwd=self.tmp, env=env, capture_output=True, text=True, encoding="utf-8",
-                                  timeout=120, stdin=subprocess.DEVNULL)
+            try:
+                done = subprocess.run(args, cwd=self.tmp, env=env, capture_output=True, text=True, encoding="utf-8",
+                                      timeout=STARTS_WITHIN, stdin=subprocess.DEVNULL)
+            except subprocess.TimeoutExpired as exc:  # it started instead of failing: killed, and it says so
+                return Outcome(-9, _text(exc.stdout), _text(exc.stderr) + f"\n(still running after {STARTS_WITHIN} s)")
             return Outcome(done.returncode, done.stdout, done.stderr)
         return self._run_until(args, env, row.running_until)
 

@@ -191,6 +191,11 @@ async def test_start_help_and_sources(bot):
     assert bot.sent("u1201", "sendChatAction") == []  # commands answer at once
 
 
+async def test_an_unknown_command_gets_one_line_with_the_known_ones(bot):
+    (reply,) = await ask(bot, "u1202", "/theodoi bão số 3")
+    assert reply == messages.unknown_command("theodoi")
+
+
 # ---------------------------------------------------------------- groups
 
 

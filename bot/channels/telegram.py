@@ -141,23 +141,16 @@ async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event 
     secret = None
     if settings.telegram_webhook_url:
         secret = credentials.webhook_secret(settings.telegram_webhook_secret, credentials.TELEGRAM_SECRET)
-    with telegram_errors.startup(settings):  # a failure to start is one line naming the setting
-        async with until_stopped(stop) as stop, application:  # initialize (getMe) … shutdown
-            await application.bot.set_my_commands([BotCommand(c, d) for c, d in messages.COMMANDS.items()])
-            webhook = await start_updates(application, settings, secret)
-            await _serve_until(application, settings, stop, webhook)
-
-
-async def _serve_until(application: Application, settings: Settings, stop: asyncio.Event,
-                       webhook: web.AppRunner | None) -> None:
-    """Answer until `stop`; then stop taking updates and drain the ones received."""
-    try:
-        await application.start()
-        await stop.wait()
-    finally:
-        if application.updater.running:  # polling ends; the updates it fetched are answered below
-            await application.updater.stop()
-        if webhook:
-            await webhook.cleanup()
-        if application.running:
-            await drain(application, settings.drain_seconds)
+    async with until_stopped(stop) as stop, application:  # initialize … shutdown
+        await application.bot.set_my_commands([BotCommand(c, d) for c, d in messages.COMMANDS.items()])
+        webhook = await start_updates(application, settings, secret)
+        try:
+            await application.start()
+            await stop.wait()
+        finally:
+            if application.updater.running:  # polling ends; the updates it fetched are answered below
+                await application.updater.stop()
+            if webhook:
+                await webhook.cleanup()
+            if application.running:
+                await drain(application, settings.drain_seconds)

@@ -12,8 +12,9 @@ of it) may echo the request path, and the path holds the token.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 
 import httpx
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError, TimedOut
@@ -70,6 +71,17 @@ def startup(settings: Settings, doing: str = "connect") -> Iterator[None]:
             f"Cannot listen for the Telegram webhook on {settings.telegram_webhook_listen}:"
             f"{settings.telegram_webhook_port} ({exc.strerror or type(exc).__name__}). Change "
             "TELEGRAM_WEBHOOK_LISTEN or TELEGRAM_WEBHOOK_PORT, or stop what holds that port.") from None
+
+
+def translated(serve: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """`serve` (bot.channels.telegram's), its start-up failures said as one line naming the setting."""
+
+    @functools.wraps(serve)
+    async def serving(settings: Settings, *args, **kwargs) -> None:
+        with startup(settings):
+            await serve(settings, *args, **kwargs)
+
+    return serving
 
 
 def polling_failed(settings: Settings):

@@ -261,6 +261,14 @@ async def start_webhook(api: ZaloBot, channel: ZaloChannel, url: str, secret: st
     return runner
 
 
+class ZaloUnavailable(ZaloApiError):
+    """A start-up call Zalo refused or that could not reach it; the message names the setting to check."""
+
+    def __init__(self, failed: ZaloApiError, setting: str, base_url: str) -> None:
+        super().__init__(failed.method, failed.error_code, failed.description)
+        self.args = (f"The Zalo bot cannot start: {failed}. Check {setting} (ZALO_BASE_URL={redact.url(base_url)}).",)
+
+
 async def _started(call: Awaitable[T], settings: Settings, setting: str) -> T:
     """A start-up call; Zalo's refusal as one line naming the setting to check (the token, or the webhook URL)."""
     try:
@@ -268,8 +276,7 @@ async def _started(call: Awaitable[T], settings: Settings, setting: str) -> T:
     except ZaloApiError as exc:
         if exc.error_code == 0 or exc.retryable:
             setting = "the network and ZALO_BASE_URL"
-        raise HoibaoError(f"The Zalo bot cannot start: {exc}. Check {setting} "
-                          f"(ZALO_BASE_URL={redact.url(settings.zalo_base_url)}).") from None
+        raise ZaloUnavailable(exc, setting, settings.zalo_base_url) from None
 
 
 async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event | None = None, *,

@@ -51,12 +51,13 @@ TITLE_HEADS = (
     "president", "minister", "secretary", "director", "chairman",
 )
 
-# Folded words that make the words before a name no single person's title: plural markers ("các
-# cán bộ") and what opens a clause rather than a noun phrase ("trong năm 2022", "theo", "tại").
-GROUP_WORDS = frozenset("cac nhung moi nhieu trong nam ngay thang theo tai sau truoc khi voi tu den ve o".split())
+# Words (lower case, with their diacritics: folded, "tỉnh" would be the "Tĩnh" of Hà Tĩnh) that make
+# the words before a name no single person's title: plural markers ("các cán bộ") and what opens a
+# clause rather than a noun phrase ("trong năm 2022", "theo", "tại").
+GROUP_WORDS = frozenset("các những mọi nhiều trong năm ngày tháng theo tại sau trước khi với từ đến về ở".split())
 # Administrative units that need their name after them: a title ending in one is incomplete ("chủ tịch phường").
-PLACE_UNITS = frozenset("phuong xa quan huyen tinh thon ap to khu tp thanh pho thi tran thi xa".split()
-                        + ["thanh pho", "thi tran", "thi xa"])
+PLACE_UNITS = frozenset("phường xã quận huyện tỉnh thôn ấp tổ khu tp tp.".split()
+                        + ["thành phố", "thị trấn", "thị xã"])
 
 # Syllables that, lower-cased, still belong to a proper noun ("Tỉnh ủy", "Huyện ủy").
 LOWER_IN_NAMES = {"uy", "bo", "vu", "van", "dan", "hoa", "thanh"}
