@@ -37,7 +37,7 @@ $(TEST_STAMP): pyproject.toml constraints.txt
 install-test-st: $(ST_STAMP)
 
 $(ST_STAMP): $(TEST_STAMP)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[st,$(TEST_EXTRAS)]"
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[st,st-test,$(TEST_EXTRAS)]"
 	touch $@
 
 # Builds the index only when there is none; `hoibao index build` rebuilds on demand.
