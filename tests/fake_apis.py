@@ -20,37 +20,30 @@ TELEGRAM_ME = {"id": 7000001, "is_bot": True, "first_name": "Hỏi Báo", "usern
                "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
 
 
-def telegram(refuse: dict[str, tuple[int, str]] | None = None) -> Rule:
-    """The Bot API: `refuse` maps a method to (status, description); "{path}" in it echoes the request path."""
-    refuse = refuse or {}
-
-    def rule(path: str, headers: dict[str, str]) -> tuple[int, object]:
-        method = path.rsplit("/", 1)[-1]
-        for name in (method, "*"):
-            if name in refuse:
-                status, description = refuse[name]
-                return status, {"ok": False, "error_code": status, "description": description.format(path=path)}
-        result = {"getMe": TELEGRAM_ME, "getUpdates": []}.get(method, True)
-        return 200, {"ok": True, "result": result}
-
-    return rule
-
-
-def zalo(refuse: dict[str, tuple[int, str]] | None = None) -> Rule:
-    """The Zalo Bot API: answers `{"ok", "result" | "error_code", "description"}`, HTTP 200 even for errors."""
-    refuse = refuse or {}
+def bot_api(results: dict[str, object], refuse: dict[str, tuple[int, str]], http_status: bool) -> Rule:
+    """A Bot API answering `{"ok", "result" | "error_code", "description"}`: `refuse` maps a method (or "*")
+    to (code, description), "{path}" in it echoing the request path; `http_status`: the code is the HTTP
+    status too (Telegram), else HTTP 200 (Zalo)."""
 
     def rule(path: str, headers: dict[str, str]) -> tuple[int, object]:
         method = path.rsplit("/", 1)[-1]
         for name in (method, "*"):
             if name in refuse:
                 code, description = refuse[name]
-                return 200, {"ok": False, "error_code": code, "description": description.format(path=path)}
-        result = {"getMe": {"id": "9001", "account_name": "bot.hoibao", "display_name": "Hỏi Báo"},
-                  "getWebhookInfo": {}}.get(method, True)
-        return 200, {"ok": True, "result": result}
+                body = {"ok": False, "error_code": code, "description": description.format(path=path)}
+                return (code if http_status else 200), body
+        return 200, {"ok": True, "result": results.get(method, True)}
 
     return rule
+
+
+def telegram(refuse: dict[str, tuple[int, str]] | None = None) -> Rule:
+    return bot_api({"getMe": TELEGRAM_ME, "getUpdates": []}, refuse or {}, http_status=True)
+
+
+def zalo(refuse: dict[str, tuple[int, str]] | None = None) -> Rule:
+    return bot_api({"getMe": {"id": "9001", "account_name": "bot.hoibao", "display_name": "Hỏi Báo"},
+                    "getWebhookInfo": {}}, refuse or {}, http_status=False)
 
 
 def echoing_key(status: int) -> Rule:
