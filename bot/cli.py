@@ -36,13 +36,6 @@ def _settings(args: argparse.Namespace) -> Settings:
     return args._settings
 
 
-def console_settings(settings: Settings) -> Settings:
-    """The settings of the operator's own channels (`ask`, `chat`): the readers' rate limit does not apply."""
-    from bot.channels.console import operator_settings
-
-    return operator_settings(settings)
-
-
 def _service(settings: Settings, build_if_missing: bool = False):
     from bot.service import AnswerService, embedder_from_settings, ensure_index
 
@@ -131,7 +124,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from bot.answer import Answer
-    from bot.channels.console import wants_color
+    from bot.channels.console import operator_settings, wants_color
     from bot.chat import Conversations
     from bot.render import plain_text, terminal
 
@@ -142,7 +135,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     # Each question goes through the chat rules every channel applies; without --conversation each is
     # its own chat (no history); with it, lines are turns of one chat until an empty line. The
     # operator is not rate-limited unless HOIBAO_CONSOLE_RATE_LIMIT_PER_MINUTE says so.
-    conversations = Conversations(service, console_settings(settings))
+    conversations = Conversations(service, operator_settings(settings))
     chat = 0
     for question in itertools.chain([first] if first is not None else [], questions):
         if not question and not args.question:  # a blank stdin line: no question (with --conversation, a new chat)
@@ -221,18 +214,14 @@ def _log_level(args: argparse.Namespace) -> int:
 
     -v: everything (debug); -q: errors only (the bots: warnings too).
     """
+    from bot.channels.credentials import configured
+
     if args.verbose:
         return logging.DEBUG
-    bot = args.command in ("telegram", "zalo") or (args.command == "run" and bool(credentials_set(_settings(args))))
+    bot = args.command in ("telegram", "zalo") or (args.command == "run" and bool(configured(_settings(args))))
     if args.quiet:
         return logging.WARNING if bot else logging.ERROR
     return logging.INFO if bot else logging.WARNING
-
-
-def credentials_set(settings: Settings) -> list:
-    from bot.channels.credentials import configured
-
-    return configured(settings)
 
 
 def _start_logging(args: argparse.Namespace) -> None:
