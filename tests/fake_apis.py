@@ -41,9 +41,12 @@ def telegram(refuse: dict[str, tuple[int, str]] | None = None) -> Rule:
     return bot_api({"getMe": TELEGRAM_ME, "getUpdates": []}, refuse or {}, http_status=True)
 
 
-def zalo(refuse: dict[str, tuple[int, str]] | None = None) -> Rule:
+def zalo(refuse: dict[str, tuple[int, str]] | None = None, asking: str | None = None) -> Rule:
+    """`asking`: every getUpdates brings a reader's message with this text (else none)."""
+    update = {"event_name": "message.text.received", "message": {
+        "message_id": "m1", "chat": {"id": "u1", "chat_type": "PRIVATE"}, "from": {"id": "u1"}, "text": asking}}
     return bot_api({"getMe": {"id": "9001", "account_name": "bot.hoibao", "display_name": "Hỏi Báo"},
-                    "getWebhookInfo": {}}, refuse or {}, http_status=False)
+                    "getWebhookInfo": {}, **({"getUpdates": update} if asking else {})}, refuse or {}, http_status=False)
 
 
 def echoing_key(status: int) -> Rule:

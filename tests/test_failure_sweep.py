@@ -43,8 +43,10 @@ APIS = {
     "tg_ok": fake_apis.telegram(),
     "tg_webhook_refused": fake_apis.telegram({"setWebhook": (400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")}),
     "tg_502": fake_apis.telegram({"getUpdates": (502, "Bad Gateway for {path}")}),
+    "tg_401_polling": fake_apis.telegram({"getUpdates": (401, "Unauthorized")}),
     "zalo_401": fake_apis.zalo({"*": (401, "Unauthorized request to {path}")}),
     "zalo_ok": fake_apis.zalo(),
+    "zalo_asking": fake_apis.zalo(asking=QUESTION),
     "zalo_webhook_refused": fake_apis.zalo({"setWebhook": (400, "Invalid webhook url")}),
     "zalo_502": fake_apis.zalo({"getUpdates": (502, "Bad Gateway for {path}")}),
     "key_401": fake_apis.echoing_key(401),
@@ -62,6 +64,7 @@ class Row:
     says: tuple[str, ...] = ()
     reply: str | None = None  # no `hoibao:` line and exit 0, this on stdout instead
     running_until: str | None = None  # a runtime failure: this in the log, then Ctrl-C; exit 0
+    stops_itself: bool = False  # a runtime failure that ends the bot: one line (`says`), exit 2, no Ctrl-C
     needs: str | None = None  # a module the row needs (an optional extra)
 
 
@@ -125,6 +128,11 @@ SECRET_PATHS = [
         running_until="getUpdates failed"),
     Row("zalo: getUpdates fails echoing the path (running)", ("zalo",),
         _zalo("{zalo_502}", HOIBAO_DATABASE_URL="sqlite:///{tmp}/log.db"), running_until="retrying"),
+    Row("telegram: token revoked while running (getUpdates 401)", ("telegram",),
+        _tg("{tg_401_polling}/bot"), ("TELEGRAM_BOT_TOKEN", "while the bot was running"), running_until="Invalid token",
+        stops_itself=True),
+    Row("zalo: question log's PostgreSQL down while running, ?password=", ("zalo",),
+        _zalo("{zalo_asking}", HOIBAO_DATABASE_URL=PG + f"?password={DB_PASSWORD}"), running_until="question log"),
 ]
 
 MISTAKES = [
@@ -232,10 +240,11 @@ class Sweep:
             except subprocess.TimeoutExpired as exc:  # it started instead of failing: killed, and it says so
                 return Outcome(-9, _text(exc.stdout), _text(exc.stderr) + f"\n(still running after {STARTS_WITHIN} s)")
             return Outcome(done.returncode, done.stdout, done.stderr)
-        return self._run_until(args, env, row.running_until)
+        return self._run_until(args, env, row.running_until, interrupt=not row.stops_itself)
 
-    def _run_until(self, args: list[str], env: dict[str, str], marker: str) -> Outcome:
-        """Start a bot, wait for `marker` in its log, then Ctrl-C it (as an operator would)."""
+    def _run_until(self, args: list[str], env: dict[str, str], marker: str, interrupt: bool = True) -> Outcome:
+        """Start a bot, wait for `marker` in its log, then Ctrl-C it (as an operator would) unless it stops
+        by itself."""
         err = self.tmp / f"stderr-{time.monotonic_ns()}.txt"
         with open(err, "w+", encoding="utf-8") as stderr:
             process = subprocess.Popen(args, cwd=self.tmp, env=env, stdout=subprocess.PIPE, stderr=stderr,
@@ -243,7 +252,7 @@ class Sweep:
             deadline = time.monotonic() + 60
             while marker not in err.read_text("utf-8") and process.poll() is None and time.monotonic() < deadline:
                 time.sleep(0.2)
-            if process.poll() is None:
+            if process.poll() is None and interrupt:
                 process.send_signal(signal.SIGINT)
             stdout, _ = process.communicate(timeout=60)
         return Outcome(process.returncode, stdout, err.read_text("utf-8"))
@@ -257,6 +266,11 @@ def check(row: Row, outcome: Outcome) -> None:
     assert "Traceback" not in output, output
     if row.running_until is not None:
         assert row.running_until in outcome.stderr, outcome.stderr
+        if row.stops_itself:
+            assert outcome.returncode == 2 and len(outcome.lines) == 1, outcome.stderr
+            assert outcome.stderr.strip().splitlines()[-1] == outcome.lines[0], outcome.stderr
+            assert all(needle in outcome.lines[0] for needle in row.says), outcome.lines
+            return
         assert outcome.returncode in (0, -signal.SIGINT, 130), outcome.stderr
         assert not outcome.lines, outcome.stderr
         # PTB's last getUpdates at shutdown and the retry loop: at most one line each, never a traceback.

@@ -144,13 +144,15 @@ async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event 
     async with until_stopped(stop) as stop, application:  # initialize … shutdown
         await application.bot.set_my_commands([BotCommand(c, d) for c, d in messages.COMMANDS.items()])
         webhook = await start_updates(application, settings, secret)
+        watch = telegram_errors.PollingWatch(application, stop)
         try:
             await application.start()
             await stop.wait()
         finally:
             if application.updater.running:  # polling ends; the updates it fetched are answered below
-                await application.updater.stop()
+                await watch.stop_polling(application.updater)
             if webhook:
                 await webhook.cleanup()
             if application.running:
                 await drain(application, settings.drain_seconds)
+    watch.check()

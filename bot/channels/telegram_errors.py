@@ -11,6 +11,7 @@ of it) may echo the request path, and the path holds the token.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import logging
@@ -82,6 +83,41 @@ def translated(serve: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable
             await serve(settings, *args, **kwargs)
 
     return serving
+
+
+class PollingWatch:
+    """Notices PTB's polling loop giving up on a token Telegram rejects while running (revoked, or the bot
+    deleted): the bot would sit there deaf. It is stopped instead, and `serve` ends with one line.
+
+    PTB keeps its polling task private; where it is not found (another PTB), nothing is watched.
+    """
+
+    def __init__(self, application, stop: asyncio.Event) -> None:
+        self.failure: TelegramUnavailable | None = None
+        polling = getattr(application.updater, "_Updater__polling_task", None)
+        self._task = asyncio.ensure_future(self._watch(polling, stop)) if polling is not None else None
+
+    async def _watch(self, polling: asyncio.Task, stop: asyncio.Event) -> None:
+        await asyncio.wait({polling})
+        if not polling.cancelled() and isinstance(polling.exception(), InvalidToken):
+            self.failure = TelegramUnavailable(
+                "Telegram rejected TELEGRAM_BOT_TOKEN while the bot was running (revoked, or the bot deleted in "
+                "@BotFather): stopped. Put the bot's current token in TELEGRAM_BOT_TOKEN and start it again.")
+            stop.set()
+
+    async def stop_polling(self, updater) -> None:
+        """`updater.stop()`, which re-raises what ended the polling loop: a rejected token is said in `check`."""
+        try:
+            await updater.stop()
+        except InvalidToken:
+            pass
+
+    def check(self) -> None:
+        """Raise the failure that stopped the bot, once it has drained and shut down."""
+        if self._task is not None:
+            self._task.cancel()
+        if self.failure is not None:
+            raise self.failure
 
 
 def polling_failed(settings: Settings):
