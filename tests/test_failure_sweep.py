@@ -254,7 +254,12 @@ class Sweep:
                 time.sleep(0.2)
             if process.poll() is None and interrupt:
                 process.send_signal(signal.SIGINT)
-            stdout, _ = process.communicate(timeout=60)
+            try:
+                stdout, _ = process.communicate(timeout=STARTS_WITHIN)
+            except subprocess.TimeoutExpired:  # it did not stop: killed, and it says so
+                process.kill()
+                stdout, _ = process.communicate()
+                stderr.write(f"\n(still running after {STARTS_WITHIN} s)")
         return Outcome(process.returncode, stdout, err.read_text("utf-8"))
 
 
