@@ -16,12 +16,15 @@ from index.errors import HoibaoError
 
 
 def writable_folder(path: Path, option: str) -> Path:
-    """`path` as a folder this process can write into (made when missing); else one line naming `option`."""
+    """`path` as a folder this process could write into (it is not made here: the command makes it when it
+    writes, so a command that fails first leaves nothing behind); else one line naming `option`."""
     if path.exists() and not path.is_dir():
         raise HoibaoError(f"{option} {path} is a file; give a folder (it is created when missing).")
+    existing = next(p for p in (path, *path.absolute().parents) if p.exists())
     try:
-        path.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=path):
+        if not existing.is_dir():
+            raise NotADirectoryError(20, "not a folder", str(existing))
+        with tempfile.TemporaryFile(dir=existing):  # the only sure test (root passes os.access)
             pass
     except OSError as exc:
         raise HoibaoError(f"{option} {path}: cannot write there ({exc.strerror or type(exc).__name__}); "
