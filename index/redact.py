@@ -22,9 +22,9 @@ HIDDEN = "<hidden>"
 MIN_SECRET = 4  # shorter values are not worth hiding (and would mangle every message)
 
 # user:password@ in any URL, and the query parameters that carry credentials.
-_USERINFO = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*):[^@\s/]*@")
+_USERINFO = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*):(?!<hidden>@)[^@\s/]*@")
 _PARAMS = re.compile(r"(?i)(?P<head>[?&;](?:password|passwd|pwd|pass|sslpassword|api[_-]?key|apikey|key|token"
-                     r"|access[_-]?token|secret)=)[^&#\s'\"]*")
+                     r"|access[_-]?token|secret)=)(?!<hidden>)[^&#\s'\"]*")
 
 
 def url(text: str) -> str:
