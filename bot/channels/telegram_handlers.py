@@ -273,6 +273,10 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(error, Forbidden):
         log.warning("update %s: Telegram refused the reply: %s", update_id, KNOWN.hide(str(error)))
         return
+    if isinstance(error, NetworkError) and not context.application.running:
+        # Stopping: a reply cut by the drain (the request already closed) is counted in its one line.
+        log.warning("update %s not answered: the bot is stopping (%s)", update_id, type(error).__name__)
+        return
     if isinstance(error, (RetryAfter, TimedOut)) or type(error) is NetworkError:
         # A Bot API behind a proxy may echo the request path, which holds the token.
         log.error("update %s failed: %s: %s", update_id, type(error).__name__, KNOWN.hide(str(error)))
