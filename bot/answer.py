@@ -12,13 +12,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot import messages
-from bot.extract import OTHER, person_spans, short_answer
-from bot.facts import AUTHOR, asked_fact, fact_value, names_an_article
+from bot.levels import Levels
+from bot.levels import measure as measure_levels
+from bot.answer_line import PHRASE, AnswerLine, answer_line
+from bot.extract import OTHER, PERSON, person_spans
+from bot.facts import AUTHOR, asked_fact, described_article, fact_value, names_an_article
 from bot.followup import History, current_article, questions_of, resolve_followup
 from bot.outcome import ANSWERED, NOT_FOUND, UNSURE, status_for
 from bot.policy import AnswerPolicy
 from bot.question import analyse, leans_on_context, looks_english
-from bot.ranking import Candidate, Ranking, choose_sentence, is_found, term_weights
+from bot.ranking import (
+    Candidate, Ranking, choose_sentence, coverage, is_found, missing_share, names_present, term_weights,
+)
+from bot.roles import asked_title, rewrites, sole_holder
 from bot.spans.lexicon import GROUP_WORDS, PLACE_UNITS, TITLE_HEADS
 from bot.signals import vector
 from index.corpus import Paragraph
@@ -51,6 +57,12 @@ class Answer:
     note: str = ""  # a specific "not found" ("Bài … không ghi ngày đăng."), shown instead of the generic one
     written: str | None = None  # a language model's answer, checked against the citations (bot.llm)
     fallback: str | None = None  # why no written answer was sent (off, timeout, unsupported_fact…)
+    # The answer line (`answer`) is a short phrase only when the phrase model is sure of it
+    # (`span_confidence` ≥ its cut); otherwise it is the decisive sentence, and `highlight`
+    # marks the phrase of the expected type inside it, if there is one.
+    span_confidence: float = 0.0
+    answer_form: str = ""  # "phrase" or "sentence" when answered, "" otherwise
+    highlight: tuple[int, int] | None = None  # (start, end) of the phrase inside a sentence-form answer line
 
     def __post_init__(self) -> None:
         if not self.status:
@@ -75,6 +87,8 @@ class Answer:
             "searched": self.searched,
             "written": self.written,
             "fallback": self.fallback,
+            "span_confidence": round(self.span_confidence, 4),
+            "answer_form": self.answer_form if self.found else None,
             "citations": [
                 {
                     "title": c.paragraph.title,
@@ -95,10 +109,12 @@ class Answer:
 class Answerer:
     """Answers questions over one index; `answer` is safe to call from many threads."""
 
-    def __init__(self, searcher: Searcher, policy: AnswerPolicy | None = None) -> None:
+    def __init__(self, searcher: Searcher, policy: AnswerPolicy | None = None, levels: Levels | None = None) -> None:
         self.searcher = searcher
         self.policy = policy or AnswerPolicy()
         self.titles = searcher.index.manifest.titles()
+        # Dense scores on the index's own scale (bot.levels); a scoped answerer reads them on its whole index's.
+        self.levels = levels or measure_levels(searcher)
         self._examples: list[str] | None = None
 
     def rank(self, question: str, history: History = ()) -> Ranking:
@@ -114,22 +130,39 @@ class Answerer:
         weights = term_weights(analysed.terms, self.searcher.index.lexical.idf)
         best = choose_sentence(analysed, hits, weights, self.policy)
         known = frozenset(n for n in analysed.names if n in self.searcher.index.lexical.vocab)
-        return Ranking(analysed, tuple(hits), best, weights, known)
+        return Ranking(analysed, tuple(hits), best, weights, known, self.levels)
 
     def answer(self, question: str, history: History = ()) -> Answer:
         ranking = self.rank(question, history)
         fact = asked_fact(ranking.question.searched)
-        return self.fact_answer(fact, ranking, history) if fact else self.compose(ranking)
+        if fact:
+            return self.fact_answer(fact, ranking, history)
+        answer = self.compose(ranking)
+        if answer.status != ANSWERED:
+            # "Người đứng đầu phường X là ai?", "bí thư phường X": asked again in the article's words.
+            for text in rewrites(ranking.question.searched):
+                other = self.compose(self.rank(text, history))
+                if other.confidence > answer.confidence:
+                    answer = replace(other, question=question)
+        return answer
 
     def fact_answer(self, fact: str, ranking: Ranking, history: History) -> Answer:
         """Author, date, title or link of the article the question names or the chat is about."""
         articles = self.searcher.index.manifest.articles
         named = [aid for aid, meta in articles.items() if names_an_article(ranking.question.text, meta)]
         sure = True
-        if len(articles) == 1:
-            article = next(iter(articles))
-        elif len(named) == 1:
+        if (about := described_article(ranking.question.searched)) and not named:
+            # "Ai viết bài về lễ hội ẩm thực?": that article first, and none is not the one we have.
+            article = self._article_about(about)
+            if article is None:
+                return Answer(question=ranking.question.text, found=False, answer=None, sentence=None, citations=(),
+                              kind=f"article_{fact}", searched=ranking.question.searched, titles=self.titles,
+                              status=NOT_FOUND, note=messages.no_article_about(about, self.titles))
+            named = [article]
+        if len(named) == 1:
             article = named[0]
+        elif len(articles) == 1:
+            article = next(iter(articles))
         elif subject := current_article(history):
             article = subject  # the article the chat was last talking about
         elif history and (previous := self.rank(questions_of(history)[-1])).best is not None:
@@ -156,7 +189,20 @@ class Answerer:
             status=status,
             confidence=1.0 if status == ANSWERED else 0.5 if status == UNSURE else 0.0,
             note="" if value else messages.fact_missing(fact, articles[article].title),
+            # The article's own metadata, not a phrase picked from text: stated as it is.
+            span_confidence=1.0 if status == ANSWERED else 0.0,
+            answer_form=PHRASE if status == ANSWERED else "",
         )
+
+    def _article_about(self, about: str) -> str | None:
+        """The article a description ("lễ hội ẩm thực đường phố") is about: its words in the title or a top paragraph."""
+        described = analyse(about)
+        weights = term_weights(described.terms, self.searcher.index.lexical.idf)
+        for hit in self.searcher.search(about, top_k=3):
+            text = f"{hit.paragraph.title}. {hit.paragraph.text}"
+            if coverage(described.terms, weights, text, described.accented) >= _ABOUT_COVERAGE:
+                return hit.paragraph.article_id
+        return None
 
     def _paragraphs_of(self, article_id: str) -> list[Paragraph]:
         return self.searcher.index.paragraphs_of(article_id)
@@ -166,11 +212,16 @@ class Answerer:
         best, q = ranking.best, ranking.question
         confidence = self.policy.model.probability(vector(ranking)) if best else 0.0
         status = self.decide(ranking, confidence)
+        if status == UNSURE and _one_holder(ranking):
+            status = ANSWERED
         shown = best is not None and status != NOT_FOUND
+        line = AnswerLine(None, "", 0.0, None)
+        if best is not None and status == ANSWERED:
+            line = answer_line(best.sentence, q, confidence, best.coverage, missing_share(ranking), self.policy.phrase_model)
         return Answer(
             question=q.text,
             found=status == ANSWERED,
-            answer=short_answer(best.sentence, q.searched, q.kind).text if shown and status == ANSWERED else None,
+            answer=line.text,
             sentence=best.sentence if shown else None,
             citations=tuple(_citations(ranking.hits, best)[: self.policy.top_k]) if shown else (),
             kind=q.kind,
@@ -180,6 +231,9 @@ class Answerer:
             language="en" if looks_english(q.text) else "vi",
             status=status,
             confidence=confidence,
+            span_confidence=line.span_confidence,
+            answer_form=line.form,
+            highlight=line.highlight,
         )
 
     def decide(self, ranking: Ranking, confidence: float) -> str:
@@ -215,6 +269,7 @@ class Answerer:
         return self._examples[:limit]
 
 
+_ABOUT_COVERAGE = 0.75  # share of a description's weighted words an article must hold to be the one described
 _EXAMPLES_KEPT = 5
 _EXAMPLES_TRIED = 40  # candidates answered at most, so a greeting never waits long
 
@@ -253,6 +308,19 @@ def _favour(hits: Sequence[Hit], article: str) -> list[Hit]:
     """Hits with the conversation's article's paragraphs lifted by `_CONTEXT_BOOST`, best first."""
     lifted = [replace(h, score=h.score + _CONTEXT_BOOST) if h.paragraph.article_id == article else h for h in hits]
     return sorted(lifted, key=lambda h: -h.score)
+
+
+_HOLDER_COVERAGE = 0.8  # of the question's weighted words, in the sentence naming the one holder
+
+
+def _one_holder(ranking: Ranking) -> bool:
+    """"Bí thư phường X là ai?" where the cited paragraph names exactly one holder of that title, in that place."""
+    best, q = ranking.best, ranking.question
+    if best is None or q.kind != PERSON or best.coverage < _HOLDER_COVERAGE or not names_present(q, best.hit.paragraph):
+        return False
+    title = asked_title(q.searched)
+    holder = sole_holder(title, best.hit.paragraph.text) if title else None
+    return holder is not None and holder in best.sentence
 
 
 def _citations(hits: Sequence[Hit], best: Candidate | None) -> list[Citation]:

@@ -16,8 +16,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot import messages
-from bot.followup import Turn
+from bot.dates import article_day, window
+from bot.desk import Desk, Reply
+from bot.followup import Turn, current_article
+from bot.intents import LATEST, SUMMARY, intent_of
+from bot.outcome import NOT_FOUND
 from bot.llm.written import write
+from bot.scope import Scopes, scoped_answer
 from index.text import fold, has_letters_or_digits, nfc
 
 if TYPE_CHECKING:
@@ -136,6 +141,63 @@ class Conversations:
         self.max_chars = settings.max_question_chars
         self.rate = RateLimiter(settings.rate_limit_per_minute, clock)
         self.history = ChatHistory(settings.history_turns, settings.history_ttl_seconds, clock)
+        self.scopes = Scopes()  # chats about one article (bot.scope)
+        self.desk = Desk(service, settings.timezone, settings.latest_count)
+
+    def current(self, chat: int | str) -> str | None:
+        """The chat's article: the one it is scoped to, else the one its last answer cited."""
+        scope = self.scopes.get(chat)
+        return scope.article if scope else current_article(self.history.get(chat))
+
+    def request(self, chat: int | str, user: int | str, text: str | None) -> "Reply | str | None":
+        """A summary or the latest news when `text` asks for one (bot.intents), else None."""
+        intent = intent_of(text or "") if text and len(text) <= self.max_chars else None
+        if intent is None or intent.kind not in (SUMMARY, LATEST):
+            return None
+        if not self.rate.allow(user):
+            return messages.rate_limited(self.rate.retry_after(user))
+        reply = self.desk.reply(intent, clean_question(text or ""), self.current(chat))
+        scope = self.scopes.get(chat)
+        if reply.article and not (scope and scope.strict):  # the summarised article becomes the chat's
+            self.scopes.set(chat, reply.article)
+        log.log(self.log_level, "request chat=%s kind=%s", chat, reply.kind)
+        return reply
+
+    def choose(self, chat: int | str, action: str, article: str) -> "Reply | str":
+        """A choice button: summarise `article`, or make it the chat's article ("Hỏi về bài này")."""
+        meta = self.service.article(article)
+        if meta is None:
+            return messages.SOURCES_EXPIRED
+        if action == "summary":
+            reply = self.desk.summary_of(meta.title, article)
+            self.scopes.set(chat, article)
+            return reply
+        self.scopes.set(chat, article)
+        return messages.now_about(meta.title)
+
+    def open_link(self, chat: int | str, key: str) -> str | None:
+        """A deep link's key: the chat is now about that article; the greeting, None for an unknown key."""
+        from bot.links import find
+
+        article = find(self.service.catalog_items(), key)
+        if article is None:
+            return None
+        self.scopes.set(chat, article)
+        meta = self.service.article(article)
+        return messages.article_greeting(meta.title, self.service.article_examples(article, 3))
+
+    def _dated(self, question: str) -> frozenset[str] | None:
+        """The articles of the days a question names ("hôm qua ai…"), None when it names none or none match.
+
+        Only news-cycle words narrow an ordinary question: in "khởi công tháng 8 năm 2025?" the month is
+        the event's, not the day the article came out.
+        """
+        days = window(question, self.desk.now())
+        if days is None or not days.recent:
+            return None
+        found = frozenset(aid for aid, meta in self.service.catalog_items()
+                          if days.holds(article_day(meta.date, self.desk.zone)))
+        return found or None
 
     def ask(self, chat: int | str, user: int | str, text: str | None,
             listener: "Listener | None" = None) -> "Answer | str":
@@ -147,7 +209,18 @@ class Conversations:
             return messages.rate_limited(self.rate.retry_after(user))
         question = clean_question(text or "")
         started = time.perf_counter()
-        answer = self.service.answer(question, self.history.get(chat))
+        history = self.history.get(chat)
+        dated = self._dated(question)  # "hôm qua ai…": the open search looks at those days' articles first
+
+        def ask(article: str | None) -> "Answer":
+            found = self.service.answer(question, history, article=article, articles=None if article else dated)
+            if dated and not article and found.status == NOT_FOUND:  # nothing those days: the whole index
+                found = self.service.answer(question, history)
+            return found
+
+        answer, left = scoped_answer(self.scopes.get(chat), ask)
+        if left:
+            self.scopes.clear(chat)
         # The resolved question and the article it cited, so a chain of follow-ups keeps its subject.
         article = answer.citations[0].paragraph.article_id if answer.citations else None
         self.history.add(chat, Turn(answer.searched or question, article))

@@ -72,10 +72,11 @@ def cmd_add(args: argparse.Namespace) -> int:
     from ingest.fetch import make_client
 
     settings = _settings(args)
-    with make_client(settings.user_agent, settings.fetch_timeout_seconds) as client:
+    with make_client(settings.user_agent, settings.fetch_timeout_seconds, settings.allow_private_addresses) as client:
         report = add_urls(args.urls, settings.seeds_dir, client, settings.fetch_max_bytes,
                           rebuild=lambda: build_from_settings(settings, embedder_from_settings(settings), progress=False),
-                          on_outcome=lambda outcome: print(outcome.line(), flush=True), prune=settings.prune_xpath)
+                          on_outcome=lambda outcome: print(outcome.line(), flush=True), prune=settings.prune_xpath,
+                          allowed_hosts=tuple(settings.allowed_hosts))
     print(report.summary())
     if report.build is not None:
         print(report.build.summary())
@@ -136,6 +137,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     # its own chat (no history); with it, lines are turns of one chat until an empty line. The
     # operator is not rate-limited unless HOIBAO_CONSOLE_RATE_LIMIT_PER_MINUTE says so.
     conversations = Conversations(service, operator_settings(settings))
+    article = service.find_article(args.article) if args.article else None
     chat = 0
     for question in itertools.chain([first] if first is not None else [], questions):
         if not question and not args.question:  # a blank stdin line: no question (with --conversation, a new chat)
@@ -143,6 +145,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
             continue
         if not args.conversation:
             chat += 1
+        if article:  # --article: every chat searches that article alone, and never leaves it
+            conversations.scopes.set(f"ask-{chat}", article, strict=True)
+        request = conversations.request(f"ask-{chat}", "ask", question)  # a summary, the latest news
+        if request is not None and not isinstance(request, str):
+            print(json.dumps(request.to_json(), ensure_ascii=False) if args.json else request.text + "\n",
+                  flush=args.conversation)
+            continue
         reply = conversations.ask(f"ask-{chat}", "ask", question)
         # A refused question (empty, too long…) never reaches the model either.
         answer = (replace(Answer.refused(question), fallback="not_answerable" if settings.llm_base_url else "off")
@@ -154,6 +163,28 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(reply if isinstance(reply, str) else terminal(answer, color=wants_color(sys.stdout))
                   if sys.stdout.isatty() else text)
             print()
+    return 0
+
+
+def cmd_links(args: argparse.Namespace) -> int:
+    """One deep link per indexed article, for the web team (reads the manifest; no model is loaded)."""
+    import csv
+
+    from bot.links import links
+    from index.backend import Location
+
+    settings = _settings(args)
+    bot = (args.bot or settings.bot_username).lstrip("@")
+    if not bot:
+        raise HoibaoError("Name the Telegram bot: --bot hoibao_bot, or set HOIBAO_BOT_USERNAME.")
+    articles = Location.from_settings(settings).read_manifest().articles.items()
+    rows = links(articles, bot)
+    if args.json:
+        print(json.dumps([row.to_json() for row in rows], ensure_ascii=False, indent=2))
+        return 0
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(["key", "link", "title", "source", "url"])
+    out.writerows([row.key, row.link, row.title, row.source, row.url] for row in rows)
     return 0
 
 
@@ -178,7 +209,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     writable_folder(Path(args.cache_dir), "--cache-dir")
     other = Path(args.other) if args.other else None
     return run_eval(Path(args.file), settings, Path(args.cache_dir), limit=args.limit, as_json=args.json, other=other,
-                    llm=args.llm)
+                    llm=args.llm, given_article=args.given_article)
 
 
 def cmd_telegram(args: argparse.Namespace) -> int:
@@ -288,6 +319,7 @@ COMMANDS = {
     "eval": cmd_eval,
     "log purge": cmd_log_purge,
     "report": cmd_report,
+    "links": cmd_links,
 }
 
 

@@ -178,6 +178,8 @@ def parser(commands: dict[str, Callable]) -> argparse.ArgumentParser:
     ask.add_argument("--conversation", action="store_true",
                      help="stdin lines are the turns of one chat, answered with its history as Telegram or Zalo "
                           "would; an empty line starts a new chat")
+    ask.add_argument("--article", metavar="SOURCE",
+                     help="search only this article: its file name, its link or its title (`hoibao links` lists them)")
     paths(ask)
     ask.set_defaults(func=commands["ask"])
 
@@ -199,7 +201,15 @@ def parser(commands: dict[str, Callable]) -> argparse.ArgumentParser:
     ev.add_argument("--other", help="questions about another corpus (SQuAD .json or .jsonl with 'q'); all should be 'not found'")
     ev.add_argument("--llm", action="store_true",
                     help="also score answers written by the model HOIBAO_LLM_BASE_URL points at (docs/llm.md)")
+    ev.add_argument("--given-article", action="store_true",
+                    help="also score each question asked of its own article only (as `ask --article` does), "
+                         "beside open retrieval over the whole file")
     ev.set_defaults(func=commands["eval"])
     log_arguments(sub, commands)
     report_command(sub, commands["report"])
+    links = sub.add_parser("links", help="the 'ask the bot about this article' link of every article (CSV or JSON)")
+    links.add_argument("--json", action="store_true", help="a JSON array instead of CSV")
+    links.add_argument("--bot", metavar="USERNAME", help="the Telegram bot's username (default: HOIBAO_BOT_USERNAME)")
+    paths(links)
+    links.set_defaults(func=commands["links"])
     return p

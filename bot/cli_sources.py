@@ -20,7 +20,8 @@ def fetcher_from_settings(settings: Settings):
     from ingest.polite import PoliteFetcher
 
     return PoliteFetcher(settings.user_agent, timeout_seconds=settings.fetch_timeout_seconds,
-                         max_bytes=settings.fetch_max_bytes, default_delay=settings.crawl_delay_seconds)
+                         max_bytes=settings.fetch_max_bytes, default_delay=settings.crawl_delay_seconds,
+                         allow_private=settings.allow_private_addresses)
 
 
 def cmd_sources_add(args: argparse.Namespace) -> int:
@@ -32,7 +33,7 @@ def cmd_sources_add(args: argparse.Namespace) -> int:
     with CrawlState(settings.index_dir) as state, fetcher_from_settings(settings) as fetcher:
         for url in args.urls:
             try:
-                for added in add_source(state, fetcher, url):
+                for added in add_source(state, fetcher, url, tuple(settings.allowed_hosts)):
                     print(added.line(), flush=True)
             except SourceRefused as exc:
                 print(f"hoibao: {exc}", file=sys.stderr, flush=True)
@@ -74,6 +75,7 @@ def cmd_sources_remove(args: argparse.Namespace) -> int:
 def refresh_once(settings: Settings, fetcher, rebuild, *, recheck: bool = False, progress: bool = False,
                  on_outcome=lambda outcome: None, should_stop=lambda: False):
     """One refresh of every source under the refresh lock; the RefreshReport. Shared with the bots' task."""
+    from ingest.admit import Limits
     from ingest.refresh import refresh, refresh_lock
     from ingest.state import CrawlState
 
@@ -82,7 +84,8 @@ def refresh_once(settings: Settings, fetcher, rebuild, *, recheck: bool = False,
             raise HoibaoError("Chưa theo dõi nguồn nào: hoibao sources add URL (RSS/Atom, sitemap hoặc trang chủ).")
         return refresh(state, fetcher, settings.seeds_dir, rebuild, recheck=recheck,
                        max_articles=settings.refresh_max_articles, prune=settings.prune_xpath,
-                       on_outcome=on_outcome, progress=progress, should_stop=should_stop)
+                       on_outcome=on_outcome, progress=progress, should_stop=should_stop,
+                       limits=Limits.from_settings(settings))
 
 
 def _print_outcome(outcome) -> None:

@@ -8,6 +8,7 @@ written on: in many sets consecutive windows of one article overlap.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,13 +20,14 @@ from index.build import build_index
 from index.corpus import Article, Paragraph
 from index.embed import Embedder
 from index.errors import HoibaoError
-from index.text import content_hash, fold, nfc
+from index.text import content_hash, fold, nfc, tokens
 
 
 @dataclass
 class EvalQuestion:
     question: str
     answers: list[str]  # empty: the corpus does not hold the answer
+    article: frozenset[str] = frozenset()  # the paragraphs of the article it was asked about (its entry)
 
 
 @dataclass
@@ -53,17 +55,21 @@ def _squad(path: Path, document: object) -> EvalSet:
     data = document["data"]
     articles: list[Article] = []
     answers: dict[str, list[str]] = {}
+    asked_of: dict[str, frozenset[str]] = {}
     for a_i, entry in enumerate(data):
         title = nfc(entry.get("title") or f"Bài {a_i + 1}")
+        entry_ids = frozenset(f"a{a_i:04d}p{p_i:03d}" for p_i in range(len(entry["paragraphs"])))
         for p_i, para in enumerate(entry["paragraphs"]):
             aid = f"a{a_i:04d}p{p_i:03d}"
             paragraph = Paragraph(aid, title, path.name, 1, nfc(para["context"]))
             articles.append(Article(aid, path.name, title, [paragraph], content_hash=content_hash(paragraph.text)))
             for qa in para["qas"]:
-                gold = answers.setdefault(nfc(qa["question"]).strip(), [])
+                text = nfc(qa["question"]).strip()
+                gold = answers.setdefault(text, [])
+                asked_of.setdefault(text, entry_ids)
                 if not qa.get("is_impossible"):
                     gold.extend(nfc(x["text"]) for x in qa["answers"] if x["text"] not in gold)
-    return EvalSet(articles, [EvalQuestion(q, a) for q, a in answers.items()])
+    return EvalSet(articles, [EvalQuestion(q, a, asked_of[q]) for q, a in answers.items()])
 
 
 def contains_answer(text: str, answers: list[str]) -> bool:
@@ -137,10 +143,6 @@ def _slug(name: str) -> str:
 
 def f1(prediction: str, gold: str) -> float:
     """SQuAD token F1 over folded syllables."""
-    from collections import Counter
-
-    from index.text import tokens
-
     p, g = tokens(prediction), tokens(gold)
     common = sum((Counter(p) & Counter(g)).values())
     if not p or not g or not common:
@@ -164,6 +166,10 @@ class AnswerScores:
     unanswerable: int = 0
     not_answered: int = 0
     said_not_found: int = 0
+    stated_wrong: int = 0  # answered, and the answer line shares no word with any gold answer
+    line_holds: int = 0  # answered, and the answer line holds a gold answer
+    phrases: int = 0  # answered with a short phrase (answer_form "phrase")
+    phrase_exact: int = 0
 
     def add(self, q: EvalQuestion, answer) -> None:
         if not q.answers:
@@ -184,6 +190,12 @@ class AnswerScores:
         self.exact += any(fold(text).strip() == fold(a).strip() for a in q.answers)
         self.f1_sum += max(f1(text, a) for a in q.answers)
         self.cited_right += cited_right
+        words = set(tokens(text))
+        self.stated_wrong += not any(words & set(tokens(a)) for a in q.answers)
+        self.line_holds += contains_answer(text, q.answers)
+        if getattr(answer, "answer_form", "phrase") == "phrase":
+            self.phrases += 1
+            self.phrase_exact += any(fold(text).strip() == fold(a).strip() for a in q.answers)
 
     def row(self) -> dict[str, float]:
         n = max(self.answerable, 1)
@@ -199,6 +211,10 @@ class AnswerScores:
             "cited paragraph holds answer": self.cited_right / n,
             "not answered (unanswerable)": self.not_answered / max(self.unanswerable, 1),
             "not found (unanswerable)": self.said_not_found / max(self.unanswerable, 1),
+            "stated wrong (of answered)": self.stated_wrong / max(self.answered, 1),
+            "answer line holds gold (of answered)": self.line_holds / max(self.answered, 1),
+            "phrase (of answered)": self.phrases / max(self.answered, 1),
+            "exact match among phrases": self.phrase_exact / max(self.phrases, 1),
         }
 
 
@@ -227,7 +243,7 @@ def load_questions(path: Path) -> list[str]:
 
 def run_eval(
     path: Path, settings, cache_dir: Path, limit: int | None = None, as_json: bool = False,
-    other: Path | None = None, llm: bool = False,
+    other: Path | None = None, llm: bool = False, given_article: bool = False,
 ) -> int:
     """Index the file's paragraphs, then score retrieval and answers; prints tables (or JSON).
 
@@ -253,6 +269,11 @@ def run_eval(
         decided["as written"].append((q, answerer.answer(q.question)))
         answers["as written"].add(*decided["as written"][-1])
         answers["unaccented"].add(q, answerer.answer(fold(q.question)))
+    if given_article:
+        # The reading-comprehension setting: each question asked of its own article only.
+        answers["given the article"] = AnswerScores()
+        for q in questions:
+            answers["given the article"].add(q, answerer.answer(q.question, articles=q.article or None))
     if other is not None:
         # Questions about another corpus: none of them should be answered from this one.
         name = "questions from " + other.name

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from bot.answer import Answer
 from bot.evaluate import EvalQuestion, contains_answer, f1
 from bot.llm import prompt
-from bot.llm.check import BAD_CITATION, UNSUPPORTED_FACT
+from bot.llm.check import REASONS as CHECK_REASONS
 from bot.llm.client import EMPTY, ERROR, TIMEOUT, TOO_LONG
 from bot.llm.written import BUSY, NOT_ANSWERABLE, Written, write
 from bot.outcome import ANSWERED
@@ -38,7 +38,7 @@ from bot.settings import Settings
 from index.errors import HoibaoError
 
 CONCURRENCY = 4  # requests at once during an evaluation (never more than HOIBAO_LLM_MAX_CONCURRENT)
-REASONS = (NOT_ANSWERABLE, BUSY, TIMEOUT, ERROR, EMPTY, TOO_LONG, BAD_CITATION, UNSUPPORTED_FACT)
+REASONS = (NOT_ANSWERABLE, BUSY, TIMEOUT, ERROR, EMPTY, TOO_LONG, *CHECK_REASONS)
 
 
 def require_model(settings: Settings) -> None:

@@ -10,24 +10,29 @@ from __future__ import annotations
 import re
 
 from index.manifest import ArticleMeta
-from index.text import fold
+from index.text import Rule, fold, rule_text
 
 AUTHOR, DATE, TITLE, URL = "author", "date", "title", "url"
 
-# Folded phrases asking for each fact, most specific first.
+# Phrases asking for each fact, most specific first; matched as the reader wrote them
+# (index.text.Rule): accented, "đang" (is …ing) is not "đăng" (published), "bãi" not "bài".
 _ASKS = (
-    (URL, r"\b(link|duong dan|dia chi|url|nguon goc|bai goc|ban goc)\b"),
-    (AUTHOR, r"\b(ai viet|ai la tac gia|tac gia|nguoi viet|but danh|phong vien nao|nha bao nao|ky ten|who wrote|author)\b"),
-    (DATE, r"\b(dang|dang tai|xuat ban|phat hanh|viet|cap nhat|published|posted)\b.*\b(ngay nao|khi nao|luc nao|bao gio|hom nao|when)\b"
-           r"|\b(ngay dang|ngay xuat ban|thoi gian dang|publication date|when was)\b"),
-    (TITLE, r"\b(tieu de|ten bai|ten cua bai|ten bai bao|headline|title)\b"),
+    (URL, Rule(r"\b(link|đường dẫn|địa chỉ|url|nguồn gốc|bài gốc|bản gốc)\b")),
+    (AUTHOR, Rule(r"\b(ai viết|ai là tác giả|tác giả|người viết|bút danh|phóng viên nào|nhà báo nào|ký tên|kí tên"
+                  r"|who wrote|author)\b")),
+    (DATE, Rule(r"\b(đăng|đăng tải|xuất bản|phát hành|viết|cập nhật|published|posted)\b.*"
+                r"\b(ngày nào|khi nào|lúc nào|bao giờ|hôm nào|when)\b"
+                r"|\b(ngày đăng|ngày xuất bản|thời gian đăng|publication date|when was)\b")),
+    (TITLE, Rule(r"\b(tiêu đề|tên bài|tên của bài|tên bài báo|headline|title)\b")),
 )
 # Words that point at the article rather than at something it reports on.
 # "bài" alone is also a song or a poem ("bài hát", "bài thơ"): those are works the article reports on.
-_ARTICLE = r"\bbai(?! (hat|tho|van|giang|hoc|thi|phat bieu|ca|tap|boi|bac|xich))\b|\b(ban tin|article|story|this post)\b"
+_ARTICLE = Rule(r"\bbài(?! (hát|thơ|văn|giảng|học|thi|phát biểu|ca|tập|bơi|bạc|xích))\b|\b(bản tin|article|story|this post)\b")
 # A fact question with no article word must be short: "Tác giả là ai?", "Link bài gốc?".
 _SHORT = 6
 _FACT_WORDS = set("ai la gi nao cua bai bao viet nay do tren trong ve ngay khi luc dang o dau the".split())
+# "bài về lễ hội ẩm thực", "bài viết về …": the words after name the article asked about.
+_ABOUT = Rule(r"\bbài(?: viết| báo)? (?:về|nói về|kể về|đưa tin về) (.+)")
 
 
 def asked_fact(question: str) -> str | None:
@@ -36,16 +41,21 @@ def asked_fact(question: str) -> str | None:
     "Ai viết bài này?" asks for the author; "Ai viết Truyện Kiều?" does not (it
     names a work, not the article), so it is answered from the text as usual.
     """
-    folded = " ".join(re.findall(r"\w+", fold(question)))
-    for fact, pattern in _ASKS:
-        match = re.search(pattern, folded)
-        if not match:
+    words = rule_text(question).split()
+    for fact, rule in _ASKS:
+        if not rule.search(question):
             continue
         # Without an article word, only a short question naming nothing else ("Tác giả là ai?").
         named = any(w[:1].isupper() for w in re.findall(r"\w+", question)[1:])
-        if re.search(_ARTICLE, folded) or (len(folded.split()) <= _SHORT and not named and fact in (URL, AUTHOR, TITLE)):
+        if _ARTICLE.search(question) or (len(words) <= _SHORT and not named and fact in (URL, AUTHOR, TITLE)):
             return fact
     return None
+
+
+def described_article(question: str) -> str | None:
+    """What the question says the article is about ("bài về lễ hội ẩm thực" → "lễ hội ẩm thực"), if it does."""
+    match = _ABOUT.search(question)
+    return match.group(1).strip() if match else None
 
 
 def fact_value(fact: str, meta: ArticleMeta) -> str:

@@ -7,9 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.extract import OTHER, question_content, question_kind
-from index.text import fold
+from index.text import Rule, fold
 
 _ELLIPSIS_START = re.compile(r"^(?:thế còn|vậy còn|còn|the con|vay con|con|and|what about|how about)\s+", re.I)
+# The same openings, matched as the reader wrote them: with accents, "Con đường nào…" is not "Còn …".
+_OPENS_ELLIPSIS = Rule(r"^(?:thế còn|vậy còn|còn|and|what about|how about) ")
+_ENDS_ELLIPSIS = Rule(r"\b(?:thì sao|ra sao)$")
 _ELLIPSIS_END = re.compile(r"\s*(?:thì sao|thi sao|thế nào|the nao|ra sao|nữa|nua|thì|thi)?\s*[?.!]*\s*$", re.I)
 # Words where the asking part of a question begins ("... là ai", "... có bao nhiêu").
 _PREDICATE_STARTS = {fold(w) for w in "là ai gì bao mấy nào khi ở tại đâu có được đã sẽ đang giữ thì làm sinh nằm".split()}
@@ -40,8 +43,7 @@ def current_article(history: History) -> str | None:
 
 def is_followup(question: str) -> bool:
     """Short or elliptical ("Còn phường X thì sao?") questions lean on the previous one."""
-    folded = fold(question).strip()
-    if _ELLIPSIS_START.match(folded) or re.search(r"\b(thi sao|ra sao)\s*\??$", folded):
+    if _OPENS_ELLIPSIS.search(question) or _ENDS_ELLIPSIS.search(question):
         return True
     return question_kind(question) == OTHER and len(question_content(question)) <= 2
 
@@ -56,7 +58,8 @@ def resolve_followup(question: str, history: History) -> str:
     if not history or not is_followup(question):
         return question
     previous = questions_of(history)[-1]
-    core = _ELLIPSIS_END.sub("", _ELLIPSIS_START.sub("", question.strip())).strip()
+    opening = _ELLIPSIS_START if _OPENS_ELLIPSIS.search(question) else re.compile("(?!)")
+    core = _ELLIPSIS_END.sub("", opening.sub("", question.strip())).strip()
     if not core:
         return previous
     core_words = core.split()

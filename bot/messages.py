@@ -29,6 +29,12 @@ def fact_missing(fact: str, title: str) -> str:
     return f"Bài «{title}» không ghi {_FACT_NAMES.get(fact, fact)}."
 
 
+def no_article_about(about: str, titles: "list[str] | tuple[str, ...]" = ()) -> str:
+    """A question about an article the index does not have: said so, with what it does have."""
+    listed = "".join(f"\n• {t}" for t in list(titles)[:5])
+    return f"Mình không có bài nào về «{about}»." + (f" Các bài mình có:{listed}" if listed else "")
+
+
 def too_long(limit: int) -> str:
     return f"Câu hỏi dài quá (tối đa {limit} ký tự). Bạn hãy hỏi ngắn gọn hơn nhé."
 
@@ -70,6 +76,10 @@ _HOW_TO_ASK = (
     "• Gõ câu hỏi bằng tiếng Việt (có dấu hoặc không dấu), ví dụ «Ai là …?», «… bao nhiêu?», «… năm nào?».\n"
     "• Mỗi câu trả lời kèm đoạn văn gốc, tên bài và số thứ tự đoạn để bạn kiểm tra.\n"
     "• Hỏi tiếp ngắn gọn («Còn … thì sao?») được hiểu theo câu hỏi trước.\n"
+    "• «Tóm tắt bài này», «tóm tắt bài về giá xăng» hoặc /tomtat: 3–5 câu của chính bài, kèm số đoạn.\n"
+    "• «Có tin gì mới?», «hôm qua có tin gì về y tế?» hoặc /tinmoi giao thông: các tin mới nhất.\n"
+    "• «Theo dõi giá xăng» hoặc /theodoi giá xăng: mình nhắn bạn khi có bài mới; «bỏ theo dõi …», /huytheodoi, "
+    "/dangtheodoi.\n"
 )
 HELP = _HOW_TO_ASK + (
     "• /sources: danh sách bài báo. Trong nhóm: nhắc tên bot, trả lời tin nhắn của bot, hoặc dùng /ask câu hỏi."
@@ -85,6 +95,11 @@ COMMANDS = {
     "help": "Hướng dẫn sử dụng",
     "sources": "Danh sách bài báo",
     "ask": "Đặt câu hỏi (dùng trong nhóm)",
+    "tomtat": "Tóm tắt bài báo: /tomtat hoặc /tomtat giá xăng",
+    "tinmoi": "Tin mới nhất: /tinmoi hoặc /tinmoi giao thông",
+    "theodoi": "Theo dõi một chủ đề: /theodoi giá xăng",
+    "huytheodoi": "Bỏ theo dõi: /huytheodoi giá xăng",
+    "dangtheodoi": "Các chủ đề bạn đang theo dõi",
 }
 
 
@@ -114,3 +129,85 @@ def feedback_thanks(value: int) -> str:
     if value > 0:
         return "Cảm ơn bạn đã góp ý 👍! Mình đã ghi nhận câu trả lời này là đúng."
     return "Cảm ơn bạn đã góp ý 👎! Mình đã ghi nhận để ban biên tập xem lại câu trả lời này."
+
+
+# Readers' requests (bot/desk.py): summaries, the latest news.
+ASK_ABOUT = "Hỏi về bài này"
+
+
+def which_article(topic: str, titles: list[str]) -> str:
+    """A summary request naming no article clearly: which one?"""
+    if not titles:
+        return (f"Mình không tìm thấy bài nào về «{topic}». " if topic else "") + \
+            "Bạn gõ «tóm tắt bài về …» kèm tên bài hoặc chủ đề (xem /sources) nhé."
+    listed = "\n".join(f"{i}. {t}" for i, t in enumerate(titles, 1))
+    return f"Bạn muốn tóm tắt bài nào?\n{listed}\nGõ «tóm tắt bài về …» kèm tên hoặc chủ đề của bài."
+
+
+def summary(title: str, url: str, sentences: list[tuple[str, int]]) -> str:
+    """The summary: each sentence with its paragraph number, so the reader can check it."""
+    lines = [f"Tóm tắt bài «{title}»:"] + [f"• {s} (đoạn {n})" for s, n in sentences]
+    if url:
+        lines.append(f"Bài gốc: {url}")
+    return "\n".join(lines)
+
+
+def latest(topic: str, days: str, items: list[tuple[str, str, str, str]]) -> str:
+    """The newest articles (title, day, one-line sapo, link), or a plain "none"."""
+    about = f" về «{topic}»" if topic else ""
+    when = f" ({days})" if days else ""
+    if not items:
+        return f"Chưa có tin nào{about}{when}. Gõ /tinmoi để xem các tin mới nhất."
+    lines = [f"Tin mới nhất{about}{when}:"]
+    for i, (title, day, sapo, url) in enumerate(items, 1):
+        lines.append(f"{i}. {title}" + (f" ({day})" if day else ""))
+        if sapo:
+            lines.append(f"   {sapo}")
+        if url:
+            lines.append(f"   {url}")
+    return "\n".join(lines)
+
+
+def now_about(title: str) -> str:
+    """After "Hỏi về bài này": the chat's questions now go to that article."""
+    return f"Bạn đang hỏi về bài «{title}». Gõ câu hỏi của bạn, hoặc «tóm tắt bài này»; gõ /start để hỏi về mọi bài."
+
+
+def article_greeting(title: str, questions: list[str]) -> str:
+    """A chat opened from an article's "hỏi bot" link: its title and questions the bot answers from it."""
+    lines = [f"Xin chào! Bạn đang hỏi về bài «{title}». Mình trả lời và trích đúng đoạn văn trong bài."]
+    if questions:
+        lines.append("Bạn thử hỏi:")
+        lines += [f"• {q}" for q in questions]
+    lines.append("Gõ «tóm tắt bài này» để đọc nhanh, /start để hỏi về mọi bài.")
+    return "\n".join(lines)
+
+
+# Topics to follow (bot/followers).
+FOLLOW_OFF = "Bot này chưa bật tính năng theo dõi chủ đề."
+FOLLOW_UNAVAILABLE = "Xin lỗi, mình tạm thời chưa lưu được danh sách theo dõi. Bạn thử lại sau ít phút nhé."
+FOLLOW_TOPIC_BAD = "Chủ đề cần có chữ và ngắn gọn (tối đa 80 ký tự), ví dụ: /theodoi giá xăng"
+
+
+def followed(topic: str, outcome: str, cap: int) -> str:
+    if outcome == "exists":
+        return f"Bạn đã theo dõi «{topic}» rồi."
+    if outcome == "full":
+        return f"Bạn đã theo dõi {cap} chủ đề, mức tối đa. Bỏ bớt bằng /huytheodoi <chủ đề> rồi thử lại nhé."
+    return f"Đã theo dõi «{topic}». Khi có bài mới về chủ đề này, mình sẽ nhắn bạn. Bỏ theo dõi: /huytheodoi {topic}"
+
+
+def unfollowed(topic: str, removed: bool) -> str:
+    return f"Đã bỏ theo dõi «{topic}»." if removed else f"Bạn không theo dõi «{topic}». Gõ /dangtheodoi để xem danh sách."
+
+
+def following(topics: list[str], kind: str) -> str:
+    if not topics:
+        return "Bạn chưa theo dõi chủ đề nào. Gõ /theodoi <chủ đề>, ví dụ: /theodoi giá xăng"
+    listed = "\n".join(f"• {t}" for t in topics)
+    hint = "Bỏ theo dõi: /huytheodoi <chủ đề>" if kind != "follow" else "Thêm: /theodoi <chủ đề>"
+    return f"Bạn đang theo dõi:\n{listed}\n{hint}"
+
+
+# Telegram inline mode (bot/channels/telegram_inline.py): the first card of an unsure answer.
+INLINE_UNSURE = "Chưa chắc chắn: đoạn gần nhất với câu hỏi"

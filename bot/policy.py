@@ -12,9 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot import answerability
+from bot import sentence_model
+from bot.spans import phrase_model
 
 if TYPE_CHECKING:
     from bot.answerability import AnswerModel
+    from bot.logistic import Logistic
+    from bot.spans.phrase_model import PhraseModel
     from bot.settings import Settings
 
 
@@ -22,8 +26,8 @@ if TYPE_CHECKING:
 class AnswerPolicy:
     top_k: int = 5  # citations per answer
     sentence_pool: int = 5  # paragraphs whose sentences compete for the answer
-    retrieval_weight: float = 0.25  # sentence score: coverage + this × paragraph score / best score
-    span_bonus: float = 0.3  # … + this when a span of the asked kind is in the sentence
+    # Which sentence is decisive: the sentence model (bot/models/sentences.json, bot.sentence_model).
+    sentence_model: "Logistic" = field(default_factory=sentence_model.load, compare=False, repr=False)
     # The hand-set rule of earlier versions (fitted by a grid search, since removed), still the
     # decision for English questions (no training data) and the baseline the learned
     # model is reported against: answered when the best sentence covers enough of the
@@ -39,6 +43,8 @@ class AnswerPolicy:
     threshold_offset: float = 0.0  # HOIBAO_FOUND_THRESHOLD, added to the model's cut points: >0 refuses more often
     # The learned answerability model (bot/models/answerability.json unless a file is named).
     model: "AnswerModel" = field(default_factory=answerability.load, compare=False, repr=False)
+    # The phrase model (bot/models/phrase.json): when the answer line may be a short phrase.
+    phrase_model: "PhraseModel" = field(default_factory=phrase_model.load, compare=False, repr=False)
 
     @classmethod
     def from_settings(cls, settings: "Settings") -> "AnswerPolicy":

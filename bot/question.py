@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from bot.extract import question_content, question_kind
+from bot.spans.expect import T_OTHER, Expected, expected
 from index.text import bigrams, fold, has_diacritics, nfc, tokens
 
 # Capitalised for emphasis or by habit, not names.
@@ -26,6 +27,7 @@ class Question:
     language: str  # "vi" or "en", of the question as searched
     terms: tuple[str, ...]  # content syllables and bigrams, in the question's own accenting
     names: tuple[str, ...]  # folded capitalised words after the first (proper names)
+    expects: Expected = Expected(T_OTHER)  # the type of phrase it asks for (bot.spans.expect)
 
     @property
     def english(self) -> bool:
@@ -81,14 +83,16 @@ def leans_on_context(question: Question) -> bool:
 def analyse(text: str, searched: str | None = None) -> Question:
     """The question value for `text`; `searched` is its follow-up-resolved form (default: itself)."""
     searched = text if searched is None else searched
+    kind = question_kind(searched)
     return Question(
         text=text,
         searched=searched,
-        kind=question_kind(searched),
+        kind=kind,
         accented=has_diacritics(searched),
         language="en" if looks_english(searched) else "vi",
         terms=query_terms(searched),
         names=proper_terms(searched),
+        expects=expected(searched, kind),
     )
 
 

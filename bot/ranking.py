@@ -11,44 +11,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from bot.coverage import Terms, coverage
 from bot.extract import extract
-from bot.question import Question, match_tokens, required_names
+from bot.levels import RAW, Levels
+from bot.question import Question, required_names
+from bot.sentence_model import sentences
 from index.corpus import Paragraph
 from index.search import Hit
-from index.text import bigrams, fold, has_diacritics, sentence_spans, tokens
+from index.text import fold, tokens
 
 if TYPE_CHECKING:
     from bot.policy import AnswerPolicy
-
-
-class Terms:
-    """The terms a text holds, to look a question's terms up in.
-
-    In an accented question a term with diacritics must match exactly ("đô" is not
-    "do"); a term typed without them ("An Hai Tay" in "Bí thư phường An Hai Tay là
-    ai?", as a follow-up or a name often is) matches the text folded.
-    """
-
-    def __init__(self, text: str, exact: bool) -> None:
-        folded = tokens(text)
-        self.folded = set(folded) | set(bigrams(folded))
-        accented = match_tokens(text, True) if exact else []
-        self.exact = set(accented) | set(bigrams(accented))
-        self.accents = exact
-
-    def __contains__(self, term: str) -> bool:
-        if self.accents and has_diacritics(term):
-            return term in self.exact
-        return fold(term) in self.folded
-
-
-def coverage(terms: Sequence[str], weights: dict[str, float], sentence: str, exact: bool) -> float:
-    """Share of the question's IDF-weighted terms that the sentence contains."""
-    if not terms:
-        return 0.0
-    present = Terms(sentence, exact)
-    total = sum(weights[t] for t in terms)
-    return sum(weights[t] for t in terms if t in present) / total if total else 0.0
 
 
 @dataclass(frozen=True)
@@ -57,7 +32,7 @@ class Candidate:
     sentence: str
     start: int
     coverage: float
-    score: float
+    score: float  # the sentence model's probability that it holds the answer
     span: str | None
 
 
@@ -70,6 +45,7 @@ class Ranking:
     best: Candidate | None
     weights: dict[str, float]  # IDF weight of each of the question's terms
     known: frozenset[str] = frozenset()  # the question's folded names that the index knows
+    levels: Levels = RAW  # the index's dense levels, to read dense scores on one scale (bot.levels)
 
     @property
     def top_dense(self) -> float:
@@ -85,20 +61,24 @@ def term_weights(terms: Sequence[str], idf) -> dict[str, float]:
 def choose_sentence(
     question: Question, hits: Sequence[Hit], weights: dict[str, float], policy: "AnswerPolicy"
 ) -> Candidate | None:
-    """The sentence, among the top paragraphs, that best answers the question."""
-    terms = question.terms
-    top = max((h.score for h in hits), default=1.0) or 1.0
-    best: Candidate | None = None
-    for hit in hits[: policy.sentence_pool]:
-        text = hit.paragraph.text
-        for start, end in sentence_spans(text):
-            sentence = text[start:end]
-            cov = coverage(terms, weights, sentence, question.accented)
-            span = extract(sentence, question.searched, question.kind)
-            score = cov + policy.retrieval_weight * hit.score / top + (policy.span_bonus if span else 0.0)
-            if best is None or score > best.score:
-                best = Candidate(hit, sentence, start, cov, score, span.text if span else None)
-    return best
+    """The sentence, among the top paragraphs, that the sentence model finds likeliest to answer."""
+    rows = sentences(question, hits[: policy.sentence_pool], weights)
+    if not rows:
+        return None
+    chances = policy.sentence_model.probabilities(np.array([r.inputs for r in rows]))
+    i = int(np.argmax(chances))
+    row = rows[i]
+    span = extract(row.text, question.searched, question.kind)
+    return Candidate(row.hit, row.text, row.start, float(row.inputs[0]), float(chances[i]), span.text if span else None)
+
+
+def missing_share(ranking: Ranking) -> float:
+    """Weight share of the heaviest question term the decisive sentence lacks (0 when it has them all)."""
+    if ranking.best is None:
+        return 0.0
+    present = Terms(ranking.best.sentence, ranking.question.accented)
+    total = sum(ranking.weights.values()) or 1.0
+    return max((ranking.weights[t] for t in ranking.question.terms if t not in present), default=0.0) / total
 
 
 def is_found(ranking: Ranking, policy: "AnswerPolicy") -> bool:

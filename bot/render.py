@@ -49,6 +49,15 @@ def _quote_html(c: Citation, budget: int) -> str:
     return " ".join(out)
 
 
+def _line_html(answer: Answer) -> str:
+    """The answer line, escaped; in a sentence-form line, the phrase of the asked type in bold."""
+    line = answer.answer or ""
+    if answer.highlight is None:
+        return html.escape(line)
+    a, b = answer.highlight
+    return f"{html.escape(line[:a])}<b>{html.escape(line[a:b])}</b>{html.escape(line[b:])}"
+
+
 def _source_html(c: Citation, english: bool) -> str:
     line = html.escape(source_line(c, english))
     if c.paragraph.url:
@@ -67,7 +76,7 @@ def telegram_html(answer: Answer, citation: int = 0) -> str:
         head = f"<i>{html.escape(messages.unsure(english))}</i>\n\n"
     elif citation == 0 and answer.answer:
         label = "Answer" if english else "Trả lời"
-        head += f"<b>{label}:</b> {html.escape(answer.answer)}\n\n"
+        head += f"<b>{label}:</b> {_line_html(answer)}\n\n"
     elif citation > 0:
         label = "Another source" if english else "Nguồn khác"
         head = f"<i>{label} ({citation + 1}/{len(answer.citations)})</i>\n\n"
@@ -164,7 +173,11 @@ def terminal(answer: Answer, color: bool = True) -> str:
     if answer.status == UNSURE:
         out.append(messages.unsure(answer.language == "en"))
     elif answer.answer:
-        out.append(f"{label}: {answer.answer}")
+        line = answer.answer
+        if color and answer.highlight is not None:
+            a, b = answer.highlight
+            line = f"{line[:a]}\033[1m{line[a:b]}\033[0m{line[b:]}"
+        out.append(f"{label}: {line}")
     out += [f"  {quoted(text)}", f"  — {source_line(c, answer.language == 'en')}"]
     if c.paragraph.url:
         out.append(f"    {c.paragraph.url}")

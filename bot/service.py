@@ -36,6 +36,9 @@ def embedder_from_settings(settings: Settings) -> Embedder:
     )
 
 
+_EXAMPLES_CACHED = 5_000  # articles whose deep-link questions are kept
+
+
 class ReindexBusy(HoibaoError):
     def __init__(self) -> None:
         super().__init__("A rebuild is already running; wait for it to finish.")
@@ -65,8 +68,72 @@ class AnswerService:
         self.serving_build = build
         return answerer
 
-    def answer(self, question: str, history: Sequence[str] = ()) -> Answer:
-        return self._answerer.answer(question, history)
+    def answer(self, question: str, history: Sequence[str] = (), article: str | None = None,
+               articles: frozenset[str] | None = None) -> Answer:
+        """The answer over the whole index, or over one article's paragraphs only (`article`: its id), or
+        over a few articles (`articles`: those of the days a question names)."""
+        return self.answerer_for(frozenset({article}) if article else articles).answer(question, history)
+
+    def answerer_for(self, articles: frozenset[str] | None) -> Answerer:
+        """The answerer over the whole index, or over some articles (a search filter; see `Searcher.scoped`)."""
+        answerer = self._answerer
+        if articles is None:
+            return answerer
+        return Answerer(answerer.searcher.scoped(articles), self.policy, answerer.levels)
+
+    def search_articles(self, text: str, limit: int = 3) -> list[tuple[str, float, bool]]:
+        """The articles whose paragraphs best match `text`: (id, best fused score, any BM25 match), best first."""
+        found: dict[str, tuple[str, float, bool]] = {}
+        for hit in self._answerer.searcher.search(text, top_k=max(20, limit * 5)):
+            aid = hit.paragraph.article_id
+            _, score, matched = found.get(aid, (aid, hit.score, False))
+            found[aid] = (aid, max(score, hit.score), matched or hit.lexical > 0)
+        return sorted(found.values(), key=lambda item: -item[1])[:limit]
+
+    def article_examples(self, article: str, limit: int = 3) -> list[str]:
+        """Questions about one article that the bot answers with a phrase from it (a deep link's greeting)."""
+        cache = self.__dict__.setdefault("_article_examples", {})
+        key = (self.serving_build, article)
+        if key not in cache:
+            from bot.suggest import suggested
+
+            answerer = self.answerer_for(frozenset({article}))
+            if len(cache) >= _EXAMPLES_CACHED:  # bounded: the oldest article's questions go first
+                cache.pop(next(iter(cache)))
+            cache[key] = suggested(self.paragraphs(article), answerer.answer, limit)
+        return cache[key][:limit]
+
+    def topic_scores(self, topic: str, articles: frozenset[str]) -> dict[str, tuple[float, Paragraph]]:
+        """Each article's best paragraph for `topic` by dense cosine (exact, over those articles only)."""
+        searcher = self._answerer.searcher
+        every = sum(m.paragraphs for aid, m in searcher.index.manifest.articles.items() if aid in articles)
+        ranked = searcher.scoped(articles, candidates=max(every, 1)).ranked(topic, searcher.query_vector(topic))
+        best: dict[str, tuple[float, Paragraph]] = {}
+        for row, score in ranked.dense:  # best first
+            paragraph = ranked.paragraphs[row]
+            best.setdefault(paragraph.article_id, (score, paragraph))
+        return best
+
+    @property
+    def embedder_id(self) -> str:
+        return self.embedder.id
+
+    def catalog_items(self) -> list[tuple[str, ArticleMeta]]:
+        """(article id, its metadata) of every indexed article, in index order."""
+        return list(self._answerer.searcher.index.manifest.articles.items())
+
+    def article(self, article_id: str) -> ArticleMeta | None:
+        return self._answerer.searcher.index.manifest.articles.get(article_id)
+
+    def find_article(self, given: str) -> str:
+        """The id of the article `given` names (file name, link or title); a HoibaoError saying why not."""
+        from bot.articles import resolve
+
+        return resolve(given, self._answerer.searcher.index.manifest.articles)
+
+    def paragraphs(self, article: str) -> list[Paragraph]:
+        """One article's paragraphs in reading order (summaries, deep-link greetings)."""
+        return self._answerer.searcher.index.paragraphs_of(article)
 
     def rank(self, question: str, history: Sequence[str] = ()) -> Ranking:
         """What `answer` decides on (hits, best sentence, signals), for evaluation and calibration."""

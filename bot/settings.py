@@ -82,6 +82,11 @@ class Settings(BaseSettings):
     crawl_delay_seconds: float = Field(1.5, ge=0)  # between requests to one host when robots.txt gives none
     refresh_minutes: float = Field(10.0, ge=0)  # 0: the bots do not refresh
     refresh_max_articles: int = Field(100, ge=1)  # articles fetched per refresh; the rest wait for the next
+    # A source follows its own site (ingest/site.py): these hosts too, each with its subdomains.
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    allow_private_addresses: bool = False  # loopback, private, link-local, multicast: refused unless true
+    crawl_max_new_per_source: int = Field(500, ge=1)  # new articles one source may add in one refresh
+    crawl_max_articles: int = Field(20_000, ge=1)  # articles followed in all; past it new entries are skipped
 
     # Written answers by a language model (docs/llm.md); off while llm_base_url is empty
     llm_base_url: str = ""  # an OpenAI-compatible API root, e.g. http://localhost:11434/v1
@@ -100,6 +105,17 @@ class Settings(BaseSettings):
     history_ttl_seconds: int = Field(900, ge=10)
     typing_after_seconds: float = Field(0.5, ge=0)  # "typing…" only for an answer not ready by then
     drain_seconds: float = Field(20.0, ge=0)  # on SIGTERM, time left to send the answers in flight
+
+    # Readers' features (bot/desk.py): summaries, the latest news, deep links
+    timezone: str = "Asia/Ho_Chi_Minh"  # the newsroom's: "hôm qua", "tuần này" and article days are read in it
+    latest_count: int = Field(5, ge=1, le=10)  # articles in a /tinmoi reply
+    bot_username: str = ""  # Telegram bot's @name without @, for `hoibao links` (t.me/<name>?start=<key>)
+
+    # Topics to follow (bot/followers): kept in the question log's database (HOIBAO_DATABASE_URL)
+    follow_max_topics: int = Field(10, ge=1, le=100)  # topics one chat may follow
+    follow_max_per_hour: int = Field(6, ge=1)  # push messages one chat gets in an hour; more wait (a digest)
+    follow_telegram_per_second: float = Field(25.0, gt=0, le=30)  # pushes a second to all chats (Telegram: ~30)
+    follow_zalo_per_second: float = Field(5.0, gt=0)  # Zalo documents no figure: kept low
 
     # The question log (docs/operating.md): what readers ask, the outcome, their feedback
     database_url: str = "sqlite:///var/hoibao.db"  # SQLAlchemy URL; "off" switches the log off
@@ -156,6 +172,30 @@ class Settings(BaseSettings):
             if not all(part.lstrip("-").isdigit() for part in parts):
                 raise ValueError("expected numeric ids separated by commas, e.g. 123456,-100123456")
             return [int(part) for part in parts]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}: use an IANA name such as Asia/Ho_Chi_Minh") from None
+        return value
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _hosts(cls, value: object) -> object:
+        """'baothu.vn, baothu-cdn.net' in the environment becomes ['baothu.vn', 'baothu-cdn.net']."""
+        if isinstance(value, str):
+            hosts = [part.strip().lower().rstrip(".") for part in value.replace(";", ",").split(",") if part.strip()]
+            bad = [h for h in hosts if any(c in h for c in "/@ \t")]
+            if bad:
+                raise ValueError(f"expected host names separated by commas (no scheme or path), e.g. "
+                                 f"baothu.vn,baothu-media.net; got {bad[0]!r}")
+            return hosts
         return value
 
     @field_validator("database_url")

@@ -18,7 +18,7 @@ from bot.ranking import Ranking, Terms, coverage, names_present
 from bot.extract import DATE, NAMED, NUMBER, OTHER, PERSON, PLACE, ROLE, WHICH
 from bot.question import required_names
 
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2  # 2: dense scores on the index's own scale (bot.levels), not raw cosines
 KINDS = (PERSON, ROLE, NUMBER, DATE, PLACE, NAMED, WHICH, OTHER)
 FEATURES = (
     "coverage",  # IDF-weighted share of the question's terms in the best sentence
@@ -26,9 +26,9 @@ FEATURES = (
     "title_coverage",  # … in that paragraph with its title and section
     "top_coverage",  # … in the top retrieved paragraph
     "missing_max",  # weight share of the heaviest term found nowhere in the best paragraph
-    "dense_top",  # best cosine among the hits
-    "dense_best",  # cosine of the paragraph holding the best sentence
-    "dense_margin",  # best cosine minus the runner-up's
+    "dense_top",  # best dense score among the hits, on the index's scale (0 unrelated, 1 related)
+    "dense_best",  # … of the paragraph holding the best sentence
+    "dense_margin",  # best minus the runner-up's, on that scale
     "lexical_share",  # BM25 of the best paragraph over the most the question's terms could score
     "fused_margin",  # (first − second) / first fused score
     "best_rank",  # position of the best sentence's paragraph among the hits (0 = first)
@@ -76,9 +76,9 @@ def signals(ranking: Ranking) -> dict[str, float]:
         title_coverage=_share(q.terms, ranking.weights, f"{paragraph.title}. {paragraph.section}. {paragraph.text}", exact),
         top_coverage=_share(q.terms, ranking.weights, hits[0].paragraph.text, exact),
         missing_max=max(missing, default=0.0) / total,
-        dense_top=dense[0],
-        dense_best=best.hit.dense,
-        dense_margin=dense[0] - (dense[1] if len(dense) > 1 else 0.0),
+        dense_top=ranking.levels.scaled(dense[0]),
+        dense_best=ranking.levels.scaled(best.hit.dense),
+        dense_margin=(dense[0] - (dense[1] if len(dense) > 1 else 0.0)) / ranking.levels.span,
         lexical_share=min(1.0, best.hit.lexical / (_BM25_CEILING * total)),
         fused_margin=(fused[0] - fused[1]) / fused[0] if len(fused) > 1 and fused[0] > 0 else 1.0,
         best_rank=float(next(i for i, h in enumerate(hits) if h.row == best.hit.row)),

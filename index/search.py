@@ -13,7 +13,7 @@ import numpy as np
 
 from index.corpus import Paragraph
 from index.embed import Embedder
-from index.stored import Rankings, SearchIndex, best_per_paragraph  # noqa: F401 (best_per_paragraph: re-exported)
+from index.stored import Rankings, ScopedIndex, SearchIndex, best_per_paragraph  # noqa: F401 (re-exported)
 from index.text import has_diacritics, tokens
 
 
@@ -77,6 +77,16 @@ class Searcher:
         self.index = index
         self.embedder = embedder
         self.candidates = candidates
+
+    def scoped(self, articles: frozenset[str] | set[str], candidates: int | None = None) -> "Searcher":
+        """The same search over only these articles (a filter inside the backend, see `index.stored`).
+
+        Everything that holds the returned searcher (the answerer) sees an index of those articles
+        alone: its rankings, its manifest, its paragraphs. `candidates`: paragraphs per ranking, when
+        every paragraph of a few articles is wanted (topics to follow score each new article).
+        """
+        inner = self.index.inner if isinstance(self.index, ScopedIndex) else self.index
+        return Searcher(ScopedIndex(inner, frozenset(articles)), self.embedder, candidates or self.candidates)
 
     def dense_side(self, question: str) -> tuple[str, float]:
         """What the dense side embeds and how much it counts, decided once per question.

@@ -55,12 +55,38 @@ class StoredIndex(SearchIndex):
     lexical: LexicalIndex
     accents: AccentModel | None = None  # None in indexes built before accents were restored
     _by_article: dict[str, list[Paragraph]] | None = field(default=None, repr=False, compare=False)
+    _rows: dict[str, np.ndarray] | None = field(default=None, repr=False, compare=False)
 
-    def rankings(self, question: str, vector: np.ndarray, candidates: int) -> Rankings:
+    def rankings(self, question: str, vector: np.ndarray, candidates: int,
+                 articles: frozenset[str] | None = None) -> Rankings:
+        if articles is not None:
+            return self._scoped(question, vector, candidates, articles)
         # Over-fetch chunks: several chunks may belong to one paragraph.
         chunk_hits = self.dense.search(vector.reshape(1, -1), candidates * 2)[0]
         dense = best_per_paragraph(chunk_hits, self.chunk_paragraph)[:candidates]
         return Rankings(dense, self.lexical.search(question, candidates), self.paragraphs)
+
+    def _scoped(self, question: str, vector: np.ndarray, candidates: int, articles: frozenset[str]) -> Rankings:
+        """Both rankings over these articles only: exact cosine against their stored chunk vectors (an
+        article has tens of chunks, so brute force costs less than a FAISS search) and BM25 masked."""
+        rows = np.concatenate([self._article_rows().get(a, np.zeros(0, dtype=np.int64)) for a in sorted(articles)]
+                              or [np.zeros(0, dtype=np.int64)])
+        chunks = np.flatnonzero(np.isin(self.chunk_paragraph, rows))
+        scores = np.asarray(self.vectors[chunks], dtype=np.float32) @ vector.reshape(-1).astype(np.float32)
+        order = np.argsort(-scores, kind="stable")
+        dense = best_per_paragraph([(int(chunks[i]), float(scores[i])) for i in order], self.chunk_paragraph)
+        bm25 = self.lexical.scores(question)[rows]
+        lexical = sorted(((int(r), float(s)) for r, s in zip(rows, bm25) if s > 0), key=lambda item: -item[1])
+        return Rankings(dense[:candidates], lexical[:candidates], self.paragraphs)
+
+    def _article_rows(self) -> dict[str, np.ndarray]:
+        """Each article's paragraph rows, made once per loaded index (a scoped question reads a few)."""
+        if self._rows is None:
+            rows: dict[str, list[int]] = {}
+            for row, paragraph in enumerate(self.paragraphs):
+                rows.setdefault(paragraph.article_id, []).append(row)
+            self._rows = {aid: np.asarray(found, dtype=np.int64) for aid, found in rows.items()}
+        return self._rows
 
     def paragraphs_of(self, article_id: str) -> list[Paragraph]:
         if self._by_article is None:

@@ -15,7 +15,7 @@ in `index.search` (one rule for both backends), so their rankings agree.
 
 Contract:
 
-- `rankings(question, vector, candidates)`: the dense ranking (paragraph rows by their best chunk's
+- `rankings(question, vector, candidates, articles=None)`: the dense ranking (paragraph rows by their best chunk's
   cosine; the chunks over-fetched 2 × candidates, as many paragraphs as that gives up to `candidates`)
   and the BM25 ranking (up to `candidates` rows with a score > 0), best first, and the `Paragraph`
   of every row in either. A row is an int naming one paragraph of this index, stable while it is loaded.
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Container, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar, Protocol
 
 import numpy as np
@@ -78,8 +78,10 @@ class SearchIndex(ABC):
         return self.manifest.embedder.id
 
     @abstractmethod
-    def rankings(self, question: str, vector: np.ndarray, candidates: int) -> Rankings:
-        """Dense and BM25 paragraph rankings for one question (its text and its query vector)."""
+    def rankings(self, question: str, vector: np.ndarray, candidates: int,
+                 articles: frozenset[str] | None = None) -> Rankings:
+        """Dense and BM25 paragraph rankings for one question (its text and its query vector), over
+        the whole index or only `articles`."""
 
     @abstractmethod
     def paragraphs_of(self, article_id: str) -> list[Paragraph]:
@@ -92,3 +94,33 @@ class SearchIndex(ABC):
     @abstractmethod
     def describe(self) -> dict[str, object]:
         """Backend and location: {"backend": "faiss", "directory": ...} or {"backend": "qdrant", ...}."""
+
+
+class ScopedIndex(SearchIndex):
+    """One index seen through a filter: only `articles` are searched, listed and named.
+
+    What a question about one article gets (`hoibao ask --article`, a deep-linked chat): the answerer
+    over it sees an index of that article alone, so "ai viết bài này?" names its author for sure.
+    """
+
+    def __init__(self, index: SearchIndex, articles: frozenset[str]) -> None:
+        self.inner, self.articles = index, articles
+        self.backend = index.backend  # type: ignore[misc]
+        self.lexical, self.accents = index.lexical, index.accents
+        kept = {aid: meta for aid, meta in index.manifest.articles.items() if aid in articles}
+        self.manifest = replace(index.manifest, articles=kept)
+
+    def rankings(self, question: str, vector: np.ndarray, candidates: int,
+                 articles: frozenset[str] | None = None) -> Rankings:
+        wanted = self.articles if articles is None else self.articles & articles
+        return self.inner.rankings(question, vector, candidates, wanted)
+
+    def paragraphs_of(self, article_id: str) -> list[Paragraph]:
+        return self.inner.paragraphs_of(article_id) if article_id in self.articles else []
+
+    def iter_paragraphs(self) -> Iterator[Paragraph]:
+        for article_id in self.manifest.articles:
+            yield from self.inner.paragraphs_of(article_id)
+
+    def describe(self) -> dict[str, object]:
+        return {**self.inner.describe(), "articles": sorted(self.articles)}

@@ -138,3 +138,40 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         spans.append((start, start + len(sentence)))
         cursor = start + len(sentence)
     return spans
+
+
+# ---------------------------------------------------------------- rules over questions
+
+
+class Rule:
+    """A pattern written with diacritics, matched as the reader wrote the question.
+
+    A question typed with diacritics is matched with them: folding would merge
+    bài/bãi, đăng/đang, còn/con, and "Con đường nào…" is not "Còn … thì sao?". A
+    question typed without any is matched folded, since nothing else is possible.
+    Patterns see the question as `rule_text` gives it: NFC, lower-case, words
+    joined by single spaces, punctuation dropped.
+    """
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = nfc(pattern)
+        self.accented = re.compile(_outside_escapes(self.pattern, str.lower), flags)
+        self.folded = re.compile(_outside_escapes(self.pattern, fold), flags)
+
+    def search(self, question: str) -> re.Match[str] | None:
+        if has_diacritics(question):
+            return self.accented.search(rule_text(question))
+        return self.folded.search(rule_text(fold(question)))
+
+
+_ESCAPE_OR_WORD = re.compile(r"\\.|\w+", re.UNICODE)
+
+
+def _outside_escapes(pattern: str, change) -> str:
+    """`change` applied to the words of a regex, never to its escapes (lower-casing "\\D" breaks it)."""
+    return _ESCAPE_OR_WORD.sub(lambda m: m.group() if m.group().startswith("\\") else change(m.group()), pattern)
+
+
+def rule_text(text: str) -> str:
+    """The form `Rule` patterns are matched against: NFC, lower-case, words joined by single spaces."""
+    return " ".join(_WORD.findall(nfc(text).lower()))

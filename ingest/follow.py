@@ -2,7 +2,8 @@
 
 `add` fetches the URL once (politely) to learn what it is: an RSS/Atom feed, a sitemap, news
 sitemap or sitemap index, or a homepage whose <link rel="alternate"> feeds are then checked and
-followed. Anything else is refused with the reason. Nothing is saved from that first fetch but
+followed; a feed on another site (other than HOIBAO_ALLOWED_HOSTS) is not. Anything else is
+refused with the reason. Nothing is saved from that first fetch but
 the source itself: the first `hoibao refresh` reads it again and records its articles.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from index.errors import HoibaoError
 from ingest.errors import FetchFailed
 from ingest.polite import PoliteFetcher
+from ingest.site import Site
 from ingest.refresh import fetch_listing
 from ingest.sources import HOMEPAGE, KIND_NAMES, SITEMAP_INDEX, Listing, NotASource
 from ingest.state import PENDING, REMOVED, SAVED, CrawlState
@@ -41,21 +43,24 @@ class Added:
         return f"{verb} {listing.describe()}: {self.url}{title} · {count}{via}"
 
 
-def _listing(fetcher: PoliteFetcher, url: str) -> Listing:
+def _listing(fetcher: PoliteFetcher, url: str, site: Site) -> Listing:
     try:
-        listing, _, _ = fetch_listing(fetcher, url)
+        listing, _, _ = fetch_listing(fetcher, url, site=site)
     except (FetchFailed, NotASource) as exc:
         raise SourceRefused(f"Không thêm được nguồn {url}: {exc.reason}") from None
     assert listing is not None  # no validators were sent and no hash known
     return listing
 
 
-def add_source(state: CrawlState, fetcher: PoliteFetcher, url: str) -> list[Added]:
-    """Follow `url` (a feed, a sitemap, or a homepage's feeds); what was added, or SourceRefused."""
+def add_source(state: CrawlState, fetcher: PoliteFetcher, url: str,
+               allowed_hosts: tuple[str, ...] = ()) -> list[Added]:
+    """Follow `url` (a feed, a sitemap, or a homepage's feeds on its site or `allowed_hosts`);
+    what was added, or SourceRefused."""
     if not is_web_url(url):
         raise SourceRefused(f"Không thêm được nguồn {url}: không phải địa chỉ http(s) (not an http or https URL).")
     url = canonical_url(url)
-    listing = _listing(fetcher, url)
+    site = Site.of(url, allowed_hosts)
+    listing = _listing(fetcher, url, site)
     if listing.kind != HOMEPAGE:
         return [Added(url, listing, state.add_source(url, listing.kind, listing.title))]
     if not listing.feeds:
@@ -66,7 +71,7 @@ def add_source(state: CrawlState, fetcher: PoliteFetcher, url: str) -> list[Adde
     added, problems = [], []
     for feed in listing.feeds:
         try:
-            found = _listing(fetcher, canonical_url(feed))
+            found = _listing(fetcher, canonical_url(feed), site)
         except SourceRefused as exc:
             problems.append(str(exc))
             continue

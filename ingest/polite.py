@@ -6,7 +6,10 @@
 - Requests to one host are made one at a time, each at least the host's delay after the start of
   the previous one: robots.txt's Crawl-delay (or Request-rate), capped at a minute, else
   `default_delay` (HOIBAO_CRAWL_DELAY_SECONDS, 1.5 s).
-- Redirects are followed here, hop by hop, so each hop is checked against robots.txt and waits its turn.
+- Redirects are followed here, hop by hop, so each hop is checked against robots.txt and waits its turn,
+  and stays on the site it is given (ingest.site): a listing's entries and their redirects stay home.
+- One wall-clock deadline per URL (the timeout) covers its hops, headers and bodies; the time spent
+  waiting for a host's turn or reading its robots.txt is not counted (ingest.transport).
 - `etag` / `last_modified` become If-None-Match / If-Modified-Since: an unchanged page costs a 304.
 
 Every request sent (robots.txt included) is recorded in `requests` (the last 10,000), with its
@@ -20,19 +23,21 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 from protego import Protego
 
 from ingest.errors import FetchFailed
-from ingest.fetch import MAX_REDIRECTS, read_capped, transport_failures
+from ingest.body import ACCEPT_ENCODING
+from ingest.fetch import REDIRECTS as _REDIRECTS, next_hop, read_capped, transport_failures
+from ingest.site import Site
+from ingest.transport import deadline, guarded_transport, paused
 
 MAX_CRAWL_DELAY = 60.0
 ROBOTS_TTL = 3600.0
 ROBOTS_RETRY = 300.0
 ROBOTS_MAX_BYTES = 500_000
-_REDIRECTS = (301, 302, 303, 307, 308)
 
 
 class Disallowed(FetchFailed):
@@ -82,13 +87,17 @@ class PoliteFetcher:
     """One per refresh loop (or per command); safe to share between threads."""
 
     def __init__(self, user_agent: str, *, timeout_seconds: float, max_bytes: int, default_delay: float = 1.5,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+                 allow_private: bool = False, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.user_agent = user_agent
         self.max_bytes = max_bytes
         self.default_delay = default_delay
+        self.timeout = timeout_seconds  # per URL, wall clock
         self.clock, self.sleep = clock, sleep
-        self.client = httpx.Client(headers={"User-Agent": user_agent}, timeout=httpx.Timeout(timeout_seconds),
-                                   follow_redirects=False)
+        # No proxy from the environment: it would bypass the address check.
+        self.client = httpx.Client(headers={"User-Agent": user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+                                   timeout=httpx.Timeout(timeout_seconds), follow_redirects=False, trust_env=False,
+                                   transport=guarded_transport(allow_private))
         self.requests: deque[Sent] = deque(maxlen=10_000)  # bounded: the bots' fetcher lives for months
         self._hosts: dict[str, _Host] = {}
         self._hosts_lock = threading.Lock()
@@ -125,7 +134,8 @@ class PoliteFetcher:
             if host.last_start is not None:  # the delay as known now: robots.txt's once it is read
                 wait = host.last_start + self.delay(url) - self.clock()
                 if wait > 0:
-                    self.sleep(wait)
+                    with paused():
+                        self.sleep(wait)
             host.last_start = started = self.clock()
             self.requests.append(Sent(_host_key(url), started, url))
             with transport_failures(url, self.client):
@@ -134,43 +144,42 @@ class PoliteFetcher:
                     return Response(str(response.url), response.status_code, response.headers, body,
                                     response.charset_encoding)
 
-    def _follow(self, url: str, headers: dict[str, str], max_bytes: int, check_robots: bool) -> Response:
+    def _follow(self, url: str, headers: dict[str, str], max_bytes: int, check_robots: bool,
+                site: Site) -> Response:
+        if not site.allows(url):
+            raise FetchFailed(url, site.refusal(url))
         current, seen = url, {url}
-        for _ in range(MAX_REDIRECTS + 1):
-            if check_robots:
-                self._check_robots(current, url)
-            response = self._send(current, headers, max_bytes)
-            location = response.headers.get("location")
-            if response.status not in _REDIRECTS or not location:
-                return response
-            try:
-                current = urljoin(current, location)
-            except ValueError:  # a Location urllib cannot read ("http://[x"): the server's fault, this URL's failure
-                reason = f"chuyển hướng tới địa chỉ không hợp lệ {location[:100]!r} (bad redirect)"
-                raise FetchFailed(url, reason) from None
-            if current in seen:
-                break
-            seen.add(current)
-        raise FetchFailed(url, f"chuyển hướng vòng lặp hoặc quá {MAX_REDIRECTS} lần (redirect loop)")
+        with deadline(self.timeout):
+            while True:
+                if check_robots:
+                    with paused():
+                        self._check_robots(current, url)
+                response = self._send(current, headers, max_bytes)
+                location = response.headers.get("location")
+                if response.status not in _REDIRECTS or not location:
+                    return response
+                current = next_hop(current, location, url, site, seen)
 
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-            accept: str = "*/*") -> Response:
-        """GET `url` politely; any status is returned (a 304 when the validators still hold).
+            accept: str = "*/*", site: Site | None = None) -> Response:
+        """GET `url` politely on `site` (by default the URL's own); any status is returned (a 304
+        when the validators still hold).
 
-        Raises FetchFailed (timeout, connection, too large, redirect loop) or Disallowed (robots.txt).
+        Raises FetchFailed (timeout, connection, too large, redirect loop or off the site, a refused
+        address) or Disallowed (robots.txt).
         """
         headers = {"Accept": accept}
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        return self._follow(url, headers, self.max_bytes, check_robots=True)
+        return self._follow(url, headers, self.max_bytes, True, site or Site.of(url))
 
     # ---- robots.txt ----------------------------------------------------------------------
     def _load_robots(self, url: str, host: _Host) -> None:
         robots_url = _host_key(url) + "/robots.txt"
         try:
-            response = self._follow(robots_url, {"Accept": "text/plain"}, ROBOTS_MAX_BYTES, check_robots=False)
+            response = self._follow(robots_url, {"Accept": "text/plain"}, ROBOTS_MAX_BYTES, False, Site.of(robots_url))
         except FetchFailed as exc:
             host.robots, host.robots_error = None, f"robots.txt không đọc được ({exc.reason})"
             host.robots_expires = self.clock() + ROBOTS_RETRY

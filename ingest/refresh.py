@@ -12,6 +12,9 @@ One run:
    "rebuild pending" flag, so a failed build (or a busy /reindex) is retried by the next run.
 
 Each URL's failure is one `lỗi` outcome with its reason and never stops the others.
+
+A source follows its own site, within caps (ingest.admit); an article with the same content as one
+already saved under another URL is not saved (`trùng`). What is skipped is counted in the summary.
 """
 
 from __future__ import annotations
@@ -22,19 +25,23 @@ import logging
 import sqlite3
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.errors import HoibaoError
 from ingest import schedule
-from ingest.add import FAILED, NEW, REMOVED, UNCHANGED, UPDATED, AddReport, Outcome, save_page
+from ingest.add import (DUPLICATE, FAILED, NEW, REMOVED, UNCHANGED, UPDATED, AddReport, Outcome, content_digest,
+                        save_page)
+from ingest.admit import OFF_SITE, Limits, admit, skipped_line
 from ingest.errors import FetchFailed
 from ingest.fetch import Page, check_html, status_reason
 from ingest.polite import PoliteFetcher, Response
+from ingest.site import Site
 from ingest.sources import HOMEPAGE, SITEMAP_INDEX, Listed, Listing, NotASource, parse_listing
 from ingest.state import REMOVED as GONE, SAVED, ArticleRow, CrawlState, Source
-from ingest.urls import article_file_name, canonical_url, is_web_url
+from ingest.urls import article_file_name
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +65,10 @@ class RefreshReport(AddReport):
     checked: int = 0  # articles checked
     build_error: str = ""  # the rebuild failed: the previous index keeps answering
     stopped: bool = False  # asked to stop before the end
+    skipped: Counter = field(default_factory=Counter)  # listed entries not recorded, by reason (ingest.admit)
+
+    def summary(self) -> str:
+        return " · ".join(filter(None, (super().summary(), skipped_line(self.skipped))))
 
 
 @contextlib.contextmanager
@@ -86,12 +97,12 @@ def _digest(data: bytes | str) -> str:
 
 
 def fetch_listing(fetcher: PoliteFetcher, url: str, etag: str | None = None, last_modified: str | None = None,
-                  known_hash: str | None = None) -> tuple[Listing | None, Response, str]:
-    """A feed or sitemap: (None when unchanged (304, or the same bytes), the response, the body's hash).
+                  known_hash: str | None = None, site: Site | None = None) -> tuple[Listing | None, Response, str]:
+    """A feed or sitemap on `site`: (None when unchanged (304, or the same bytes), the response, the body's hash).
 
-    Raises FetchFailed (incl. an HTTP error status) or NotASource.
+    Raises FetchFailed (incl. an HTTP error status, off the site) or NotASource.
     """
-    response = fetcher.get(url, etag=etag, last_modified=last_modified, accept=_ACCEPT_LISTING)
+    response = fetcher.get(url, etag=etag, last_modified=last_modified, accept=_ACCEPT_LISTING, site=site)
     if response.not_modified:
         return None, response, known_hash or ""
     if response.status != 200:
@@ -99,21 +110,24 @@ def fetch_listing(fetcher: PoliteFetcher, url: str, etag: str | None = None, las
     digest = _digest(response.body)
     if known_hash and digest == known_hash:
         return None, response, digest
-    return parse_listing(response.body, response.url, response.content_type, response.charset), response, digest
+    listing = parse_listing(response.body, response.url, response.content_type, response.charset, fetcher.max_bytes)
+    return listing, response, digest
 
 
 def _child_entries(state: CrawlState, fetcher: PoliteFetcher, source: Source, children: tuple[Listed, ...],
-                   now: float) -> list[Listed]:
-    """The entries of a sitemap index's sitemaps that changed (the most recent MAX_CHILD_SITEMAPS)."""
+                   now: float, site: Site, skipped: Counter) -> list[Listed]:
+    """The entries of a sitemap index's sitemaps that changed (the most recent MAX_CHILD_SITEMAPS on the site)."""
     entries: list[Listed] = []
-    newest = sorted(children, key=lambda c: c.updated, reverse=True)[:MAX_CHILD_SITEMAPS]
+    home = [c for c in children if site.allows(c.url)]
+    skipped[OFF_SITE] += len(children) - len(home)
+    newest = sorted(home, key=lambda c: c.updated, reverse=True)[:MAX_CHILD_SITEMAPS]
     for child in newest:
         known = state.document(child.url)
         if known is not None and child.updated and known["listed_updated"] == child.updated:
             continue  # the index says it has not changed since we read it
         listing, response, digest = fetch_listing(
             fetcher, child.url, known["etag"] if known else None, known["last_modified"] if known else None,
-            known["content_hash"] if known else None)
+            known["content_hash"] if known else None, site)
         etag, modified = _validators(response)
         state.document_checked(child.url, source.id, now, child.updated, etag, modified, digest)
         if listing is not None:
@@ -121,10 +135,14 @@ def _child_entries(state: CrawlState, fetcher: PoliteFetcher, source: Source, ch
     return entries
 
 
-def poll_source(state: CrawlState, fetcher: PoliteFetcher, source: Source, now: float) -> int:
-    """Record what the source lists; the number of articles it listed for the first time."""
+def poll_source(state: CrawlState, fetcher: PoliteFetcher, source: Source, now: float,
+                limits: Limits = Limits(), skipped: Counter | None = None) -> int:
+    """Record what the source lists, on its site and within `limits`; the number of articles it listed
+    for the first time. What was not recorded is added to `skipped`, by reason."""
+    skipped = Counter() if skipped is None else skipped
+    site = limits.site(source.url, source.via)
     listing, response, digest = fetch_listing(fetcher, source.url, source.etag, source.last_modified,
-                                              source.content_hash)
+                                              source.content_hash, site)
     if listing is None:
         etag, modified = _validators(response)
         state.source_checked(source.id, now, etag=etag, last_modified=modified, content_hash=digest or None)
@@ -133,13 +151,14 @@ def poll_source(state: CrawlState, fetcher: PoliteFetcher, source: Source, now: 
         raise NotASource(source.url, "giờ là một trang HTML, không còn là RSS/Atom hay sitemap")
     entries = list(listing.entries)
     if listing.kind == SITEMAP_INDEX:
-        entries += _child_entries(state, fetcher, source, listing.children, now)
+        entries += _child_entries(state, fetcher, source, listing.children, now, site, skipped)
+    room = max(0, min(limits.max_new_per_source, limits.max_articles - state.article_count()))
+    admitted, refused = admit(entries, site, lambda url: state.article(url) is not None, room)
+    skipped.update(refused)
     new = 0
     with state.transaction():
-        for entry in entries:
-            if not is_web_url(entry.url):
-                continue
-            new += state.listed(canonical_url(entry.url), entry.url, article_file_name(entry.url), source.id, now,
+        for url, entry in admitted:
+            new += state.listed(url, entry.url, article_file_name(entry.url), source.id, now,
                                 entry.published, entry.updated)
         etag, modified = _validators(response)
         state.source_checked(source.id, now, etag=etag, last_modified=modified, content_hash=digest)
@@ -164,20 +183,35 @@ def _gone(state: CrawlState, row: ArticleRow, seeds_dir: Path, status: int, now:
                    reason=f"{reason} {GONE_CHECKS} lần liên tiếp: đã xoá khỏi thư mục bài và chỉ mục")
 
 
+def _off_site(state: CrawlState, row: ArticleRow, path: Path, site: Site, now: float) -> Outcome:
+    """An article recorded before sources kept to their site (an internal page a feed pointed at):
+    no longer followed, and its file removed so answers stop quoting it."""
+    reason = site.refusal(row.url)
+    existed = path.is_file()
+    path.unlink(missing_ok=True)
+    state.checked(row.url, now, now + schedule.OLD_EVERY, state=GONE, error=reason)
+    if existed:
+        return Outcome(row.url, REMOVED, row.file, reason=f"{reason}: đã xoá khỏi thư mục bài và chỉ mục")
+    return Outcome(row.url, FAILED, row.file, reason=f"{reason}; không theo dõi nữa")
+
+
 def check_article(state: CrawlState, fetcher: PoliteFetcher, row: ArticleRow, seeds_dir: Path, now: float,
-                  prune: dict[str, str] | None = None) -> Outcome | None:
-    """Fetch one due article (conditionally when it is saved) and record what it answered.
+                  prune: dict[str, str] | None = None, site: Site | None = None) -> Outcome | None:
+    """Fetch one due article (conditionally when it is saved) on its source's `site`, and record what it answered.
 
     None when there was nothing to ask: its file was deleted by hand (it is then no longer followed).
+    A new article with the content of one already saved is not saved, and no longer followed.
     """
     path = seeds_dir / row.file
+    if site is not None and not site.allows(row.url):
+        return _off_site(state, row, path, site, now)
     if row.state == SAVED and not path.is_file():
         state.checked(row.url, now, now + schedule.OLD_EVERY, state=GONE, error="tệp bài đã bị xoá (file deleted)")
         return None
     saved = row.state == SAVED
     try:
         response = fetcher.get(row.url, etag=row.etag if saved else None,
-                               last_modified=row.last_modified if saved else None, accept=_ACCEPT_HTML)
+                               last_modified=row.last_modified if saved else None, accept=_ACCEPT_HTML, site=site)
         if response.not_modified and saved:
             state.checked(row.url, now, schedule.next_check(now, row.published, row.first_seen))
             return Outcome(row.url, UNCHANGED, row.file)
@@ -189,7 +223,12 @@ def check_article(state: CrawlState, fetcher: PoliteFetcher, row: ArticleRow, se
         state.checked(row.url, now, schedule.next_check(now, row.published, row.first_seen, failures=failures),
                       error=exc.reason)
         return Outcome(row.url, FAILED, row.file, reason=exc.reason)
-    outcome, text = save_page(row.url, Page(response.url, response.body, response.charset), seeds_dir, prune)
+    duplicate_of = None if saved else (lambda digest: state.saved_with(digest, row.url))
+    outcome, text = save_page(row.url, Page(response.url, response.body, response.charset), seeds_dir, prune,
+                              duplicate_of)
+    if outcome.status == DUPLICATE:
+        state.checked(row.url, now, now + schedule.OLD_EVERY, state=GONE, error=outcome.reason)
+        return outcome
     if outcome.status == FAILED:
         failures = row.failures + 1
         state.checked(row.url, now, schedule.next_check(now, row.published, row.first_seen, failures=failures),
@@ -197,7 +236,7 @@ def check_article(state: CrawlState, fetcher: PoliteFetcher, row: ArticleRow, se
         return outcome
     etag, modified = _validators(response)
     state.checked(row.url, now, schedule.next_check(now, row.published, row.first_seen), state=SAVED,
-                  etag=etag, last_modified=modified, content_hash=_digest(text),
+                  etag=etag, last_modified=modified, content_hash=content_digest(text),
                   changed=outcome.status in (NEW, UPDATED))
     return outcome
 
@@ -209,10 +248,10 @@ def _unexpected(exc: Exception, url: str) -> str:
 
 
 def _checked_safely(state: CrawlState, fetcher: PoliteFetcher, row: ArticleRow, seeds_dir: Path, now: float,
-                    prune: dict[str, str] | None) -> Outcome | None:
+                    prune: dict[str, str] | None, site: Site | None) -> Outcome | None:
     """`check_article`, where an error nobody foresaw fails this article only (and it is retried later)."""
     try:
-        return check_article(state, fetcher, row, seeds_dir, now, prune)
+        return check_article(state, fetcher, row, seeds_dir, now, prune, site)
     except sqlite3.Error:
         raise  # the crawl state itself: every article would fail alike
     except Exception as exc:  # noqa: BLE001 — one odd page must not stop the others
@@ -234,9 +273,11 @@ def _bar(items: list, progress: bool):
 def refresh(state: CrawlState, fetcher: PoliteFetcher, seeds_dir: Path, rebuild: Callable[[], object], *,
             recheck: bool = False, max_articles: int = 100, prune: dict[str, str] | None = None,
             on_outcome: Callable[[Outcome], None] = lambda o: None, progress: bool = False,
-            should_stop: Callable[[], bool] = lambda: False, clock: Callable[[], float] = time.time) -> RefreshReport:
+            should_stop: Callable[[], bool] = lambda: False, clock: Callable[[], float] = time.time,
+            limits: Limits = Limits()) -> RefreshReport:
     """One refresh (see the module docstring). `recheck` checks every known article now, whatever its
-    schedule and without the per-run cap; `should_stop` is asked between URLs (the bot's shutdown)."""
+    schedule and without the per-run cap; `should_stop` is asked between URLs (the bot's shutdown);
+    `limits`: the hosts and caps of ingest.admit."""
     from index.corpus import article_files
 
     article_files(seeds_dir)  # SeedsNotFound, naming the setting, before any download
@@ -253,7 +294,7 @@ def refresh(state: CrawlState, fetcher: PoliteFetcher, seeds_dir: Path, rebuild:
         report.sources += 1
         now = clock()
         try:
-            poll_source(state, fetcher, source, now)
+            poll_source(state, fetcher, source, now, limits, report.skipped)
         except (FetchFailed, NotASource) as exc:
             report.sources_failed += 1
             state.source_checked(source.id, now, error=exc.reason)
@@ -266,6 +307,7 @@ def refresh(state: CrawlState, fetcher: PoliteFetcher, seeds_dir: Path, rebuild:
             state.source_checked(source.id, now, error=reason)
             emit(Outcome(source.url, FAILED, reason=f"nguồn tin: {reason}"))
 
+    sites = {source.id: limits.site(source.url, source.via) for source in state.sources()}
     due = [] if report.stopped else state.due(clock(), max_articles, everything=recheck)
     bar = _bar(due, progress)
     try:
@@ -273,7 +315,7 @@ def refresh(state: CrawlState, fetcher: PoliteFetcher, seeds_dir: Path, rebuild:
             if should_stop():
                 report.stopped = True
                 break
-            outcome = _checked_safely(state, fetcher, row, seeds_dir, clock(), prune)
+            outcome = _checked_safely(state, fetcher, row, seeds_dir, clock(), prune, sites.get(row.source_id))
             report.checked += 1
             if outcome is not None:
                 if outcome.status in (NEW, UPDATED, REMOVED):

@@ -57,7 +57,7 @@ CREATE TABLE IF NOT EXISTS articles (
     state         TEXT NOT NULL DEFAULT 'pending',
     etag          TEXT,
     last_modified TEXT,
-    content_hash  TEXT,                    -- sha256 of the article file written
+    content_hash  TEXT,                    -- sha256 of the article file written, front matter aside
     listed_updated TEXT NOT NULL DEFAULT '',-- the entry's updated / lastmod as the source gives it
     published     REAL,
     first_seen    REAL NOT NULL,
@@ -286,6 +286,16 @@ class CrawlState:
             "last_error = ?, published = COALESCE(published, ?) WHERE url = ?",
             (now, next_check, state, ok, etag, ok, last_modified, content_hash, changed, now,
              gone, ok, ok, gone, error, published, url))
+
+    def saved_with(self, content_hash: str, other_than: str) -> str:
+        """The URL of a saved article holding this content (ingest.add.content_digest), or ''."""
+        row = self.db.execute("SELECT url FROM articles WHERE content_hash = ? AND url != ? AND state = 'saved' "
+                              "LIMIT 1", (content_hash, other_than)).fetchone()
+        return row[0] if row else ""
+
+    def article_count(self) -> int:
+        """Articles followed, in every state."""
+        return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
 
     # ---- flags ---------------------------------------------------------------------------
     def get_flag(self, key: str) -> str:

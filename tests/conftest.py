@@ -76,3 +76,30 @@ def index_of(articles: dict[str, str], tmp_path: Path, embedder) -> Answerer:
         (seeds / name).write_text(text, encoding="utf-8")
     build_index(seeds, tmp_path / "index", embedder, progress=False)
     return Answerer(Searcher(store.load(tmp_path / "index"), embedder))
+
+
+def states(answer, expected: str) -> bool:
+    """The answer line states `expected`: as the phrase itself, or inside the decisive sentence."""
+    if not answer.found or not answer.answer:
+        return False
+    return answer.answer == expected if answer.answer_form == "phrase" else expected in answer.answer
+
+
+@pytest.fixture(scope="session")
+def newsroom_seeds(tmp_path_factory) -> Path:
+    """The invented newsroom of tests/newsroom.py (dated articles with a sapo, two about bridges)."""
+    from tests.newsroom import write_articles
+
+    return write_articles(tmp_path_factory.mktemp("newsroom") / "seeds")
+
+
+@pytest.fixture(scope="session")
+def newsroom_index_dir(tmp_path_factory, newsroom_seeds, embedder) -> Path:
+    index_dir = tmp_path_factory.mktemp("newsroom-index")
+    build_index(newsroom_seeds, index_dir, embedder, progress=False)
+    return index_dir
+
+
+@pytest.fixture
+def newsroom_settings(newsroom_seeds, newsroom_index_dir) -> Settings:
+    return Settings(_env_file=None, seeds_dir=newsroom_seeds, index_dir=newsroom_index_dir)

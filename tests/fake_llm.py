@@ -40,7 +40,9 @@ def quote_sentences(body: dict, count: int = 1) -> str:
     """A grounded reply to any prompt: the first `count` sentences of paragraph [1], each cited."""
     prompt = body["messages"][-1]["content"]
     line = next(x for x in prompt.splitlines() if x.startswith("[1] ("))
-    sentences = split_sentences(line.split(") ", 1)[1])[:count]
+    text = line.split(") ", 1)[1]
+    text = text.split("«", 1)[-1].rsplit("»", 1)[0]  # the paragraph, quoted as data (bot.llm.prompt)
+    sentences = split_sentences(text)[:count]
     return " ".join(f"{sentence.rstrip('.')} [1]." for sentence in sentences)
 
 

@@ -40,7 +40,11 @@ _TAGS = {
 }
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _JSON_PARAMS = {"reply_markup", "reply_parameters", "commands", "allowed_updates", "entities",
-                "link_preview_options", "scope"}
+                "link_preview_options", "scope", "results", "button"}
+INLINE_RESULTS_LIMIT = 50  # answerInlineQuery: at most 50 results
+INLINE_ID_BYTES = 64  # a result's id: 1-64 bytes, unique within the answer
+_INLINE_TYPES = {"article", "photo", "gif", "mpeg4_gif", "video", "audio", "voice", "document", "location",
+                 "venue", "contact", "game", "sticker"}
 _CHAT_ACTIONS = {"typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
                  "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note"}
 
@@ -157,6 +161,8 @@ class FakeTelegram:
         self.commands: list[dict] = []
         self.fail_next: list[ApiError] = []  # answers for the next sendMessage calls
         self.fail_chat_action = False  # answer sendChatAction with 500
+        self.blocked: set[int] = set()  # chats whose user blocked the bot: sendMessage answers 403
+        self._inline: set[str] = set()  # inline queries not answered yet
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count] = {}
         self._messages: dict[tuple[int, int], dict] = {}  # (chat_id, message_id) -> message
@@ -286,6 +292,13 @@ class FakeTelegram:
         return self.push({"callback_query": {"id": query_id, "from": self._user(user_id), "message": message,
                                              "chat_instance": str(message["chat"]["id"]), "data": data}})
 
+    def inline(self, user_id: int, query: str) -> dict:
+        """A user typing "@bot query" in some chat, as an inline_query update."""
+        query_id = f"iq{next(self._update_ids)}"
+        self._inline.add(query_id)
+        return self.push({"inline_query": {"id": query_id, "from": self._user(user_id), "query": query,
+                                           "offset": "", "chat_type": "private"}})
+
     def push(self, update: dict) -> dict:
         update = {"update_id": next(self._update_ids), **update}
         self.pushed_at[update["update_id"]] = time.perf_counter()
@@ -337,6 +350,24 @@ class FakeTelegram:
     def bot_messages(self, chat_id: int) -> list[dict]:
         """Messages the bot sent to the chat as they stand now (after edits), oldest first."""
         return [m for (c, _), m in self._messages.items() if c == chat_id and m["from"]["id"] == self.bot["id"]]
+
+    def flood_violations(self, per_second: int = 30, group_per_minute: int = 20) -> list[str]:
+        """Where the bot's sendMessage calls broke Telegram's limits, by this server's own timestamps:
+        more than `per_second` in any second, or more than `group_per_minute` to one group in a minute."""
+        calls = [(c.at, chat_id_of(c.params)) for c in self.calls if c.method == "sendMessage"]
+        found = []
+        times = [at for at, _ in calls]
+        for i, at in enumerate(times):
+            inside = sum(1 for other in times[i:] if other - at < 1.0)
+            if inside > per_second:
+                found.append(f"{inside} messages within 1 s from {at:.3f}")
+        for chat in {c for _, c in calls if c < 0}:
+            stamps = [at for at, c in calls if c == chat]
+            for i, at in enumerate(stamps):
+                inside = sum(1 for other in stamps[i:] if other - at < 60.0)
+                if inside > group_per_minute:
+                    found.append(f"{inside} messages to group {chat} within 60 s")
+        return found
 
     def sent(self, chat_id: int | None = None, method: str = "sendMessage", ok: bool = True) -> list[dict]:
         return [c.params for c in self.calls if c.method == method and ("_error" not in c.params) == ok
@@ -402,6 +433,8 @@ class FakeTelegram:
         if self.fail_next:
             raise self.fail_next.pop(0)
         text = self._check_text(params)
+        if chat_id_of(params) in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
         reply = params.get("reply_parameters")
         if reply and (chat_id_of(params), reply.get("message_id")) not in self._messages:
             if not reply.get("allow_sending_without_reply"):
@@ -496,6 +529,37 @@ class FakeTelegram:
         if len(str(params.get("text", ""))) > CALLBACK_ANSWER_LIMIT:
             raise bad_request("MESSAGE_TOO_LONG")
         self._callbacks.discard(params["callback_query_id"])
+        return True
+
+    async def _api_answerInlineQuery(self, params: dict) -> bool:
+        """Strict like Telegram: a known query answered once, at most 50 results with unique 1-64 byte ids,
+        an article's title and a message text within the limits, a non-negative integer cache_time."""
+        if params.get("inline_query_id") not in self._inline:
+            raise bad_request("query is too old and response timeout expired or query ID is invalid")
+        results = params.get("results")
+        if not isinstance(results, list) or len(results) > INLINE_RESULTS_LIMIT:
+            raise bad_request("RESULTS_TOO_MUCH")
+        ids = [str(r.get("id", "")) for r in results]
+        if len(set(ids)) != len(ids) or not all(1 <= len(i.encode()) <= INLINE_ID_BYTES for i in ids):
+            raise bad_request("RESULT_ID_INVALID" if len(set(ids)) == len(ids) else "RESULT_ID_DUPLICATE")
+        for result in results:
+            if result.get("type") not in _INLINE_TYPES:
+                raise bad_request("RESULT_TYPE_INVALID")
+            if result["type"] == "article":
+                content = result.get("input_message_content") or {}
+                if not str(result.get("title", "")).strip():
+                    raise bad_request("RESULT_TITLE_EMPTY")
+                text = visible_text(str(content.get("message_text", "")), content.get("parse_mode"))
+                if not text.strip():
+                    raise bad_request("MESSAGE_EMPTY")
+                if utf16_len(text) > TEXT_LIMIT:
+                    raise bad_request("MESSAGE_TOO_LONG")
+                if "url" in result and not str(result["url"]).startswith(("http://", "https://")):
+                    raise bad_request("RESULT_URL_INVALID")
+        cache = params.get("cache_time", 300)
+        if not str(cache).isdigit():
+            raise bad_request("cache_time must be a non-negative integer")
+        self._inline.discard(params["inline_query_id"])
         return True
 
     async def _api_setMyCommands(self, params: dict) -> bool:

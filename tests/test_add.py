@@ -11,6 +11,8 @@ from ingest.fetch import make_client
 from tests.fake_news import BODY, Site, article_page, homepage, serve
 from tests.test_cli import run
 
+LOCAL = {"HOIBAO_ALLOW_PRIVATE_ADDRESSES": "true"}  # the fake site is on 127.0.0.1
+
 MAX_BYTES = 10_000
 
 
@@ -33,7 +35,7 @@ def site():
 
 
 def add(urls, seeds, builds):
-    with make_client("hoibao-test/1", timeout_seconds=1.0) as client:
+    with make_client("hoibao-test/1", timeout_seconds=1.0, allow_private=True) as client:
         return add_urls(urls, seeds, client, MAX_BYTES, rebuild=lambda: builds.append(1))
 
 
@@ -46,7 +48,7 @@ def test_every_failure_has_its_reason_and_the_others_are_still_added(tmp_path, s
     reasons = {o.url.removeprefix(base): (o.status, o.reason) for o in report.outcomes}
     assert reasons["/mat"] == (FAILED, "HTTP 404: trang không tồn tại (not found)")
     assert reasons["/loi"][1].startswith("HTTP 500: lỗi máy chủ")
-    assert reasons["/cham"][1] == "quá thời gian chờ 1 s (timeout)"
+    assert reasons["/cham"][1] == "quá thời gian chờ 1 s cho cả trang (deadline)"
     assert reasons["/tep.pdf"][1] == "không phải trang HTML (application/pdf); not HTML"
     assert reasons["/lon"][1] == "trang quá lớn, trên 0.01 MB (too large)"
     assert "redirect loop" in reasons["/vong"][1]
@@ -87,7 +89,7 @@ def test_hoibao_add_then_ask_finds_the_fact_and_cites_the_file(tmp_path, site):
     seeds, index = tmp_path / "seeds", tmp_path / "index"
     seeds.mkdir()
     url = f"{base}/xa-hoi/cau-treo.html"
-    added = run(["add", url, f"{base}/mat", f"{base}/"], cwd=tmp_path, index_dir=index, seeds_dir=seeds)
+    added = run(["add", url, f"{base}/mat", f"{base}/"], cwd=tmp_path, index_dir=index, seeds_dir=seeds, settings=LOCAL)
     assert added.returncode == 0, added.stderr
     lines = added.stdout.splitlines()
     [saved] = seeds.glob("*.txt")
@@ -104,10 +106,10 @@ def test_hoibao_add_then_ask_finds_the_fact_and_cites_the_file(tmp_path, site):
     top = reply["citations"][0]
     assert (top["source"], top["paragraph"], top["url"], top["author"]) == (saved.name, 1, url, "THANH TÂM")
 
-    again = run(["add", f"{url}?utm_source=x#frag"], cwd=tmp_path, index_dir=index, seeds_dir=seeds)
+    again = run(["add", f"{url}?utm_source=x#frag"], cwd=tmp_path, index_dir=index, seeds_dir=seeds, settings=LOCAL)
     assert again.returncode == 0, again.stderr
     assert again.stdout.splitlines()[-1] == "0 mới · 0 cập nhật · 1 không đổi · 0 lỗi"
     assert len(list(seeds.glob("*.txt"))) == 1
 
-    failed = run(["add", f"{base}/mat"], cwd=tmp_path, index_dir=index, seeds_dir=seeds)
+    failed = run(["add", f"{base}/mat"], cwd=tmp_path, index_dir=index, seeds_dir=seeds, settings=LOCAL)
     assert failed.returncode == 2 and "Traceback" not in failed.stderr

@@ -16,7 +16,7 @@ from bot.extract import (
     extract, person_in_question, question_kind,
 )
 from index.text import fold
-from tests.conftest import DATA, index_of
+from tests.conftest import DATA, index_of, states
 
 HOSPITAL = """Bệnh viện Đa khoa Hòa Bình khánh thành khu điều trị mới
 
@@ -133,7 +133,7 @@ def test_name_after_a_place_is_split_from_it():
 def test_answers_cite_the_paragraph_holding_the_span(local, question, answer, paragraph):
     result = local.answer(question)
     assert result.found
-    assert result.answer == answer
+    assert states(result, answer)
     cited = result.citations[0].paragraph
     assert cited.number == paragraph
     assert result.answer in cited.text
@@ -174,7 +174,7 @@ def test_a_complete_question_is_not_a_followup():
 
 def test_followup_is_answered_in_context(local):
     first = local.answer("Giám đốc Sở Y tế là ai?")
-    assert first.answer == "Trần Thị Mai Lan"
+    assert states(first, "Trần Thị Mai Lan")
     follow = local.answer("Còn Giám đốc Bệnh viện thì sao?", [first.searched])
     assert follow.searched == "Giám đốc Bệnh viện là ai?"
     # The learned model is less sure of this short question (0.49, cut at 0.50) than the old
@@ -212,7 +212,7 @@ def test_seed_development_questions(answerer, item):
 def test_seed_headline_question_in_three_forms(answerer, question):
     result = answerer.answer(question)
     assert result.found
-    assert result.answer == "Nguyễn Huy Bình"
+    assert states(result, "Nguyễn Huy Bình")
     cited = result.citations[0].paragraph
     assert cited.text.startswith("Bí thư Đảng ủy phường Phước Mỹ Nguyễn Huy Bình thông tin")
     assert cited.number == 9
@@ -221,7 +221,7 @@ def test_seed_headline_question_in_three_forms(answerer, question):
 def test_seed_followup(answerer):
     first = answerer.answer("Bí thư Đảng ủy phường Phước Mỹ là ai?")
     follow = answerer.answer("Còn phường An Hải Tây thì sao?", [first.searched])
-    assert follow.answer == "Phạm Đình Nam"
+    assert states(follow, "Phạm Đình Nam")
 
 
 def test_seed_number_question_returns_the_number(answerer):
@@ -249,5 +249,5 @@ def test_example_questions_come_from_the_index_and_are_answerable(answerer):
 )
 def test_seed_english_questions_a_new_user_asks(answerer, question, expected):
     result = answerer.answer(question)
-    assert result.status == "answered" and result.answer == expected
+    assert result.status == "answered" and states(result, expected)
     assert result.citations[0].paragraph.number == 9

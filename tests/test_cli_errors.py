@@ -89,3 +89,8 @@ def test_secrets_are_never_echoed_in_errors(monkeypatch):
         load_settings({CORE, TELEGRAM})
     assert "SECRET" not in str(caught.value)
     assert "HOIBAO_TOP_K='0'" in str(caught.value) and "TELEGRAM_WEBHOOK_PORT='not-a-port'" in str(caught.value)
+
+
+def test_an_unknown_time_zone_names_the_setting(tmp_path, seed_index_dir):
+    one_line_error(with_env(tmp_path, seed_index_dir, ["ask", "có tin gì mới"], HOIBAO_TIMEZONE="Mars/Olympus"),
+                   "HOIBAO_TIMEZONE", "Asia/Ho_Chi_Minh")

@@ -30,6 +30,7 @@ from index.qdrant.errors import QdrantUnauthorized, QdrantUnreachable  # noqa: E
 from index.qdrant.store import QdrantEmbedderMismatch, QdrantHalfBuilt, QdrantNotBuilt  # noqa: E402
 from index.search import Searcher  # noqa: E402
 from index.status import MISSING, STALE, FRESH, Wanted  # noqa: E402
+from tests.conftest import states  # noqa: E402
 from tests.test_store import ARTICLES, QUESTIONS, FailingEmbedder, HashEmbedder, write  # noqa: E402
 
 
@@ -232,7 +233,7 @@ def test_a_failed_full_build_leaves_the_alias_and_the_bot_answering(location, se
     assert collection_of(location) == name
     assert [n for n in engine_of(location).collections() if n.startswith("hoibao_")] == [name]
     after = service.answer(QUESTIONS[0])
-    assert after.answer == before.answer == "Nguyễn Huy Bình"
+    assert after.answer == before.answer and states(after, "Nguyễn Huy Bình")
     assert [c.paragraph for c in after.citations] == [c.paragraph for c in before.citations]
     assert AnswerService(settings, embedder).answer(QUESTIONS[0]).answer == before.answer
 
@@ -248,7 +249,7 @@ def test_the_service_answers_and_reindexes_through_qdrant(location, seeds, embed
     assert ensure_index(settings, embedder) is not None  # first start: built
     service = AnswerService(settings, embedder)
     answer = service.answer(QUESTIONS[0])
-    assert answer.found and answer.answer == "Nguyễn Huy Bình"
+    assert states(answer, "Nguyễn Huy Bình")
     assert answer.citations[0].paragraph.source == "phuoc-my.txt"
     assert not service.answer("Giá xăng hôm nay?").found
     assert {m.source for m in service.catalog()} == set(ARTICLES)

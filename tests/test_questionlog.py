@@ -80,7 +80,7 @@ def salted(salt: bytes, channel: str, value: object) -> str:
 def test_migrations_create_the_schema_on_an_empty_database_then_change_nothing(db_url, engine):
     first = db.make_engine(db_url)
     db.migrate(first)
-    assert db.current_revision(first) == db.head_revision() == "0001"
+    assert db.current_revision(first) == db.head_revision() == "0002"
     with first.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), metadata) == []  # exactly schema.py
     salt = db.installation_salt(first)
@@ -88,9 +88,10 @@ def test_migrations_create_the_schema_on_an_empty_database_then_change_nothing(d
     first.dispose()
     again = db.make_engine(db_url)
     db.migrate(again)  # already at head: a no-op
-    assert db.current_revision(again) == "0001" and db.installation_salt(again) == salt
+    assert db.current_revision(again) == "0002" and db.installation_salt(again) == salt
     again.dispose()
-    assert set(inspect(engine).get_table_names()) == {"alembic_version", "questions", "feedback", "installation"}
+    assert set(inspect(engine).get_table_names()) == {"alembic_version", "questions", "feedback", "installation", "follows", "pushes",
+                                                     "pushed_articles"}
     if engine.dialect.name == "sqlite":
         with engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

@@ -47,7 +47,8 @@ def test_the_newsrooms_three_commands(tmp_path, site):
     pages, base = site
     seeds, index = tmp_path / "seeds", tmp_path / "index"
     seeds.mkdir()
-    fast = {"HOIBAO_CRAWL_DELAY_SECONDS": "0.01", "HOIBAO_USER_AGENT": "hoibao-test/1"}
+    fast = {"HOIBAO_CRAWL_DELAY_SECONDS": "0.01", "HOIBAO_USER_AGENT": "hoibao-test/1",
+            "HOIBAO_ALLOW_PRIVATE_ADDRESSES": "true"}  # the site is on 127.0.0.1
 
     none = run(["refresh", "--once"], cwd=tmp_path, index_dir=index, seeds_dir=seeds, settings=fast)
     assert none.returncode == 2 and "Chưa theo dõi nguồn nào: hoibao sources add URL" in none.stderr
@@ -95,9 +96,9 @@ def bot_settings(tmp_path, site, embedder) -> Settings:
     seeds.mkdir()
     (seeds / "cau-treo-suoi-may.txt").write_text(SEED, "utf-8")
     build_index(seeds, index, embedder, progress=False)
-    with CrawlState(index) as state, PoliteFetcher("t", timeout_seconds=1, max_bytes=100_000, default_delay=0) as f:
+    with CrawlState(index) as state, PoliteFetcher("t", timeout_seconds=1, max_bytes=100_000, default_delay=0, allow_private=True) as f:
         add_source(state, f, base + "/rss")
-    return Settings(_env_file=None, seeds_dir=seeds, index_dir=index, refresh_minutes=0.01,
+    return Settings(_env_file=None, seeds_dir=seeds, index_dir=index, refresh_minutes=0.01, allow_private_addresses=True,
                     crawl_delay_seconds=0.01, user_agent="hoibao-test/1")
 
 
@@ -208,7 +209,7 @@ def test_an_article_gone_twice_is_no_longer_answered(site, bot_settings, embedde
     pages, base = site
     service = AnswerService(bot_settings, embedder)
     cau = article_file_name(base + CAU)
-    with PoliteFetcher("t", timeout_seconds=1, max_bytes=100_000, default_delay=0) as fetcher:
+    with PoliteFetcher("t", timeout_seconds=1, max_bytes=100_000, default_delay=0, allow_private=True) as fetcher:
         refresh_once(bot_settings, fetcher, service.reindex)
         assert cau in {a.source for a in service.catalog()}
         pages.gone(CAU, 410)
@@ -218,3 +219,27 @@ def test_an_article_gone_twice_is_no_longer_answered(site, bot_settings, embedde
     assert report.summary() == "0 mới · 0 cập nhật · 0 không đổi · 0 lỗi · 1 đã xoá" and report.build is not None
     assert cau not in {a.source for a in service.catalog()}
     assert not any(c.paragraph.source == cau for c in service.answer("Cầu treo Suối Mây có hệ thống đèn gì?").citations)
+
+
+def test_the_refresh_notifies_followers_of_new_articles_once(site, bot_settings, embedder, tmp_path):
+    import threading
+
+    from bot.followers.service import Followers
+    from bot.followers.store import FollowStore
+    from bot.intents import FOLLOW, Intent
+
+    pages, base = site
+    service = AnswerService(bot_settings, embedder)
+    store = FollowStore.open(f"sqlite:///{tmp_path / 'hoibao.db'}")
+    followers = Followers(store, service)
+    followers.command("telegram", 77, Intent(FOLLOW, "cam sành"))
+    followers.command("telegram", 78, Intent(FOLLOW, "bóng đá"))
+    with PoliteFetcher("t", timeout_seconds=1, max_bytes=100_000, default_delay=0) as fetcher:
+        refresh_task._refresh(bot_settings, service, fetcher, threading.Event(), followers)  # the bridge: nobody
+        assert store.due("telegram") == []
+        pages.xml("/rss", rss(base, [("Cam", CAM, time.time())]), "application/rss+xml")
+        refresh_task._refresh(bot_settings, service, fetcher, threading.Event(), followers)
+        (push,) = store.due("telegram")
+        assert push.address == "77" and push.body.startswith("🔔 Tin mới về «cam sành»:")
+        refresh_task._refresh(bot_settings, service, fetcher, threading.Event(), followers)
+    assert len(store.due("telegram")) == 1  # nothing new: nothing queued again

@@ -190,6 +190,30 @@ def test_charts_are_pngs_of_a_sensible_size(report):
     assert charts.cited_articles([]) is None
 
 
+def test_a_crawled_title_with_mathtext_is_drawn_as_written(report):
+    """A title holding `$\\nonexistent$` once stopped `hoibao report` and /stats (ParseFatalException)."""
+    from dataclasses import replace
+
+    from tests.hostile_site import MATHTEXT_TITLE
+
+    hostile = [replace(report.articles[0], title=MATHTEXT_TITLE)] + list(report.articles[1:])
+    assert charts.plain(MATHTEXT_TITLE) == r"Giá vé \$\nonexistent\$ tăng 50\$ mỗi tháng"
+    with Image.open(io.BytesIO(charts.cited_articles(hostile))) as image:
+        assert image.format == "PNG"
+    assert "chart-articles" in html.page(replace(report, articles=hostile))
+
+
+def test_a_chart_that_cannot_be_drawn_becomes_a_note(report, monkeypatch, caplog):
+    """Fault injection: whatever stops matplotlib, the page goes out with its tables."""
+    def broken(days):
+        raise ValueError("matplotlib could not draw this")
+
+    monkeypatch.setattr(charts, "per_day", broken)
+    page = html.page(report)
+    assert 'id="chart-missing"' in page and 'id="per-day-table"' in page and 'id="chart-per-day"' not in page
+    assert "chart broken not drawn: ValueError: matplotlib could not draw this" in caplog.text
+
+
 class _Page(HTMLParser):
     def __init__(self) -> None:
         super().__init__()

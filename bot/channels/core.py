@@ -20,6 +20,8 @@ from bot import messages
 from bot.answer import Answer
 from bot.channels.feedback import LastAnswers, Votes, feedback_value
 from bot.chat import Conversations
+from bot.desk import Reply
+from bot.intents import FOLLOW, FOLLOWING, UNFOLLOW, intent_of
 from bot.llm.written import Listener
 from bot.questionlog.channel import NO_LOG, ChannelLog
 from bot.render import sources_list, split_message
@@ -31,6 +33,7 @@ from index.errors import HoibaoError
 log = logging.getLogger("hoibao.channels")
 
 EXAMPLES = 3  # example questions in the /start greeting
+FOLLOW_KINDS = (FOLLOW, UNFOLLOW, FOLLOWING)
 # "typing…" indicators a channel sends a second, at most: under a burst nearly every answer is slow
 # to come, and indicators for all of them would spend the flood budget the answers need.
 TYPING_PER_SECOND = 3.0
@@ -78,6 +81,10 @@ class Chat(ABC):
     async def send_answer(self, answer: Answer) -> None:
         """The answer, rendered the platform's way."""
 
+    async def send_reply(self, reply: Reply) -> None:
+        """A summary or the latest news; a platform with buttons adds the reply's choices."""
+        await send_text(self, reply.text)
+
 
 def parse_command(text: str) -> tuple[str, str] | None:
     """('ask', 'the rest') for '/ask the rest' (or '/ask@bot …'), None when no leading command."""
@@ -100,8 +107,10 @@ class ChannelCore:
     """
 
     def __init__(self, service: AnswerService, settings: Settings, help_text: str,
-                 log_level: int = logging.INFO, questions: ChannelLog = NO_LOG) -> None:
+                 log_level: int = logging.INFO, questions: ChannelLog = NO_LOG, followers=None,
+                 platform: str = "") -> None:
         self.service, self.help_text = service, help_text
+        self.followers, self.platform = followers, platform  # topics to follow (bot.followers), when on
         self.typing_after = settings.typing_after_seconds
         self.typing_budget = Budget(TYPING_PER_SECOND)
         self.conversations = Conversations(service, settings, log_level=log_level)
@@ -117,13 +126,19 @@ class ChannelCore:
         """
         command = parse_command(text)
         async with self.chat_locks.hold(chat.id):
+            if await self._request(chat, text):
+                return
             if command is None:
                 await self._answer(chat, text)
             elif command[0] == "ask":
                 await self._answer(chat, command[1])
             elif command[0] == "start":
-                examples = await asyncio.to_thread(self.service.examples, EXAMPLES)
-                await send_text(chat, messages.greeting(examples))
+                self.conversations.scopes.clear(chat.id)  # /start: questions go to every article again
+                # A deep link (t.me/<bot>?start=<key>) greets with its article; any other key, the usual way.
+                linked = await asyncio.to_thread(self.conversations.open_link, chat.id, command[1]) \
+                    if command[1] else None
+                examples = [] if linked else await asyncio.to_thread(self.service.examples, EXAMPLES)
+                await send_text(chat, linked or messages.greeting(examples))
             elif command[0] == "sources":
                 await send_text(chat, sources_list(self.service.catalog()))
             elif command[0] == "help":
@@ -134,7 +149,34 @@ class ChannelCore:
     async def ask(self, chat: Chat, text: str | None) -> None:
         """A question, whatever it starts with."""
         async with self.chat_locks.hold(chat.id):
-            await self._answer(chat, text)
+            if not await self._request(chat, text):
+                await self._answer(chat, text)
+
+    async def _request(self, chat: Chat, text: str | None) -> bool:
+        """A summary, the latest news (bot.desk) or a follow command when `text` asks for one; False otherwise."""
+        intent = intent_of(text or "") if text and len(text) <= self.conversations.max_chars else None
+        if intent is not None and intent.kind in FOLLOW_KINDS:
+            reply = messages.FOLLOW_OFF if self.followers is None else \
+                await asyncio.to_thread(self.followers.command, self.platform, chat.id, intent)
+            await send_text(chat, reply)
+            return True
+        reply = await asyncio.to_thread(self.conversations.request, chat.id, chat.user, text)
+        if reply is None:
+            return False
+        if isinstance(reply, str):
+            await send_text(chat, reply)
+        else:
+            await chat.send_reply(reply)
+        return True
+
+    async def choose(self, chat: Chat, action: str, article: str) -> None:
+        """A choice button (Telegram): summarise that article, or make it the chat's ("Hỏi về bài này")."""
+        async with self.chat_locks.hold(chat.id):
+            reply = await asyncio.to_thread(self.conversations.choose, chat.id, action, article)
+            if isinstance(reply, str):
+                await send_text(chat, reply)
+            else:
+                await chat.send_reply(reply)
 
     async def not_text(self, chat: Chat) -> None:
         """Stickers, photos, voice…: a hint that the bot answers text questions."""

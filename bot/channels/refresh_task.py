@@ -16,6 +16,7 @@ import asyncio
 import logging
 import threading
 
+from bot.followers.service import Followers
 from bot.service import AnswerService
 from bot.settings import Settings
 from index.errors import HoibaoError
@@ -23,22 +24,29 @@ from index.errors import HoibaoError
 log = logging.getLogger(__name__)
 
 
-def _refresh(settings: Settings, service: AnswerService, fetcher, stopping: threading.Event) -> str:
+def _refresh(settings: Settings, service: AnswerService, fetcher, stopping: threading.Event,
+             followers: Followers | None = None) -> str:
     """One refresh in the worker thread; the summary to log ('' when no source is followed)."""
     from bot.cli_sources import refresh_once
     from ingest.state import has_sources
 
     if not has_sources(settings.index_dir):
         return ""
+    before = {aid for aid, _ in service.catalog_items()}
     report = refresh_once(settings, fetcher, service.reindex, should_stop=stopping.is_set)
     if report.build_error:
         raise HoibaoError(f"{report.summary()}; the index was not rebuilt: {report.build_error}")
     if report.build is None and not stopping.is_set() and service.current_build() != service.serving_build:
         service.reload()  # built beside the bot (`hoibao add`, `hoibao refresh`): serve it too, without building
+    if followers is not None:
+        new = [aid for aid, _ in service.catalog_items() if aid not in before]
+        if new:
+            followers.notify_followers(new)  # the one entry point a publish hook or watcher calls too
     return report.summary()
 
 
-async def run(settings: Settings, service: AnswerService, stop: asyncio.Event) -> None:
+async def run(settings: Settings, service: AnswerService, stop: asyncio.Event,
+              followers: Followers | None = None) -> None:
     """Refresh every HOIBAO_REFRESH_MINUTES until `stop`; never raises."""
     minutes = settings.refresh_minutes
     if minutes <= 0:
@@ -49,7 +57,7 @@ async def run(settings: Settings, service: AnswerService, stop: asyncio.Event) -
     with fetcher_from_settings(settings) as fetcher:
         try:
             while not stop.is_set():
-                await _one(settings, service, stop, fetcher, stopping)
+                await _one(settings, service, stop, fetcher, stopping, followers)
                 try:
                     await asyncio.wait_for(stop.wait(), timeout=minutes * 60)
                 except asyncio.TimeoutError:
@@ -59,9 +67,9 @@ async def run(settings: Settings, service: AnswerService, stop: asyncio.Event) -
 
 
 async def _one(settings: Settings, service: AnswerService, stop: asyncio.Event, fetcher,
-               stopping: threading.Event) -> None:
+               stopping: threading.Event, followers: Followers | None = None) -> None:
     """One refresh off the event loop; a stop asks it to end between two URLs, and is waited for."""
-    work = asyncio.ensure_future(asyncio.to_thread(_refresh, settings, service, fetcher, stopping))
+    work = asyncio.ensure_future(asyncio.to_thread(_refresh, settings, service, fetcher, stopping, followers))
     waiting = asyncio.ensure_future(stop.wait())
     await asyncio.wait({work, waiting}, return_when=asyncio.FIRST_COMPLETED)
     waiting.cancel()

@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from bot.channels import credentials, index_follow, refresh_task
 from bot.channels.credentials import Platform
+from bot.followers.service import Followers
 from bot.questionlog.writer import QuestionLog
 from bot.runtime import until_stopped
 from bot.service import AnswerService
@@ -57,10 +58,11 @@ async def serve_all(settings: Settings, service: AnswerService, platforms: list[
     """
     credentials.check(settings, platforms)
     questions = QuestionLog.from_settings(settings)
+    followers = await asyncio.to_thread(Followers.from_settings, settings, service)  # topics to follow
     async with until_stopped(stop) as stop:
-        tasks = [asyncio.create_task(_server(p)(settings, service, stop, questions=questions), name=p.name)
-                 for p in platforms]
-        tasks.append(asyncio.create_task(refresh_task.run(settings, service, stop), name="refresh"))
+        tasks = [asyncio.create_task(_server(p)(settings, service, stop, questions=questions, followers=followers),
+                                     name=p.name) for p in platforms]
+        tasks.append(asyncio.create_task(refresh_task.run(settings, service, stop, followers), name="refresh"))
         tasks.append(asyncio.create_task(index_follow.run(settings, service, stop), name="index-follow"))
         try:
             await asyncio.gather(*tasks)

@@ -24,6 +24,7 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
+    InlineQueryHandler,
     ContextTypes,
     Defaults,
     InvalidCallbackData,
@@ -36,9 +37,10 @@ from telegram.request import HTTPXRequest
 from bot import messages
 from bot.channels import credentials
 from bot.channels import telegram_handlers as handlers
-from bot.channels import telegram_errors, telegram_stats
+from bot.channels import telegram_errors, telegram_inline, telegram_readers, telegram_stats
 from bot.channels.telegram_updates import BotApplication, DrainingUpdates, drain, start_webhook
 from bot.channels.core import ChannelCore
+from bot.followers.service import Followers
 from bot.questionlog.channel import ChannelLog
 from bot.runtime import redact_token, until_stopped
 from bot.service import AnswerService
@@ -49,7 +51,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("hoibao.telegram")
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll waits
 BUTTONS_KEPT = 2000  # keyboards whose data PTB keeps; an older button is "expired"
 # PTB logs its base URL (which embeds the token) at DEBUG; httpx logs request URLs at INFO.
@@ -64,7 +66,7 @@ telegram_errors.quiet_tracebacks({"telegram.ext.AIORateLimiter": logging.WARNING
 
 
 def build_application(settings: Settings, service: AnswerService, questions: QuestionLog | None = None,
-                      flood_limit: bool = True) -> Application:
+                      flood_limit: bool = True, followers: Followers | None = None) -> Application:
     """The Application with every handler wired; `serve` runs it.
 
     `flood_limit=False` leaves out the rate limiter that keeps the bot under Telegram's flood
@@ -74,7 +76,8 @@ def build_application(settings: Settings, service: AnswerService, questions: Que
     redact_token(token, _URL_LOGGERS)
     # PTB makes bot_data by calling its type without arguments: the partial carries what was built once.
     bot_data = functools.partial(handlers.BotData, settings, service, ChannelCore(
-        service, settings, messages.HELP, questions=ChannelLog(questions, "telegram")))
+        service, settings, messages.HELP, questions=ChannelLog(questions, "telegram"), followers=followers,
+        platform="telegram"))
 
     # Connection failures are retried by the transport (the request never left); 429s by the rate limiter.
     request = HTTPXRequest(connection_pool_size=64, httpx_kwargs={
@@ -100,6 +103,8 @@ def build_application(settings: Settings, service: AnswerService, questions: Que
         CommandHandler("stats", telegram_stats.stats),
         CallbackQueryHandler(handlers.more_sources, pattern=handlers.MoreSources),
         CallbackQueryHandler(handlers.rate, pattern=handlers.Rating),
+        CallbackQueryHandler(telegram_readers.choose, pattern=telegram_readers.Choose),
+        InlineQueryHandler(telegram_inline.inline_query),
         CallbackQueryHandler(handlers.expired_button, pattern=InvalidCallbackData),
         MessageHandler(new_messages & filters.TEXT & ~filters.COMMAND, handlers.question),
         MessageHandler(new_messages & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
@@ -128,7 +133,7 @@ async def start_updates(application: Application, settings: Settings, secret: st
 
 
 async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event | None = None,
-                questions: QuestionLog | None = None) -> None:
+                questions: QuestionLog | None = None, followers: Followers | None = None) -> None:
     """Run the bot until SIGINT/SIGTERM, `stop` being set, or cancellation; then drain (module doc).
 
     Args:
@@ -137,7 +142,7 @@ async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event 
         stop: set it to stop; when None, SIGINT/SIGTERM stop the bot.
         questions: the question log (`bot.questionlog`); None records nothing and shows no 👍/👎.
     """
-    application = build_application(settings, service, questions)
+    application = build_application(settings, service, questions, followers=followers)
     secret = None
     if settings.telegram_webhook_url:
         secret = credentials.webhook_secret(settings.telegram_webhook_secret, credentials.TELEGRAM_SECRET)
@@ -145,10 +150,15 @@ async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event 
         await application.bot.set_my_commands([BotCommand(c, d) for c, d in messages.COMMANDS.items()])
         webhook = await start_updates(application, settings, secret)
         watch = telegram_errors.PollingWatch(application, stop)
+        pushing = None
         try:
             await application.start()
+            if followers is not None:
+                pushing = telegram_readers.start_pushes(application, followers, settings, stop)
             await stop.wait()
         finally:
+            if pushing is not None:
+                await pushing  # ends between two messages once `stop` is set
             if application.updater.running:  # polling ends; the updates it fetched are answered below
                 await watch.stop_polling(application.updater)
             if webhook:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram import Chat as TelegramChatObject
@@ -21,7 +21,10 @@ from telegram.ext import ApplicationHandlerStop, CallbackContext, CommandHandler
 
 from bot import messages
 from bot.answer import Answer
+from bot.channels import telegram_readers
 from bot.channels.core import ChannelCore, Chat, parse_command
+from bot.channels.telegram_inline import RecentQueries
+from bot.desk import Reply
 from bot.channels.telegram_buttons import Rating, rating_row
 from bot.channels.telegram_stream import TelegramStream
 from bot.render import TELEGRAM_LIMIT, telegram_html
@@ -39,6 +42,7 @@ class BotData:
     settings: Settings
     service: AnswerService
     core: ChannelCore
+    inline_cache: RecentQueries = field(default_factory=RecentQueries)  # inline mode's per-user cache
 
 
 Context = CallbackContext[ExtBot[None], dict, dict, BotData]
@@ -77,6 +81,9 @@ class TelegramChat(Chat):
 
     async def send(self, text: str) -> None:
         await self.message.reply_text(text)
+
+    async def send_reply(self, reply: Reply) -> None:
+        await telegram_readers.send_reply(self.message, reply, self.limit)
 
     async def send_answer(self, answer: Answer) -> None:
         markup = more_button(answer, 1, self.answer_id)

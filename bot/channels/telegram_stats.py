@@ -33,8 +33,9 @@ def _days(args: list[str] | None) -> int | None:
     return None
 
 
-def summary_and_chart(settings: Settings, service: AnswerService, days: int) -> tuple[str, bytes, str]:
-    """The text (within a message's limit), the per-day chart and its caption. Raises ReportError."""
+def summary_and_chart(settings: Settings, service: AnswerService, days: int) -> tuple[str, bytes | None, str]:
+    """The text (within a message's limit), the per-day chart (None when it cannot be drawn) and its
+    caption. Raises ReportError."""
     from bot.report import charts, make
     from bot.report.build import database_url
     from bot.report.grouping import similarity_for
@@ -44,7 +45,7 @@ def summary_and_chart(settings: Settings, service: AnswerService, days: int) -> 
     dates = report.period.dates
     caption = (f"Câu hỏi mỗi ngày theo kết quả, {dates[0]:%d/%m}–{dates[-1]:%d/%m/%Y}: "
                f"{report.total} câu hỏi.")[:CAPTION_LIMIT]
-    return fitted(report, TELEGRAM_LIMIT), charts.per_day(report.days), caption
+    return fitted(report, TELEGRAM_LIMIT), charts.drawn(charts.per_day, report.days), caption
 
 
 async def stats(update: Update, context: Context) -> None:
@@ -66,4 +67,5 @@ async def stats(update: Update, context: Context) -> None:
         await message.reply_text(exc.vi)
         return
     await message.reply_text(text)
-    await message.reply_photo(chart, caption=caption)
+    if chart is not None:
+        await message.reply_photo(chart, caption=caption)

@@ -279,9 +279,28 @@ async def _started(call: Awaitable[T], settings: Settings, setting: str) -> T:
         raise ZaloUnavailable(exc, setting, settings.zalo_base_url) from None
 
 
+def start_pushes(api: ZaloBot, followers, settings: Settings, stop: asyncio.Event) -> asyncio.Task:
+    """The Zalo push sender of topics to follow, as a task until `stop`."""
+    from bot.followers.sender import Blocked, Limits
+
+    async def send(address: str, text: str) -> None:
+        try:
+            await api.send_message(address, text)
+        except ZaloApiError as exc:
+            if exc.error_code == 403:  # the reader blocked the bot
+                raise Blocked(exc.description) from None
+            raise
+
+    sender = followers.sender("zalo", send, Limits(settings.follow_zalo_per_second,
+                                                   per_chat_hour=settings.follow_max_per_hour))
+    loop = asyncio.get_running_loop()
+    followers.on_queued(lambda: loop.call_soon_threadsafe(sender.wake.set))
+    return asyncio.create_task(sender.run(stop), name="zalo-pushes")
+
+
 async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event | None = None, *,
                 poll_timeout: int = POLL_TIMEOUT, backoff: tuple[float, float] = BACKOFF,
-                questions: QuestionLog | None = None) -> None:
+                questions: QuestionLog | None = None, followers=None) -> None:
     """Run the Zalo bot until SIGINT/SIGTERM, `stop` being set, or cancellation.
 
     Args:
@@ -291,6 +310,7 @@ async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event 
         poll_timeout: seconds each getUpdates waits for an update.
         backoff: first and longest wait, in seconds, after a failed poll.
         questions: the question log (`bot.questionlog`); None records nothing and takes no 👍/đúng replies.
+        followers: topics to follow (`bot.followers`); None: "theo dõi …" says the feature is off.
     """
     token, url = credentials.token(settings, credentials.ZALO), settings.zalo_webhook_url
     secret = credentials.webhook_secret(settings.zalo_webhook_secret, credentials.ZALO_SECRET) if url else ""
@@ -300,7 +320,9 @@ async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event 
         me = _dict(await _started(api.get_me(), settings, "ZALO_BOT_TOKEN"))
         account, names = me.get("account_name") or me.get("id"), bot_names(me)
         channel = ZaloChannel(api, ChannelCore(service, settings, messages.zalo_help(names[0]),
-                                                questions=ChannelLog(questions, "zalo")), names)
+                                                questions=ChannelLog(questions, "zalo"), followers=followers,
+                                                platform="zalo"), names)
+        pushing = start_pushes(api, followers, settings, stop) if followers is not None else None
         if url:
             runner = await _started(start_webhook(api, channel, url, secret, settings.zalo_webhook_port,
                                                   settings.zalo_webhook_listen), settings, "ZALO_WEBHOOK_URL")
@@ -319,6 +341,8 @@ async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event 
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            if pushing is not None:
+                await pushing  # ends between two messages once `stop` is set
             if runner:
                 await runner.cleanup()
             await channel.drain(settings.drain_seconds)

@@ -51,3 +51,41 @@ installation = Table(
 )
 
 OUTCOMES = ("answered", "unsure", "not_found", "refused")
+
+# Topics to follow (bot/followers): one row per chat and topic; unfollowing deletes it. The chat is
+# stored hashed as everywhere here, plus `address`, what the platform needs to send to it (its chat id).
+follows = Table(
+    "follows", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("platform", String(16), nullable=False),  # telegram, zalo
+    Column("chat_hash", String(64), nullable=False, index=True),
+    Column("address", String(64), nullable=False),
+    Column("topic", Text, nullable=False),  # as the reader typed it (NFC)
+    Column("topic_key", String(200), nullable=False, index=True),  # folded, single-spaced
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("platform", "chat_hash", "topic_key", name="one_follow_per_chat_and_topic"),
+)
+
+# The push outbox: one message per chat per notification (a digest when several articles match).
+# Queued rows survive a restart; a row is marked sent once the platform took it.
+pushes = Table(
+    "pushes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("platform", String(16), nullable=False),
+    Column("chat_hash", String(64), nullable=False, index=True),
+    Column("address", String(64), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("state", String(16), nullable=False, index=True),  # queued, sent, dropped
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=True, index=True),
+)
+
+# Which article was pushed to which chat: an article is pushed to a chat once, whatever happens.
+pushed_articles = Table(
+    "pushed_articles", metadata,
+    Column("platform", String(16), nullable=False),
+    Column("chat_hash", String(64), nullable=False),
+    Column("article_id", String(200), nullable=False),
+    Column("push_id", Integer, ForeignKey("pushes.id", ondelete="CASCADE"), nullable=False),
+    UniqueConstraint("platform", "chat_hash", "article_id", name="one_push_per_chat_and_article"),
+)

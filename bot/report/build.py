@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import os
 import tempfile
 from collections.abc import Callable
@@ -41,10 +43,23 @@ def make(url: str, days: int = 7, similarity: Callable[[], tuple[Similarity | No
         asked = read_period(engine, period)
         if not asked:
             raise EmptyPeriod(period, extent(engine).last)
+        follows = follower_counts(engine)
     finally:
         engine.dispose()
     grouping, note = similarity() if similarity else similarity_for(None, "không dùng mô hình embedding")
-    return summarize(asked, period, grouping, note, made_at=now)  # now given: a reproducible page
+    report = summarize(asked, period, grouping, note, made_at=now)  # now given: a reproducible page
+    return replace(report, follows=tuple(follows))
+
+
+def follower_counts(engine) -> list[tuple[str, int]]:
+    """(topic, followers) from the follows table; none in a log older than the followers' migration."""
+    from sqlalchemy import inspect
+
+    from bot.followers.store import FollowStore
+
+    if "follows" not in inspect(engine).get_table_names():
+        return []
+    return FollowStore(engine, b"").counts()
 
 
 def similarity_from_settings(settings: Settings) -> tuple[Similarity | None, str]:

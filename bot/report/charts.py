@@ -1,8 +1,15 @@
-"""The report's charts as PNG bytes (matplotlib's Agg canvas: no display, no pyplot state, thread-safe)."""
+"""The report's charts as PNG bytes (matplotlib's Agg canvas: no display, no pyplot state, thread-safe).
+
+Every label that comes from data (an article's title, an outcome's name) goes through `plain`: a
+crawled title holding `$\\nonexistent$` would otherwise be parsed as mathtext and stop the draw.
+`drawn` turns any other failure into None, which the page and /stats show as a note.
+"""
 
 from __future__ import annotations
 
 import io
+import logging
+from collections.abc import Callable
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -16,6 +23,22 @@ OTHER = "#56B4E9"
 DPI = 100
 SIZE = (8.0, 3.6)  # inches: 800 × 360 pixels, legible on a phone when sent as a Telegram photo
 TITLE_CHARS = 48
+
+log = logging.getLogger(__name__)
+
+
+def plain(text: str) -> str:
+    """`text` printed as written: each `$` escaped, so nothing in it is read as mathtext."""
+    return text.replace("$", r"\$")
+
+
+def drawn(chart: Callable[..., bytes | None], *args) -> bytes | None:
+    """The chart, or None when it cannot be drawn (logged once): the report goes out without it."""
+    try:
+        return chart(*args)
+    except Exception as exc:  # noqa: BLE001 — a chart is never worth the whole report
+        log.warning("chart %s not drawn: %s: %s", getattr(chart, "__name__", chart), type(exc).__name__, exc)
+        return None
 
 
 def _png(figure: Figure) -> bytes:
@@ -34,7 +57,7 @@ def per_day(days: list[Day], title: str = "Câu hỏi mỗi ngày, theo kết qu
     outcomes = list(days[0].counts) if days else []
     for outcome in outcomes:
         heights = [d.counts[outcome] for d in days]
-        ax.bar(x, heights, bottom=bottom, color=COLOURS.get(outcome, OTHER), label=LABELS.get(outcome, outcome),
+        ax.bar(x, heights, bottom=bottom, color=COLOURS.get(outcome, OTHER), label=plain(LABELS.get(outcome, outcome)),
                width=0.7)
         bottom = [b + h for b, h in zip(bottom, heights)]
     if len(days) <= 31:
@@ -61,7 +84,7 @@ def cited_articles(rows: list[Cited], limit: int = 8) -> bytes | None:
     figure = Figure(figsize=(SIZE[0], 0.45 * len(rows) + 1.2), layout="constrained")
     ax = figure.add_subplot()
     y = list(range(len(rows)))[::-1]  # most cited on top
-    labels = [r.title if len(r.title) <= TITLE_CHARS else r.title[: TITLE_CHARS - 1] + "…" for r in rows]
+    labels = [plain(r.title if len(r.title) <= TITLE_CHARS else r.title[: TITLE_CHARS - 1] + "…") for r in rows]
     answered = [r.answered for r in rows]
     ax.barh(y, answered, color=COLOURS["answered"], label=LABELS["answered"], height=0.6)
     ax.barh(y, [r.count - r.answered for r in rows], left=answered, color=COLOURS["unsure"],

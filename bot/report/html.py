@@ -37,6 +37,9 @@ footer{font-size:13px}
 """
 
 
+_NO_CHART = '<p class="note" id="chart-missing">Không vẽ được biểu đồ (xem nhật ký); số liệu ở bảng dưới.</p>'
+
+
 def _img(png: bytes, alt: str, name: str) -> str:
     data = base64.b64encode(png).decode("ascii")
     return f'<img class="chart" id="{name}" alt="{escape(alt)}" src="data:image/png;base64,{data}">'
@@ -132,10 +135,20 @@ def _per_day_table(report: Report) -> str:
     return f'<table id="per-day-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def _follows(follows: tuple[tuple[str, int], ...]) -> str:
+    """Topics readers follow, most followed first (bot/followers)."""
+    if not follows:
+        return ""
+    rows = "".join(f"<tr><td>{escape(topic)}</td><td class=\"n\">{n}</td></tr>" for topic, n in follows)
+    return ('<section id="follows"><h2>Chủ đề được theo dõi</h2>\n'
+            f'<table id="follows-table"><thead><tr><th>Chủ đề</th><th>Người theo dõi</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table></section>\n")
+
+
 def page(report: Report, per_day_png: bytes | None = None, articles_png: bytes | None = None) -> str:
     """The page; the charts are drawn here unless given (`/stats` draws the per-day one once for both)."""
-    per_day_png = per_day_png or charts.per_day(report.days)
-    articles_png = articles_png if articles_png is not None else charts.cited_articles(report.articles)
+    per_day_png = per_day_png or charts.drawn(charts.per_day, report.days)
+    articles_png = articles_png if articles_png is not None else charts.drawn(charts.cited_articles, report.articles)
     p, f = report.period, report.feedback
     dates = p.dates
     span = f"{p.days} ngày, {dates[0]:%d/%m}–{dates[-1]:%d/%m/%Y} (giờ Việt Nam)"
@@ -159,7 +172,7 @@ def page(report: Report, per_day_png: bytes | None = None, articles_png: bytes |
 <p class="period">{escape(span)} · lập lúc {report.made_at.astimezone(NEWSROOM_TZ):%H:%M %d/%m/%Y}</p></header>
 <section id="overview"><h2>Tổng quan</h2><ul class="figures">{cards}</ul></section>
 <section id="per-day"><h2>Câu hỏi mỗi ngày</h2>
-{_img(per_day_png, "Câu hỏi mỗi ngày, theo kết quả (biểu đồ cột chồng)", "chart-per-day")}
+{_img(per_day_png, "Câu hỏi mỗi ngày, theo kết quả (biểu đồ cột chồng)", "chart-per-day") if per_day_png else _NO_CHART}
 {_per_day_table(report)}</section>
 <section id="asked"><h2>Hỏi nhiều nhất</h2>
 <p class="note">Câu hỏi gần giống được gộp làm một; không tính câu bị từ chối (câu trống, quá dài…).</p>
@@ -180,7 +193,7 @@ def page(report: Report, per_day_png: bytes | None = None, articles_png: bytes |
 Tính trên các câu đã trả lời hoặc trả lời chưa chắc.</p>
 <h3>Câu trả lời bị chê 👎</h3>
 {_downvoted(f.downvoted)}</section>
-{_written(report.written)}<footer><p>{escape(report.grouping)}</p>
+{_written(report.written)}{_follows(report.follows)}<footer><p>{escape(report.grouping)}</p>
 <p>Người hỏi chỉ được lưu dưới dạng mã băm; {NOT_STORED} là câu hỏi được đếm khi tắt lưu nội dung
 (HOIBAO_LOG_QUESTIONS=false).</p></footer>
 </main></body>

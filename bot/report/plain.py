@@ -88,6 +88,9 @@ def text(report: Report, items: int = 10) -> str:
             lines.append(f"  … và {len(f.downvoted) - items} câu trả lời khác")
     if report.written:
         lines += [""] + _written(report.written)
+    if report.follows:
+        lines += ["", "Chủ đề được theo dõi (số người theo dõi):"]
+        lines += [f"  {rank}. «{clip(topic, 60)}»: {n}" for rank, (topic, n) in enumerate(report.follows[:items], 1)]
     lines += ["", report.grouping]
     return "\n".join(lines)
 

@@ -24,8 +24,12 @@ FALLBACKS = {
     "error": "Lỗi khi gọi mô hình (mạng, máy chủ).",
     "empty": "Mô hình trả về câu trả lời trống.",
     "too_long": "Câu trả lời của mô hình quá dài.",
-    "unsupported_fact": "Câu viết có tên, số hoặc ngày không có trong đoạn được trích.",
+    "unsupported_fact": "Câu viết có tên, số, ngày, đường dẫn, email, tài khoản hay số điện thoại không có trong đoạn được trích.",
     "bad_citation": "Câu viết không trích dẫn, hoặc trích một đoạn không được đưa cho mô hình.",
+    "follows_instruction": "Câu viết làm theo lời dặn nằm trong bài (văn bản nhắm vào mô hình), hoặc chép đường dẫn của nó.",
+    "unsupported_claim": "Câu viết nói điều mà đoạn được trích không nói (ít từ chung với đoạn).",
+    "negation_mismatch": "Câu viết đảo nghĩa phủ định so với đoạn được trích (không/chưa…).",
+    "role_swap": "Câu viết gán cho một người vai trò hay hành động của người khác trong đoạn.",
 }
 UNKNOWN_FALLBACK = "Lý do khác, báo cáo chưa mô tả (xem nhật ký của bot)."
 
@@ -88,6 +92,7 @@ class Report:
     feedback: Feedback
     grouping: str  # how near-duplicates were grouped (and why not by meaning, when not)
     written: Written | None = None  # None when no question of the period had the model on
+    follows: tuple[tuple[str, int], ...] = ()  # (topic, followers) now, most followed first (bot/followers)
 
 
 def per_day(asked: list[Asked], period: Period) -> list[Day]:

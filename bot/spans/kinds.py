@@ -7,15 +7,15 @@ from functools import lru_cache
 
 from bot.spans.base import person_in_question
 from bot.spans.lexicon import FOLDED_PERSON_HEADS, FOLDED_STOPWORDS, HONORIFICS, PERSON_HEADS, VI_STOPWORDS
-from index.text import fold, has_diacritics, nfc
+from index.text import Rule, fold, has_diacritics, nfc, rule_text
 
 PERSON, ROLE, NUMBER, DATE, PLACE, NAMED, WHICH, OTHER = (
     "person", "role", "number", "date", "place", "named", "which", "other",
 )
 
 # Folded question phrases, most specific first.
-ROLE_PATTERN = r"\b(giu|dam nhiem|nam giu|la) (chuc vu|chuc danh|cuong vi|vi tri) (gi|nao)\b|\bchuc vu (gi|nao)\b|\bwhat (position|role|title)\b"
-DATE_PATTERN = r"\b(khi nao|bao gio|luc nao|ngay nao|thang nao|nam nao|thoi gian nao|thoi diem nao|when|what year|which year)\b"
+ROLE_PATTERN = r"\b(giu|dam nhiem|nam giu|la) (chuc vu|chuc danh|cuong vi|vi tri|chuc) (gi|nao)\b|\bchuc (vu |danh )?(gi|nao)\b|\bwhat (position|role|title)\b"
+DATE_PATTERN = r"\b(may gio|gio nao|khi nao|bao gio|luc nao|ngay nao|thang nao|nam nao|thoi gian nao|thoi diem nao|when|what year|which year)\b"
 _KIND_PATTERNS: list[tuple[str, str]] = [
     (ROLE, ROLE_PATTERN),
     (DATE, DATE_PATTERN),
@@ -26,6 +26,9 @@ _KIND_PATTERNS: list[tuple[str, str]] = [
     (NAMED, r"\b(ten (la )?gi|co ten|goi la gi|la gi|what is the name)\b"),
     (WHICH, r"\b\w+ nao\b"),
 ]
+
+
+_ORG_TYPE_ASKED = Rule(r"\b(nhà thầu|đơn vị|cơ quan|tổ chức|doanh nghiệp|nhà tài trợ|hãng|đơn vị thi công|nhà sản xuất) nào\b")
 
 
 def folded_words(text: str) -> list[str]:
@@ -84,6 +87,11 @@ def question_content(question: str) -> tuple[str, ...]:
     if role:
         before = len(" ".join(folded)[: role.start()].split())
         words = words[:before] + words[before + len(role.group().split()) :]
+    # … and the type an organisation question names ("nhà thầu nào"): the answer names the
+    # organisation ("Liên danh Công ty …"), not the word for its type.
+    if typed := _ORG_TYPE_ASKED.search(question):
+        before = len(rule_text(question)[: typed.start()].split())
+        words = words[:before] + words[before + len(typed.group(1).split()) :]
     if exact:
         return tuple(w for w in words if w not in VI_STOPWORDS)
     return tuple(fold(w) for w in words if fold(w) not in FOLDED_STOPWORDS)

@@ -11,7 +11,7 @@ from bot.spans.clauses import clauses, sentence_words
 from bot.spans.features import Proposal, features
 from bot.spans.model import scores
 from bot.spans.people import role_span
-from bot.spans.typed import FINDERS, extract
+from bot.spans.typed import FINDERS, extract, organisation_spans
 
 
 def proposals(sentence: str, ask: Asked) -> list[Proposal]:
@@ -19,6 +19,7 @@ def proposals(sentence: str, ask: Asked) -> list[Proposal]:
     words = sentence_words(sentence, ask)
     bounds = clauses(sentence)
     found = [Proposal(s.start, s.end, kind, s.score) for kind, finder in FINDERS.items() for s in finder(sentence, ask.text)]
+    found += [Proposal(s.start, s.end, "which", s.score) for s in organisation_spans(sentence, ask.text)]
     person = person_in_question(ask.text)
     role = role_span(sentence, person) if person else None
     if role:

@@ -6,7 +6,7 @@ import re
 
 from bot.spans.base import Span, capitalised_runs, is_capitalised, person_in_question
 from bot.spans.kinds import DATE, NAMED, NUMBER, PERSON, PLACE, ROLE, WHICH
-from bot.spans.lexicon import FOLDED_STOPWORDS, LOWER_IN_NAMES
+from bot.spans.lexicon import FOLDED_STOPWORDS, LOWER_IN_NAMES, VI_STOPWORDS
 from bot.spans.nearby import anchor_bonus
 from bot.spans.people import person_spans, role_span
 from index.text import fold
@@ -29,6 +29,22 @@ DATE_RE = re.compile(
     r"|\b(?:1[5-9]|20)\d{2}\b"
     # a day and month ("sáng 2-5", "ngày 30/4", "(2-5)"): dates, never two numbers
     r"|(?:ngày\s+)?\b(?:[12]?\d|3[01])\s*[-/]\s*(?:0?[1-9]|1[0-2])\b(?![-/.]\d)",
+    re.IGNORECASE,
+)
+_CLOCK = r"\d{1,2}\s*(?:giờ|h)(?:\s*\d{1,2}(?:\s*phút)?)?(?!\w)"
+_DAYPART = r"(?:rạng sáng|sáng|trưa|chiều|tối|đêm|khuya)"
+_DAY_MONTH = r"(?:ngày\s+)?\d{1,2}\s*[-/]\s*\d{1,2}(?:\s*[-/]\s*\d{2,4})?"
+# Whole time expressions: a clock range, a clock time, a quarter, a part of a day with its date,
+# the start or end of a period, a month or year range ("từ 7 giờ 30 đến 21 giờ", "quý IV năm 2025",
+# "sáng 18-11", "cuối năm nay", "từ tháng 3 đến tháng 6").
+TIME_RE = re.compile(
+    rf"(?:từ\s+)?{_CLOCK}(?:\s+{_DAYPART})?\s*(?:đến|tới|-|–)\s*{_CLOCK}(?:\s+{_DAYPART})?"
+    rf"|{_CLOCK}(?:\s+{_DAYPART})?(?:\s+(?:hôm nay|ngày mai|hằng ngày|mỗi ngày|{_DAY_MONTH}))?"
+    r"|quý\s+(?:[IV]{1,3}|[1-4])(?:\s*(?:năm\s+|/)\d{4}|\s+năm\s+(?:nay|sau|tới))?"
+    rf"|{_DAYPART}\s+(?:nay|mai|qua|hôm qua|{_DAY_MONTH})"
+    r"|(?:đầu|cuối|giữa)\s+(?:năm|tháng|quý|tuần)(?:\s+(?:nay|này|sau|tới|trước|\d{1,4}(?:\s+năm\s+\d{4})?))?"
+    r"|(?:từ\s+)?(?:tháng|năm)\s+\d{1,4}(?:\s*(?:năm\s+|/)\d{4})?\s*(?:đến|tới|-|–)\s*(?:tháng|năm)\s+\d{1,4}(?:\s*(?:năm\s+|/)\d{4})?"
+    rf"|(?:trước|sau|đến|từ|chậm nhất là|muộn nhất là)\s+(?:ngày\s+)?{_DAY_MONTH}",
     re.IGNORECASE,
 )
 QUOTED_RE = re.compile(r"[“\"«]([^”\"»]{3,200})[”\"»]")
@@ -90,6 +106,9 @@ def number_spans(sentence: str, question: str) -> list[Span]:
 def date_spans(sentence: str, question: str) -> list[Span]:
     wants_year = "nam nao" in fold(question) or "what year" in fold(question)
     spans = []
+    for m in TIME_RE.finditer(sentence):
+        text = m.group().strip()
+        spans.append(Span(m.start(), m.start() + len(text), text, 1.1 + anchor_bonus(sentence, m.start(), m.end(), question)))
     for m in DATE_RE.finditer(sentence):
         text = m.group().strip()
         score = 1.0 + anchor_bonus(sentence, m.start(), m.end(), question)
@@ -164,6 +183,54 @@ def which_spans(sentence: str, question: str) -> list[Span]:
     return spans
 
 
+# First words of an organisation's name ("Công ty CP Xây dựng Trường Phát", "Liên danh …", "Ban Quản lý dự án …").
+_ORG_START = re.compile(
+    r"\b(?:Liên danh|Tổng công ty|Công ty|Tập đoàn|Ngân hàng|Bệnh viện|Trường|Sở|Ban|Bộ|UBND|Ủy ban|Uỷ ban|Viện|"
+    r"Trung tâm|Hội|Hiệp hội|Cục|Tổng cục|Chi cục|Quỹ|Câu lạc bộ|CLB|Đài|Báo|Nhà xuất bản|Tòa án|Toà án|"
+    r"Viện kiểm sát|Công an|Đoàn|Học viện|Đại học|Văn phòng|Kho bạc|Cảng vụ|Hãng|Nhà máy)\b"
+)
+_ORG_WORD = re.compile(r"\s+(\w+(?:[.&-]\w+)*)")
+
+
+def organisation_spans(sentence: str, question: str) -> list[Span]:
+    """Names of companies, agencies, teams: the head word, then capitalised words (one lower-case
+    syllable may follow each, "Xây dựng"); two joined by "và" when both are organisations (a consortium).
+
+    A name that runs on in lower case ("Ban Quản lý dự án giao thông thành phố") is kept to its
+    clause's end when that is near; a word the question has ("trúng thầu") always ends it.
+    """
+    asked = set(re.findall(r"\w+", fold(question)))
+    spans = []
+    for m in _ORG_START.finditer(sentence):
+        if spans and m.start() < spans[-1].end:
+            continue
+        end = last_capital = m.end()
+        lower_run = 0
+        while (w := _ORG_WORD.match(sentence, end)):
+            word = w.group(1)
+            if fold(word) in asked and not word[:1].isupper():
+                break
+            if word[:1].isupper() or word[:1].isdigit():
+                lower_run, last_capital = 0, w.end()
+            elif fold(word) == "va" and _ORG_START.match(sentence, w.end() + 1):
+                lower_run = 0
+            elif lower_run == 0 and word.lower() not in VI_STOPWORDS:  # accented: "lực" is not "lúc"
+                lower_run = 1
+            else:
+                clause = re.match(r"[^,;:.()“”\"]*", sentence[last_capital:])
+                if lower_run and word.lower() not in VI_STOPWORDS and len(clause.group().split()) <= _ORG_TAIL:
+                    last_capital += len(clause.group().rstrip())
+                break
+            end = w.end()
+        text = sentence[m.start() : last_capital]
+        if len(text.split()) >= 2:
+            spans.append(Span(m.start(), last_capital, text, 1.5 + anchor_bonus(sentence, m.start(), last_capital, question)))
+    return spans
+
+
+_ORG_TAIL = 8  # lower-case words an organisation's name may run on to its clause's end
+
+
 FINDERS = {
     PERSON: person_spans,
     NUMBER: number_spans,
@@ -172,6 +239,8 @@ FINDERS = {
     NAMED: named_spans,
     WHICH: which_spans,
 }
+# Organisations are proposed as "which" phrases: the span weights know that source.
+ORGANISATION = "organisation"
 
 
 def extract(sentence: str, question: str, kind: str) -> Span | None:

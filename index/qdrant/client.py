@@ -157,14 +157,15 @@ class ClientEngine(Engine):
                            collection=name)
         return int(found.count)
 
-    def query(self, name, dense, dense_limit, sparse, sparse_limit):
+    def query(self, name, dense, dense_limit, sparse, sparse_limit, where=None):
         m = self.models
         params = None if self.exact else search_params(m, dense_limit)
+        only = self._filter(where)
         requests = [m.QueryRequest(query=np.asarray(dense, dtype=np.float32).tolist(), using=DENSE,
-                                   limit=dense_limit, with_payload=True, params=params)]
+                                   limit=dense_limit, with_payload=True, params=params, filter=only)]
         if sparse:
             requests.append(m.QueryRequest(query=m.SparseVector(indices=sparse, values=[1.0] * len(sparse)),
-                                           using=SPARSE, limit=sparse_limit, with_payload=True))
+                                           using=SPARSE, limit=sparse_limit, with_payload=True, filter=only))
         answers = self._call("search", self.client.query_batch_points, name, requests, collection=name)
         found = [[Record(str(p.id), p.payload or {}, score=float(p.score)) for p in a.points] for a in answers]
         return found[0], found[1] if sparse else []

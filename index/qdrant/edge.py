@@ -148,15 +148,16 @@ class EdgeEngine(Engine):
     def count(self, name: str, where: Filter | None = None) -> int:
         return int(self._shard(name).count(self.qe.CountRequest(exact=True, filter=self._filter(where))))
 
-    def query(self, name, dense, dense_limit, sparse, sparse_limit):
+    def query(self, name, dense, dense_limit, sparse, sparse_limit, where=None):
         qe = self.qe
+        only = self._filter(where)
         requests = [qe.QueryRequest(limit=dense_limit, query=qe.Query.Nearest(
-            np.asarray(dense, dtype=np.float32).tolist(), using=DENSE), with_payload=True,
+            np.asarray(dense, dtype=np.float32).tolist(), using=DENSE), with_payload=True, filter=only,
             params=qe.SearchParams(hnsw_ef=max(HNSW_EF, dense_limit), quantization=qe.QuantizationSearchParams(
                 rescore=True, oversampling=OVERSAMPLING)))]
         if sparse:
             requests.append(qe.QueryRequest(limit=sparse_limit, query=qe.Query.Nearest(
-                qe.SparseVector(list(sparse), [1.0] * len(sparse)), using=SPARSE), with_payload=True))
+                qe.SparseVector(list(sparse), [1.0] * len(sparse)), using=SPARSE), with_payload=True, filter=only))
         answers = self._shard(name).query_batch(qe.QueryBatchRequest(requests))
         found = [[Record(str(p.id), dict(p.payload or {}), score=float(p.score)) for p in a] for a in answers]
         return found[0], found[1] if sparse else []

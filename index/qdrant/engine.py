@@ -139,8 +139,9 @@ class Engine(ABC):
 
     @abstractmethod
     def query(self, name: str, dense: np.ndarray, dense_limit: int, sparse: list[int],
-              sparse_limit: int) -> tuple[list[Record], list[Record]]:
-        """The dense and the sparse query in one batch request; payloads included, best first."""
+              sparse_limit: int, where: Filter | None = None) -> tuple[list[Record], list[Record]]:
+        """The dense and the sparse query in one batch request; payloads included, best first; only the
+        points matching `where` when given (one article's: `hoibao ask --article`)."""
 
     @abstractmethod
     def scroll(self, name: str, where: Filter, with_dense: bool = False, ordered: bool = False,

@@ -146,10 +146,12 @@ class QdrantIndex(SearchIndex):
         self.engine, self.target, self.collection, self.state = engine, target, collection, state
         self.manifest, self.lexical, self.accents = manifest, lexicon, accents
 
-    def rankings(self, question: str, vector: np.ndarray, candidates: int) -> Rankings:
+    def rankings(self, question: str, vector: np.ndarray, candidates: int,
+                 articles: frozenset[str] | None = None) -> Rankings:
         # Over-fetch chunks as the FAISS backend does: several chunks may belong to one paragraph.
+        where = None if articles is None else {"article_id": sorted(articles)}
         dense_hits, sparse_hits = self.engine.query(self.collection, vector.reshape(-1), candidates * 2,
-                                                    self.lexical.query(question), candidates)
+                                                    self.lexical.query(question), candidates, where)
         paragraphs: dict[int, Paragraph] = {}
         dense: dict[int, float] = {}
         for hit in dense_hits:

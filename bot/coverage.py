@@ -1,0 +1,45 @@
+"""How much of a question a text holds: its terms, IDF-weighted, matched with accents when it has them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.question import match_tokens
+from index.text import bigrams, fold, has_diacritics, tokens
+
+
+class Terms:
+    """The terms a text holds, to look a question's terms up in.
+
+    In an accented question a term with diacritics must match exactly ("đô" is not
+    "do"); a term typed without them ("An Hai Tay" in "Bí thư phường An Hai Tay là
+    ai?", as a follow-up or a name often is) matches the text folded.
+    """
+
+    def __init__(self, text: str, exact: bool) -> None:
+        folded = tokens(text)
+        self.folded = set(folded) | set(bigrams(folded))
+        accented = match_tokens(text, True) if exact else []
+        self.exact = set(accented) | set(bigrams(accented))
+        self.accents = exact
+
+    def __contains__(self, term: str) -> bool:
+        if self.accents and has_diacritics(term):
+            return term in self.exact
+        return fold(term) in self.folded
+
+
+def coverage(terms: Sequence[str], weights: dict[str, float], sentence: str, exact: bool) -> float:
+    """Share of the question's IDF-weighted terms that the sentence contains."""
+    if not terms:
+        return 0.0
+    present = Terms(sentence, exact)
+    total = sum(weights[t] for t in terms)
+    return sum(weights[t] for t in terms if t in present) / total if total else 0.0
+
+
+def title_coverage(terms: Sequence[str], weights: dict[str, float], sentence: str, title: str, exact: bool) -> float:
+    """Share of the question's weighted terms missing from the sentence that its article's title has."""
+    in_sentence, in_title = Terms(sentence, exact), Terms(title, exact)
+    total = sum(weights[t] for t in terms)
+    return sum(weights[t] for t in terms if t not in in_sentence and t in in_title) / total if total else 0.0
