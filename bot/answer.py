@@ -25,10 +25,11 @@ from bot.ranking import (
     Candidate, Ranking, choose_sentence, coverage, is_found, missing_share, names_present, term_weights,
 )
 from bot.roles import asked_title, rewrites, sole_holder
+from bot.spans.lexicon import GROUP_WORDS, PLACE_UNITS, TITLE_HEADS
 from bot.signals import vector
 from index.corpus import Paragraph
 from index.search import Hit, Searcher
-from index.text import sentence_spans
+from index.text import fold, nfc, sentence_spans
 
 
 @dataclass(frozen=True)
@@ -279,9 +280,24 @@ def _person_questions(text: str):
         sentence = text[start:end]
         for span in person_spans(sentence, ""):
             prefix = sentence[: span.start].strip(" ,:")
-            if 2 <= len(prefix.split()) <= 8 and prefix[:1].isupper():
+            if names_one_role(prefix):
                 yield f"{prefix} là ai?", span.text
                 break
+
+
+def names_one_role(prefix: str) -> bool:
+    """Whether "<prefix> là ai?" reads as a complete question about one person's role.
+
+    The words before a name are a subject only when they are one title and its place ("Bí thư Quận ủy
+    Sơn Trà"): not a clause ("Trong năm 2022, phường"), not a group ("Các cán bộ, công chức phường"),
+    not a title left without its place ("Chủ tịch phường").
+    """
+    words = nfc(prefix).lower().split()
+    if not 2 <= len(words) <= 8 or not prefix[:1].isupper() or any(c in prefix for c in ",;:()\"“”"):
+        return False
+    if words[0] in GROUP_WORDS or words[-1] in PLACE_UNITS or " ".join(words[-2:]) in PLACE_UNITS:
+        return False
+    return any(f"{fold(prefix)} ".startswith(head + " ") for head in TITLE_HEADS)
 
 
 _CONTEXT_POOL = 20  # hits among which the conversation's article is looked for

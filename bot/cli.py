@@ -8,13 +8,16 @@ import json
 import os
 import logging
 import sys
+import traceback
 from pathlib import Path
 
 from bot import cli_sources
 from bot.cli_args import parser
+from bot.cli_files import os_error_line
 from bot.cli_log import cmd_log_purge
 from bot.cli_report import cmd_report
-from bot.settings import Settings, load_settings
+from bot.settings import Settings, load_settings, secret_values
+from index import redact
 from index.errors import HoibaoError
 
 
@@ -122,7 +125,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from bot.answer import Answer
-    from bot.channels.console import wants_color
+    from bot.channels.console import operator_settings, wants_color
     from bot.chat import Conversations
     from bot.render import plain_text, terminal
 
@@ -131,13 +134,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
     first = next(questions, None)  # a missing question is said before the model loads
     service = _service(settings)
     # Each question goes through the chat rules every channel applies; without --conversation each is
-    # its own chat (no history); with it, lines are turns of one chat until an empty line. A script is
-    # not rate-limited.
-    conversations = Conversations(service, settings.model_copy(update={"rate_limit_per_minute": 10**9}))
+    # its own chat (no history); with it, lines are turns of one chat until an empty line. The
+    # operator is not rate-limited unless HOIBAO_CONSOLE_RATE_LIMIT_PER_MINUTE says so.
+    conversations = Conversations(service, operator_settings(settings))
     article = service.find_article(args.article) if args.article else None
     chat = 0
     for question in itertools.chain([first] if first is not None else [], questions):
-        if not question:
+        if not question and not args.question:  # a blank stdin line: no question (with --conversation, a new chat)
             chat += 1 if args.conversation else 0
             continue
         if not args.conversation:
@@ -194,12 +197,16 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.evaluate import run_eval
+    from bot.cli_files import readable_file, writable_folder
+    from bot.evaluate import SQUAD, load_questions, load_squad, run_eval
 
     settings = _settings(args)
     for given in filter(None, (args.file, args.other)):
-        if not Path(given).is_file():
-            raise HoibaoError(f"No evaluation file {given}: give a SQuAD-format .json (or a .jsonl of questions for --other).")
+        readable_file(Path(given), f"{SQUAD}, or a .jsonl of questions for --other")
+    load_squad(Path(args.file))  # a file of another format is said now, before the model loads
+    if args.other:
+        load_questions(Path(args.other))
+    writable_folder(Path(args.cache_dir), "--cache-dir")
     other = Path(args.other) if args.other else None
     return run_eval(Path(args.file), settings, Path(args.cache_dir), limit=args.limit, as_json=args.json, other=other,
                     llm=args.llm, given_article=args.given_article)
@@ -234,28 +241,41 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def _log_level(args: argparse.Namespace) -> int:
-    """Bots log what they do; the console, `ask`, `index` and `eval` keep log lines off their output."""
+    """Bots log what they do; the console, `ask`, `index` and `eval` keep log lines off their output.
+
+    -v: everything (debug); -q: errors only (the bots: warnings too).
+    """
+    from bot.channels.credentials import configured
+
     if args.verbose:
         return logging.DEBUG
-    if args.command in ("telegram", "zalo"):
-        return logging.INFO
-    if args.command == "run":
-        settings = _settings(args)
-        return logging.INFO if settings.telegram_bot_token or settings.zalo_bot_token else logging.WARNING
-    return logging.WARNING
+    bot = args.command in ("telegram", "zalo") or (args.command == "run" and bool(configured(_settings(args))))
+    if args.quiet:
+        return logging.WARNING if bot else logging.ERROR
+    return logging.INFO if bot else logging.WARNING
+
+
+def _start_logging(args: argparse.Namespace) -> None:
+    """One log format, every line of it (tracebacks included) passed through the secrets filter."""
+    logging.basicConfig(level=_log_level(args), format=LOG_FORMAT)
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(redact.Formatter(LOG_FORMAT))
+    # httpx logs every request URL at INFO, and a Telegram URL carries the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("faiss.loader").setLevel(logging.WARNING)
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser(COMMANDS).parse_args(argv)
     try:
-        _settings(args)  # validated once, at start, for this command
-        logging.basicConfig(level=_log_level(args), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        # httpx logs every request URL at INFO, and a Telegram URL carries the token.
-        logging.getLogger("httpx").setLevel(logging.WARNING)
-        logging.getLogger("faiss.loader").setLevel(logging.WARNING)
+        redact.KNOWN.add(*secret_values(_settings(args)))  # validated once, at start, for this command
+        _start_logging(args)
         return args.func(args)
     except HoibaoError as exc:
-        print(f"hoibao: {exc}", file=sys.stderr)
+        print(f"hoibao: {redact.KNOWN.hide(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -263,6 +283,21 @@ def main(argv: list[str] | None = None) -> int:
         # The reader went away (`hoibao ask … | head -1`): stop quietly, as a SIGPIPE would.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+    except OSError as exc:
+        if exc.filename is None:  # not a path: a network or system failure no translation above knew
+            return _bug(exc)
+        print(f"hoibao: {redact.KNOWN.hide(os_error_line(exc))}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001
+        return _bug(exc)
+
+
+def _bug(exc: BaseException) -> int:
+    """A failure nothing translated is a bug: its traceback, for a report, with every secret hidden."""
+    print(redact.KNOWN.hide("".join(traceback.format_exception(exc))), file=sys.stderr, end="")
+    print(f"hoibao: unexpected {type(exc).__name__} (a bug: the traceback above says where; no secret is in it)",
+          file=sys.stderr)
+    return 1
 
 
 # What each command runs; bot/cli_args.py says what it takes.

@@ -72,6 +72,43 @@ def report_command(sub, func: Callable) -> None:
     report.set_defaults(func=func)
 
 
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Every option shows its default, unless its help already says it or it has none worth showing
+    (None: the setting decides, and the help names it)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if "default" in text or action.default in (None, False, argparse.SUPPRESS) or not action.option_strings:
+            return text
+        return text + " (default: %(default)s)"
+
+
+class _Commands(argparse._SubParsersAction):
+    """Subcommands that read as one tool: a one-line description (the help line when none is given),
+    defaults shown, and -v / -q accepted after the command as well as before it."""
+
+    def add_parser(self, name: str, **kwargs) -> argparse.ArgumentParser:
+        if "help" in kwargs:
+            kwargs.setdefault("description", kwargs["help"][:1].upper() + kwargs["help"][1:] + ".")
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        command = super().add_parser(name, **kwargs)
+        verbosity(command, argparse.SUPPRESS)  # SUPPRESS: an -v before the command is not undone
+        return command
+
+
+class Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", "parsers", _Commands)
+
+
+def verbosity(p: argparse.ArgumentParser, default: object) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("-v", "--verbose", action="store_true", default=default, help="debug logging")
+    group.add_argument("-q", "--quiet", action="store_true", default=default,
+                       help="errors only (the bots: warnings and errors)")
+
+
 def described(sub, name: str, text: str) -> argparse.ArgumentParser:
     """A subcommand from a help text laid out as above."""
     help_line, _, rest = text.partition("\n\n")
@@ -82,8 +119,10 @@ def described(sub, name: str, text: str) -> argparse.ArgumentParser:
 
 def parser(commands: dict[str, Callable]) -> argparse.ArgumentParser:
     """The whole command line; `commands` maps "index build", "ask", … to the functions that run them."""
-    p = argparse.ArgumentParser(prog="hoibao", description="Ask the paper: answers about Vietnamese news articles, with the source paragraph.")
-    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    p = Parser(prog="hoibao", description="Ask the paper: answers about Vietnamese news articles, with the source "
+               "paragraph. Messages for the operator are in English; what readers see is quoted in Vietnamese.",
+               formatter_class=HelpFormatter)
+    verbosity(p, False)
     sub = p.add_subparsers(dest="command", required=True)
 
     def paths(q: argparse.ArgumentParser, seeds: bool = False) -> None:
@@ -132,10 +171,10 @@ def parser(commands: dict[str, Callable]) -> argparse.ArgumentParser:
     paths(refresh, seeds=True)
     refresh.set_defaults(func=commands["refresh"])
 
-    ask = sub.add_parser("ask", help="answer one question (or one per line of stdin)")
+    ask = sub.add_parser("ask", help="answer one question (or one per line of stdin), as the bots would")
     ask.add_argument("question", nargs="*")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
-    ask.add_argument("--top-k", type=int, help="citations to return")
+    ask.add_argument("--top-k", type=int, help="citations to return (default: HOIBAO_TOP_K or 5)")
     ask.add_argument("--conversation", action="store_true",
                      help="stdin lines are the turns of one chat, answered with its history as Telegram or Zalo "
                           "would; an empty line starts a new chat")
@@ -145,17 +184,17 @@ def parser(commands: dict[str, Callable]) -> argparse.ArgumentParser:
     ask.set_defaults(func=commands["ask"])
 
     for name, text in (
-        ("chat", "console chat"),
-        ("run", "Telegram/Zalo when a token is set, else the console chat"),
-        ("telegram", "run the Telegram bot"),
-        ("zalo", "run the Zalo bot"),
+        ("chat", "chat with the bot on this terminal (questions are not rate limited)"),
+        ("run", "the Telegram and/or Zalo bot when its token is set, else the console chat"),
+        ("telegram", "run the Telegram bot (TELEGRAM_BOT_TOKEN) until Ctrl-C or SIGTERM"),
+        ("zalo", "run the Zalo bot (ZALO_BOT_TOKEN) until Ctrl-C or SIGTERM"),
     ):
         q = sub.add_parser(name, help=text)
         paths(q, seeds=True)
         q.set_defaults(func=commands[name])
 
     ev = sub.add_parser("eval", help="retrieval and answer quality on a SQuAD-format file")
-    ev.add_argument("file")
+    ev.add_argument("file", help="a SQuAD-format .json (data → paragraphs → qas)")
     ev.add_argument("--cache-dir", default="var/eval-index", help="where the evaluation index is kept between runs")
     ev.add_argument("--limit", type=int, help="evaluate only the first N questions")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")

@@ -12,12 +12,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.cli_files import json_of
 from bot.outcome import ANSWERED, NOT_FOUND, UNSURE
 from bot.service import AnswerService, embedder_from_settings
 from index.backend import Location
 from index.build import build_index
 from index.corpus import Article, Paragraph
 from index.embed import Embedder
+from index.errors import HoibaoError
 from index.text import content_hash, fold, nfc, tokens
 
 
@@ -40,7 +42,17 @@ def load_squad(path: Path) -> EvalSet:
     A question marked impossible on one paragraph may be answered by another,
     so a question is unanswerable only when no paragraph answers it.
     """
-    data = json.loads(path.read_text("utf-8"))["data"]
+    try:
+        return _squad(path, json_of(path, SQUAD))
+    except (KeyError, TypeError, AttributeError, IndexError):
+        raise HoibaoError(f"{path} is JSON but not in SQuAD format; give {SQUAD}.") from None
+
+
+SQUAD = 'a SQuAD-format .json ({"data": [{"title", "paragraphs": [{"context", "qas": [{"question", "answers"}]}]}]})'
+
+
+def _squad(path: Path, document: object) -> EvalSet:
+    data = document["data"]
     articles: list[Article] = []
     answers: dict[str, list[str]] = {}
     asked_of: dict[str, frozenset[str]] = {}
@@ -221,8 +233,11 @@ def _print_table(title: str, rows: dict[str, dict[str, float]]) -> None:
 def load_questions(path: Path) -> list[str]:
     """Questions of a SQuAD file, or of a JSON-lines file with a "q" (or "question") field."""
     if path.suffix == ".jsonl":
-        rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-        return [nfc(r.get("q") or r["question"]) for r in rows]
+        try:
+            rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+            return [nfc(r.get("q") or r["question"]) for r in rows]
+        except (ValueError, KeyError, TypeError, AttributeError):  # JSONDecodeError and UnicodeDecodeError too
+            raise HoibaoError(f'{path} is not JSON lines with a "q" (or "question") field per line.') from None
     return [q.question for q in load_squad(path).questions]
 
 

@@ -103,6 +103,12 @@ COMMANDS = {
 }
 
 
+def unknown_command(command: str) -> str:
+    """One line for a command the bot does not know, with those it does."""
+    known = ", ".join(f"/{c}" for c in COMMANDS)
+    return f"Mình không có lệnh /{command}. Các lệnh mình biết: {known}. Hoặc cứ gõ câu hỏi của bạn."
+
+
 # Zalo: no buttons, no replies to the bot's messages; groups call the bot by name.
 def zalo_help(name: str) -> str:
     return _HOW_TO_ASK + (

@@ -8,33 +8,33 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Callable
 
+from index.redact import KNOWN
+
 
 class RedactToken(logging.Filter):
-    """Replaces bot tokens in log records with '<token>', whatever the log level.
+    """Hides every secret the process knows (`index.redact.KNOWN`) in a logger's records, tracebacks too.
 
-    Bot API URLs embed the token, and httpx (INFO) and PTB (DEBUG) log URLs.
+    A second defence for the loggers that see URLs (Bot API URLs embed the token; httpx logs them
+    at INFO, PTB at DEBUG): messages are redacted where they are made, this catches the rest.
     """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tokens: set[str] = set()
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if any(token in message for token in self.tokens):
-            for token in self.tokens:
-                message = message.replace(token, "<token>")
-            record.msg, record.args = message, ()
+        hidden = KNOWN.hide(message)
+        if hidden != message:
+            record.msg, record.args = hidden, ()
+        if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
+            record.exc_text = KNOWN.hide(_TRACEBACKS.formatException(record.exc_info))
         return True
 
 
 _redact = RedactToken()
+_TRACEBACKS = logging.Formatter()
 
 
 def redact_token(token: str, loggers: tuple[str, ...]) -> None:
-    """Keep `token` out of every record of `loggers`."""
-    if token:
-        _redact.tokens.add(token)
+    """Keep `token` out of every record of `loggers` (and out of the CLI's log output)."""
+    KNOWN.add(token)
     for name in loggers:
         logger = logging.getLogger(name)
         if _redact not in logger.filters:

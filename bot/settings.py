@@ -8,11 +8,14 @@ problem that matters is one line naming the variable to fix.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 from typing_extensions import Annotated
 
 from index.errors import HoibaoError
@@ -96,7 +99,8 @@ class Settings(BaseSettings):
 
     # Chat behaviour shared by every channel
     max_question_chars: int = Field(1000, ge=10)
-    rate_limit_per_minute: int = Field(6, ge=1)
+    rate_limit_per_minute: int = Field(6, ge=1)  # per reader, on Telegram and Zalo
+    console_rate_limit_per_minute: int = Field(0, ge=0)  # `hoibao chat` / `ask`: 0 = the operator is not limited
     history_turns: int = Field(4, ge=0)
     history_ttl_seconds: int = Field(900, ge=10)
     typing_after_seconds: float = Field(0.5, ge=0)  # "typing…" only for an answer not ready by then
@@ -117,6 +121,10 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///var/hoibao.db"  # SQLAlchemy URL; "off" switches the log off
     log_questions: bool = True  # false: every column but the question's text
     log_retention_days: int = Field(90, ge=1)
+    # The key of the readers' hashes (docs/operating.md "The salt"). Empty: made once and kept in the
+    # database. Set (64 hex characters, `openssl rand -hex 32`), the database alone no longer
+    # links a hash to a Telegram or Zalo id.
+    log_salt: SecretStr | None = Field(None, min_length=32)
 
     # Telegram
     telegram_bot_token: SecretStr | None = Field(None, validation_alias=_env("TELEGRAM_BOT_TOKEN"))
@@ -137,7 +145,23 @@ class Settings(BaseSettings):
     zalo_base_url: str = Field("https://bot-api.zaloplatforms.com", validation_alias=_env("ZALO_BASE_URL"))
     zalo_webhook_url: str = Field("", validation_alias=_env("ZALO_WEBHOOK_URL"))
     zalo_webhook_secret: SecretStr | None = Field(None, validation_alias=_env("ZALO_WEBHOOK_SECRET"))
+    zalo_webhook_listen: str = Field("0.0.0.0", validation_alias=_env("ZALO_WEBHOOK_LISTEN"))
     zalo_webhook_port: int = Field(8444, validation_alias=_env("ZALO_WEBHOOK_PORT"))
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
+                                   file_secret_settings):
+        """The environment, then `<VARIABLE>_FILE` for every secret (Docker/Kubernetes secrets), then .env."""
+        return init_settings, env_settings, SecretFiles(settings_cls), dotenv_settings, file_secret_settings
+
+    @field_validator("telegram_base_url")
+    @classmethod
+    def _bot_api_root(cls, value: str) -> str:
+        """PTB appends the token to this URL: without the /bot suffix the token becomes part of the host."""
+        if not value.startswith(("http://", "https://")) or not value.rstrip("/").endswith("/bot"):
+            raise ValueError("expected the Bot API root ending in /bot, to which the token is appended, "
+                             "e.g. https://api.telegram.org/bot or http://localhost:8081/bot")
+        return value.rstrip("/")
 
     @field_validator("telegram_admin_ids", "telegram_allowed_chats", mode="before")
     @classmethod
@@ -222,6 +246,65 @@ class Settings(BaseSettings):
         return self
 
 
+# Settings that hold a secret, or a URL that may carry one: read from `<VARIABLE>_FILE` too, never
+# echoed in an error, and hidden from every message and log line (index.redact.KNOWN).
+SECRETS = ("telegram_bot_token", "telegram_webhook_secret", "zalo_bot_token", "zalo_webhook_secret",
+           "qdrant_api_key", "qdrant_url", "llm_api_key", "llm_base_url", "database_url", "log_salt")
+
+
+class SecretFiles(PydanticBaseSettingsSource):
+    """`TELEGRAM_BOT_TOKEN_FILE=/run/secrets/telegram` and the like: the secret is the file's text.
+
+    Read only when the variable itself is not set; a trailing newline (as `echo` writes) is dropped.
+    """
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        variable = f"{env_name(field_name)}_FILE"
+        path = os.environ.get(variable) or os.environ.get(variable.lower())
+        if not path or field_name not in SECRETS:
+            return None, field_name, False
+        try:
+            return Path(path).read_text("utf-8").rstrip("\r\n"), field_name, False
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+            raise SettingsError(f"{variable}={path} cannot be read ({reason}): give a readable file "
+                                "holding only the secret.") from None
+
+    def __call__(self) -> dict[str, Any]:
+        values = {}
+        for name, field in self.settings_cls.model_fields.items():
+            value, key, _ = self.get_field_value(field, name)
+            if value:
+                values[key] = value
+        return values
+
+
+def secret_values(settings: Settings) -> list[str]:
+    """Every secret the settings hold, as text: tokens, keys, and the passwords inside URLs."""
+    values: list[str] = []
+    for name in SECRETS:
+        value = getattr(settings, name)
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value or ""
+        if name.endswith("_url"):
+            values += _url_passwords(text)
+        elif text:
+            values.append(text)
+    return values
+
+
+def _url_passwords(url: str) -> list[str]:
+    """The password of a URL (user:password@host, ?password=…), as written and decoded; [] when none."""
+    try:
+        parts = urlsplit(url)
+        found = [parts.password or "", *(v for k, v in parse_qsl(parts.query) if k.lower() in _PASSWORD_PARAMS)]
+    except ValueError:  # not a URL: nothing inside it to hide
+        return []
+    return [form for value in found if value for form in {value, unquote(value)}]
+
+
+_PASSWORD_PARAMS = {"password", "passwd", "pwd", "sslpassword", "api_key", "apikey", "key", "token"}
+
+
 # Which settings each part of the program reads; a command validates only the sections it uses.
 CORE, TELEGRAM, ZALO = "core", "telegram", "zalo"
 
@@ -256,7 +339,7 @@ def _describe(error: dict, field: str | None, options: dict[str, str]) -> str:
     if field is None:
         return message
     where = " / ".join(x for x in (options.get(field), env_name(field)) if x)
-    secret = "token" in field or "secret" in field or "key" in field or field == "database_url"  # may hold a password
+    secret = field in SECRETS or "token" in field or "secret" in field or "key" in field  # may hold a password
     given = "" if secret or error.get("input") is None else f"={error['input']!r}"
     return f"{where}{given}: {message}"
 

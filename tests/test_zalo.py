@@ -191,6 +191,11 @@ async def test_start_help_and_sources(bot):
     assert bot.sent("u1201", "sendChatAction") == []  # commands answer at once
 
 
+async def test_an_unknown_command_gets_one_line_with_the_known_ones(bot):
+    (reply,) = await ask(bot, "u1202", "/khongco bão số 3")
+    assert reply == messages.unknown_command("khongco")
+
+
 # ---------------------------------------------------------------- groups
 
 
@@ -402,7 +407,7 @@ async def test_http_log_lines_show_no_token(bot, records, httpx_info):
     """httpx logs every request URL at INFO; the client redacts the token out of them."""
     await ask(bot, "u5001", PHUOC_MY)
     lines = [text for record, text in records.records if record.name == "httpx"]
-    assert any("/bot<token>/sendMessage" in line for line in lines)
+    assert any("/bot<hidden>/sendMessage" in line for line in lines)
     assert not any(TOKEN in line or "zalo-secret-part" in line for line in lines)
 
 

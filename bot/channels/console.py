@@ -33,6 +33,16 @@ EXIT_WORDS = {"exit", "quit", "thoát"}
 TITLES_SHOWN = 5
 
 
+def operator_settings(settings: Settings) -> Settings:
+    """The console is the operator's: no rate limit unless HOIBAO_CONSOLE_RATE_LIMIT_PER_MINUTE sets one
+    (the bots keep HOIBAO_RATE_LIMIT_PER_MINUTE for their readers)."""
+    limit = settings.console_rate_limit_per_minute or UNLIMITED
+    return settings.model_copy(update={"rate_limit_per_minute": limit})
+
+
+UNLIMITED = 10**9  # questions a minute: more than a terminal or a pipe can send
+
+
 def wants_color(stream: TextIO, environ: Mapping[str, str] = os.environ) -> bool:
     """ANSI codes only for a terminal, and not when NO_COLOR is set to anything but ''."""
     return stream.isatty() and not environ.get("NO_COLOR")
@@ -104,7 +114,7 @@ async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event 
         out: where the replies go (standard output).
     """
     out = out or sys.stdout
-    core = ChannelCore(service, settings, messages.CONSOLE_HELP, log_level=logging.DEBUG)
+    core = ChannelCore(service, operator_settings(settings), messages.CONSOLE_HELP, log_level=logging.DEBUG)
     chat = ConsoleChat(out, wants_color(out))
     print(BANNER, file=out)
     for title in service.titles()[:TITLES_SHOWN]:

@@ -121,7 +121,8 @@ class ChannelCore:
     async def message(self, chat: Chat, text: str, group: bool = False) -> None:
         """A text meant for the bot: a command (`/start`, `/help`, `/sources`, `/ask …`) or a question.
 
-        Another command gets the help in a private chat and silence in a group.
+        Another command gets one line with the commands the bot knows in a private chat, and silence in a
+        group (it may be another bot's).
         """
         command = parse_command(text)
         async with self.chat_locks.hold(chat.id):
@@ -140,8 +141,10 @@ class ChannelCore:
                 await send_text(chat, linked or messages.greeting(examples))
             elif command[0] == "sources":
                 await send_text(chat, sources_list(self.service.catalog()))
-            elif command[0] == "help" or not group:
+            elif command[0] == "help":
                 await send_text(chat, self.help_text)
+            elif not group:
+                await send_text(chat, messages.unknown_command(command[0]))
 
     async def ask(self, chat: Chat, text: str | None) -> None:
         """A question, whatever it starts with."""

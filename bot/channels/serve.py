@@ -39,9 +39,9 @@ THREADS_SECONDS = 1.0  # how long the exit waits for worker threads still busy (
 def _server(platform: Platform) -> Server:
     """The platform's `serve`, imported only when that platform runs (PTB is a large import)."""
     if platform is credentials.TELEGRAM:
-        from bot.channels import telegram
+        from bot.channels import telegram, telegram_errors
 
-        return telegram.serve
+        return telegram_errors.translated(telegram.serve)
     from bot.channels import zalo
 
     return zalo.serve

@@ -37,7 +37,7 @@ from telegram.request import HTTPXRequest
 from bot import messages
 from bot.channels import credentials
 from bot.channels import telegram_handlers as handlers
-from bot.channels import telegram_inline, telegram_readers, telegram_stats
+from bot.channels import telegram_errors, telegram_inline, telegram_readers, telegram_stats
 from bot.channels.telegram_updates import BotApplication, DrainingUpdates, drain, start_webhook
 from bot.channels.core import ChannelCore
 from bot.followers.service import Followers
@@ -58,22 +58,11 @@ BUTTONS_KEPT = 2000  # keyboards whose data PTB keeps; an older button is "expir
 _URL_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Updater", "telegram.ext.Application", "httpx")
 
 
-class _GivenUpInOneLine(logging.Filter):
-    """PTB's rate limiter logs a traceback for every reply it gives up on after its 429 retries, and
-    the update's error handler says it again; in a flood that is a traceback per reader. One line."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and record.exc_info[1] is not None:
-            error = record.exc_info[1]
-            record.msg, record.args = f"{record.getMessage()}: {type(error).__name__}: {error}", None
-            record.exc_info, record.exc_text = None, None
-            record.levelno, record.levelname = logging.WARNING, "WARNING"
-        return True
-
-
-_RATE_LIMITER_LOG = logging.getLogger("telegram.ext.AIORateLimiter")
-if not any(isinstance(f, _GivenUpInOneLine) for f in _RATE_LIMITER_LOG.filters):
-    _RATE_LIMITER_LOG.addFilter(_GivenUpInOneLine())
+# PTB's tracebacks an operator needs as one line: the rate limiter giving up on a reply after its 429
+# retries (the update's error handler says it again), the last getUpdates at shutdown timing out, the
+# polling loop stopping on a token revoked while running.
+telegram_errors.quiet_tracebacks({"telegram.ext.AIORateLimiter": logging.WARNING,
+                                  "telegram.ext.Updater": logging.WARNING, "telegram.ext": logging.ERROR})
 
 
 def build_application(settings: Settings, service: AnswerService, questions: QuestionLog | None = None,
@@ -121,6 +110,8 @@ def build_application(settings: Settings, service: AnswerService, questions: Que
         MessageHandler(new_messages & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
                        handlers.not_text),
     ])
+    # Group 1: after every command handler above (and any added later), for the commands none of them took.
+    application.add_handler(MessageHandler(new_messages & filters.COMMAND, handlers.unknown_command), group=1)
     application.add_error_handler(handlers.on_error)
     return application
 
@@ -129,11 +120,13 @@ async def start_updates(application: Application, settings: Settings, secret: st
     """A webhook (with `secret`; its server is returned) when TELEGRAM_WEBHOOK_URL is set, else long polling."""
     url = settings.telegram_webhook_url
     if not url or secret is None:
-        await application.updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES)
+        await application.updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES,
+                                                error_callback=telegram_errors.polling_failed(settings))
         log.info("Telegram bot @%s is polling", application.bot.username)
         return None
-    runner = await start_webhook(application, url, secret, settings.telegram_webhook_listen,
-                                 settings.telegram_webhook_port, ALLOWED_UPDATES)
+    with telegram_errors.startup(settings, "webhook"):
+        runner = await start_webhook(application, url, secret, settings.telegram_webhook_listen,
+                                     settings.telegram_webhook_port, ALLOWED_UPDATES)
     log.info("Telegram bot @%s receives updates on its webhook (port %s)", application.bot.username,
              settings.telegram_webhook_port)
     return runner
@@ -156,6 +149,7 @@ async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event 
     async with until_stopped(stop) as stop, application:  # initialize … shutdown
         await application.bot.set_my_commands([BotCommand(c, d) for c, d in messages.COMMANDS.items()])
         webhook = await start_updates(application, settings, secret)
+        watch = telegram_errors.PollingWatch(application, stop)
         pushing = None
         try:
             await application.start()
@@ -166,8 +160,9 @@ async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event 
             if pushing is not None:
                 await pushing  # ends between two messages once `stop` is set
             if application.updater.running:  # polling ends; the updates it fetched are answered below
-                await application.updater.stop()
+                await watch.stop_polling(application.updater)
             if webhook:
                 await webhook.cleanup()
             if application.running:
                 await drain(application, settings.drain_seconds)
+    watch.check()

@@ -17,12 +17,12 @@ from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from telegram import Chat as TelegramChatObject
 from telegram.constants import ChatAction, ChatID, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
-from telegram.ext import ApplicationHandlerStop, CallbackContext, ExtBot
+from telegram.ext import ApplicationHandlerStop, CallbackContext, CommandHandler, ExtBot
 
 from bot import messages
 from bot.answer import Answer
 from bot.channels import telegram_readers
-from bot.channels.core import ChannelCore, Chat
+from bot.channels.core import ChannelCore, Chat, parse_command
 from bot.channels.telegram_inline import RecentQueries
 from bot.desk import Reply
 from bot.channels.telegram_buttons import Rating, rating_row
@@ -30,6 +30,7 @@ from bot.channels.telegram_stream import TelegramStream
 from bot.render import TELEGRAM_LIMIT, telegram_html
 from bot.service import AnswerService
 from bot.settings import Settings
+from index.redact import KNOWN
 
 log = logging.getLogger("hoibao.telegram")
 
@@ -171,6 +172,23 @@ async def command(update: Update, context: Context) -> None:
     await context.bot_data.core.message(TelegramChat(message), message.text or "", group=in_group(message))
 
 
+async def unknown_command(update: Update, context: Context) -> None:
+    """A command no handler of the bot takes (mistyped, or one it lacks): one line with those it knows.
+
+    Registered in a later group than the commands, so it sees every command and answers only those no
+    CommandHandler knows; in a group, only those addressed to this bot (`/x@bot`).
+    """
+    message = update.effective_message
+    words = (message.text or "").split(maxsplit=1)
+    command = parse_command(message.text or "")
+    known = {name for group in context.application.handlers.values() for handler in group
+             if isinstance(handler, CommandHandler) for name in handler.commands}
+    addressed = words and words[0].lower().endswith(f"@{context.bot.username}".lower())
+    if command is None or command[0] in known or (in_group(message) and not addressed):
+        return
+    await context.bot_data.core.message(TelegramChat(message), message.text or "")
+
+
 async def question(update: Update, context: Context) -> None:
     """Any text in private; in groups only when mentioned or replied to."""
     text = addressed_text(update.effective_message, context.bot)
@@ -260,10 +278,15 @@ async def on_error(update: object, context: Context) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     error = context.error
     if isinstance(error, Forbidden):
-        log.warning("update %s: Telegram refused the reply: %s", update_id, error)
+        log.warning("update %s: Telegram refused the reply: %s", update_id, KNOWN.hide(str(error)))
+        return
+    if isinstance(error, NetworkError) and not context.application.running:
+        # Stopping: a reply cut by the drain (the request already closed) is counted in its one line.
+        log.warning("update %s not answered: the bot is stopping (%s)", update_id, type(error).__name__)
         return
     if isinstance(error, (RetryAfter, TimedOut)) or type(error) is NetworkError:
-        log.error("update %s failed: %s: %s", update_id, type(error).__name__, error)
+        # A Bot API behind a proxy may echo the request path, which holds the token.
+        log.error("update %s failed: %s: %s", update_id, type(error).__name__, KNOWN.hide(str(error)))
     else:
         log.error("update %s failed: %s", update_id, type(error).__name__, exc_info=error)
     if isinstance(update, Update) and update.effective_chat:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -29,16 +30,18 @@ from bot.render import ZALO_LIMIT, plain_messages
 from bot.runtime import report_unsent, until_stopped
 from bot.service import AnswerService
 from bot.settings import Settings
+from index import redact
+from index.errors import HoibaoError
 from index.text import nfc
 
 if TYPE_CHECKING:
     from bot.questionlog.writer import QuestionLog
 
 log = logging.getLogger("hoibao.zalo")
+T = TypeVar("T")
 
 POLL_TIMEOUT = 30  # seconds a getUpdates long poll waits
 BACKOFF = (1.0, 60.0)  # first and longest wait after a failed poll; doubles in between
-WEBHOOK_LISTEN = "0.0.0.0"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 TEXT = "message.text.received"
 DEFAULT_NAMES = ("Hỏi Báo",)  # what groups may call the bot, besides the names getMe reports
@@ -238,18 +241,42 @@ async def drop_webhook(api: ZaloBot) -> None:
                     "and retried, while it is set", exc)
 
 
-async def start_webhook(api: ZaloBot, channel: ZaloChannel, url: str, secret: str, port: int) -> web.AppRunner:
-    """Listen on `port` at the URL's path, then tell Zalo the URL and the secret."""
+async def start_webhook(api: ZaloBot, channel: ZaloChannel, url: str, secret: str, port: int,
+                        listen: str = "0.0.0.0") -> web.AppRunner:
+    """Listen on `listen:port` at the URL's path, then tell Zalo the URL and the secret."""
     runner = web.AppRunner(webhook_app(urlsplit(url).path or "/", secret, channel), access_log=None,
                            shutdown_timeout=WEBHOOK_STOP)
     await runner.setup()
-    await web.TCPSite(runner, WEBHOOK_LISTEN, port).start()
+    try:
+        await web.TCPSite(runner, listen, port).start()
+    except OSError as exc:
+        await runner.cleanup()
+        raise HoibaoError(f"Cannot listen for the Zalo webhook on {listen}:{port} ({exc.strerror or type(exc).__name__})."
+                          " Change ZALO_WEBHOOK_LISTEN or ZALO_WEBHOOK_PORT, or stop what holds that port.") from None
     try:
         await api.set_webhook(url, secret)
     except BaseException:
         await runner.cleanup()
         raise
     return runner
+
+
+class ZaloUnavailable(ZaloApiError):
+    """A start-up call Zalo refused or that could not reach it; the message names the setting to check."""
+
+    def __init__(self, failed: ZaloApiError, setting: str, base_url: str) -> None:
+        super().__init__(failed.method, failed.error_code, failed.description)
+        self.args = (f"The Zalo bot cannot start: {failed}. Check {setting} (ZALO_BASE_URL={redact.url(base_url)}).",)
+
+
+async def _started(call: Awaitable[T], settings: Settings, setting: str) -> T:
+    """A start-up call; Zalo's refusal as one line naming the setting to check (the token, or the webhook URL)."""
+    try:
+        return await call
+    except ZaloApiError as exc:
+        if exc.error_code == 0 or exc.retryable:
+            setting = "the network and ZALO_BASE_URL"
+        raise ZaloUnavailable(exc, setting, settings.zalo_base_url) from None
 
 
 def start_pushes(api: ZaloBot, followers, settings: Settings, stop: asyncio.Event) -> asyncio.Task:
@@ -290,14 +317,15 @@ async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event 
     runner: web.AppRunner | None = None
     worker: asyncio.Task | None = None
     async with until_stopped(stop) as stop, ZaloBot(token, settings.zalo_base_url) as api:
-        me = _dict(await api.get_me())
+        me = _dict(await _started(api.get_me(), settings, "ZALO_BOT_TOKEN"))
         account, names = me.get("account_name") or me.get("id"), bot_names(me)
         channel = ZaloChannel(api, ChannelCore(service, settings, messages.zalo_help(names[0]),
                                                 questions=ChannelLog(questions, "zalo"), followers=followers,
                                                 platform="zalo"), names)
         pushing = start_pushes(api, followers, settings, stop) if followers is not None else None
         if url:
-            runner = await start_webhook(api, channel, url, secret, settings.zalo_webhook_port)
+            runner = await _started(start_webhook(api, channel, url, secret, settings.zalo_webhook_port,
+                                                  settings.zalo_webhook_listen), settings, "ZALO_WEBHOOK_URL")
             log.info("Zalo bot %s receives updates on its webhook (port %s)", account, settings.zalo_webhook_port)
         else:
             await drop_webhook(api)

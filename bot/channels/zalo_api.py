@@ -15,6 +15,7 @@ import httpx
 
 from bot.runtime import redact_token
 from index.errors import HoibaoError
+from index.redact import hide
 
 REQUEST_TIMEOUT = 15.0  # seconds, for every call but the long poll
 # Answers that mean "try again later" rather than "this request is wrong".
@@ -49,14 +50,15 @@ class ZaloBot:
         redact_token(token, ("httpx", "httpcore"))
 
     def redact(self, text: str) -> str:
-        return text.replace(self._token, "<token>")
+        """`text` without the token, as written or percent-encoded (httpx quotes the URLs it echoes)."""
+        return hide(text, [self._token])
 
     async def call(self, method: str, params: dict[str, Any] | None = None, timeout: float | None = None) -> Any:
         """POST one method and return its `result`; raises ZaloApiError unless `ok`."""
         try:
             response = await self._http.post(self._base + method, json=params or {},
                                              timeout=timeout or REQUEST_TIMEOUT)
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:  # InvalidURL: ZALO_BASE_URL makes no URL
             detail = self.redact(str(exc)) or type(exc).__name__
             raise ZaloApiError(method, 0, f"{type(exc).__name__}: {detail}") from None
         except (TypeError, ValueError) as exc:  # parameters no JSON encoder writes (a lone surrogate)

@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from bot.questionlog.schema import feedback, installation, questions
+from index import redact
 
 log = logging.getLogger("hoibao.questionlog")
 
@@ -65,8 +66,11 @@ def _sqlite_pragmas(connection, _record) -> None:
 
 
 def describe(url: str) -> str:
-    """The URL without its password, for messages."""
-    return make_url(url).render_as_string(hide_password=True)
+    """The URL without its password (user:password@ or ?password=…), for messages."""
+    try:
+        return redact.url(make_url(url).render_as_string(hide_password=True))
+    except Exception:  # noqa: BLE001 (a URL SQLAlchemy cannot read: shown without what looks like a password)
+        return redact.url(url)
 
 
 def alembic_config(connection=None):
@@ -98,9 +102,9 @@ def migrate(engine: Engine) -> None:
     Replicas starting together: PostgreSQL serialises them with an advisory lock; on SQLite
     the loser of a race finds the schema already at head.
     """
-    from alembic import command
-
     with _migrating, _quiet("alembic"):
+        from alembic import command  # its first import logs a line per plugin at INFO: inside the quiet
+
         before = current_revision(engine)
         try:
             with engine.begin() as connection:
@@ -117,7 +121,8 @@ def migrate(engine: Engine) -> None:
 
 @contextlib.contextmanager
 def _quiet(name: str):
-    """Alembic says "Context impl SQLiteImpl." at INFO on every start; only our one line is wanted."""
+    """Alembic says "Context impl SQLiteImpl." at INFO on every start, and names each plugin it sets up on
+    its first import; only our one line is wanted."""
     logger = logging.getLogger(name)
     level = logger.level
     logger.setLevel(logging.WARNING)
@@ -127,8 +132,33 @@ def _quiet(name: str):
         logger.setLevel(level)
 
 
-def installation_salt(engine: Engine) -> bytes:
-    """This installation's hashing salt: made once (the first start), then read; never logged."""
+def salt_of(text: str) -> bytes:
+    """HOIBAO_LOG_SALT as bytes: hex (as `openssl rand -hex 32` and the database's own salt are) or text."""
+    try:
+        return bytes.fromhex(text.strip())
+    except ValueError:
+        return text.encode("utf-8")
+
+
+def installation_salt(engine: Engine, given: bytes | None = None) -> bytes:
+    """This installation's hashing salt, never logged.
+
+    Without `given` (HOIBAO_LOG_SALT unset): made once (the first start) and kept in the database.
+    With it: `given`, and the database's own salt, if it still holds one, is deleted, so that the
+    database alone no longer links a hash to a reader. Moving the salt out keeps every hash the same
+    when `given` is the database's salt (docs/operating.md "The salt"); another one starts new hashes.
+    """
+    if given is not None:
+        with engine.begin() as connection:
+            stored = connection.scalar(select(installation.c.value).where(installation.c.key == SALT))
+            if stored is not None:
+                connection.execute(delete(installation).where(installation.c.key == SALT))
+                if bytes.fromhex(stored) == given:
+                    log.info("question log: the salt now lives in HOIBAO_LOG_SALT only; removed from the database")
+                else:
+                    log.warning("question log: HOIBAO_LOG_SALT is not the salt the database held (now removed): "
+                                "readers are counted anew from here on")
+        return given
     for _ in range(2):
         with engine.begin() as connection:
             value = connection.scalar(select(installation.c.value).where(installation.c.key == SALT))

@@ -52,12 +52,13 @@ class QuestionLog:
         retry_seconds: the wait between attempts while the database is down.
         warn_seconds: at most one warning per this many seconds.
         clock: monotonic seconds (tests pass their own).
+        salt: the key of the readers' hashes (HOIBAO_LOG_SALT); None keeps it in the database (`db.installation_salt`).
     """
 
     def __init__(self, url: str, *, log_text: bool = True, retention_days: int = 90, capacity: int = 10_000,
                  batch_size: int = 500, flush_seconds: float = 0.5, retry_seconds: float = 5.0,
                  warn_seconds: float = 60.0, purge_check_seconds: float = 3600.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, salt: bytes | None = None) -> None:
         self.url, self.log_text, self.retention_days = url, log_text, retention_days
         self.capacity, self.batch_size = capacity, batch_size
         self.flush_seconds, self.retry_seconds, self.warn_seconds = flush_seconds, retry_seconds, warn_seconds
@@ -72,7 +73,7 @@ class QuestionLog:
         self._closing = threading.Event()
         self._closed = False
         self._engine: Engine | None = None
-        self._salt = b""
+        self._salt, self._given_salt = b"", salt
         self._outage = Outage(url, warn_seconds=warn_seconds, retry_seconds=retry_seconds, clock=clock)
         self._next_purge = 0.0
         self._thread = threading.Thread(target=self._run, name="question-log", daemon=True)
@@ -82,8 +83,9 @@ class QuestionLog:
         """The log the settings ask for, started; None when HOIBAO_DATABASE_URL=off."""
         if not db.enabled(settings.database_url):
             return None
+        salt = db.salt_of(settings.log_salt.get_secret_value()) if settings.log_salt else None
         return cls(settings.database_url, log_text=settings.log_questions,
-                   retention_days=settings.log_retention_days, **options).start()
+                   retention_days=settings.log_retention_days, salt=salt, **options).start()
 
     def start(self) -> "QuestionLog":
         self._thread.start()
@@ -211,7 +213,7 @@ class QuestionLog:
         try:
             engine = db.make_engine(self.url)
             db.migrate(engine)
-            self._salt = db.installation_salt(engine)
+            self._salt = db.installation_salt(engine, self._given_salt)
         except Exception as exc:  # any failure to reach or prepare the database: retried later
             if engine is not None:
                 engine.dispose()

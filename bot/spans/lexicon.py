@@ -51,6 +51,14 @@ TITLE_HEADS = (
     "president", "minister", "secretary", "director", "chairman",
 )
 
+# Words (lower case, with their diacritics: folded, "tỉnh" would be the "Tĩnh" of Hà Tĩnh) that make
+# the words before a name no single person's title: plural markers ("các cán bộ") and what opens a
+# clause rather than a noun phrase ("trong năm 2022", "theo", "tại").
+GROUP_WORDS = frozenset("các những mọi nhiều trong năm ngày tháng theo tại sau trước khi với từ đến về ở".split())
+# Administrative units that need their name after them: a title ending in one is incomplete ("chủ tịch phường").
+PLACE_UNITS = frozenset("phường xã quận huyện tỉnh thôn ấp tổ khu tp tp.".split()
+                        + ["thành phố", "thị trấn", "thị xã"])
+
 # Syllables that, lower-cased, still belong to a proper noun ("Tỉnh ủy", "Huyện ủy").
 LOWER_IN_NAMES = {"uy", "bo", "vu", "van", "dan", "hoa", "thanh"}
 

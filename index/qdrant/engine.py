@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from index import redact
 from index.qdrant.errors import QdrantError
 
 DENSE, SPARSE = "dense", "bm25"  # the named vectors of a hoibao collection
@@ -70,7 +71,12 @@ class Target:
     @property
     def where(self) -> str:
         """The setting that points at the store, for messages."""
-        return f"QDRANT_URL={self.url}" if self.url else f"QDRANT_PATH={self.path}"
+        return f"QDRANT_URL={self.shown_url}" if self.url else f"QDRANT_PATH={self.path}"
+
+    @property
+    def shown_url(self) -> str:
+        """The server's URL without the credentials it may carry (http://user:password@host)."""
+        return redact.url(self.url)
 
 
 @dataclass(frozen=True)

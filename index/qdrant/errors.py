@@ -11,6 +11,7 @@ import contextlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from index import redact
 from index.errors import HoibaoError
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ class QdrantError(HoibaoError):
 class QdrantUnreachable(QdrantError):
     def __init__(self, target: Target, detail: str) -> None:
         super().__init__(
-            f"Cannot reach Qdrant at {target.url} ({detail}). Start the server or fix QDRANT_URL; "
+            f"Cannot reach Qdrant at {target.shown_url} ({detail}). Start the server or fix QDRANT_URL; "
             "HOIBAO_INDEX_BACKEND=faiss uses the index files instead."
         )
 
@@ -33,7 +34,7 @@ class QdrantUnauthorized(QdrantError):
     def __init__(self, target: Target, status: int) -> None:
         given = "the API key given" if target.api_key else "a request without an API key"
         super().__init__(
-            f"Qdrant at {target.url} refused {given} (HTTP {status}). Set QDRANT_API_KEY to the server's key "
+            f"Qdrant at {target.shown_url} refused {given} (HTTP {status}). Set QDRANT_API_KEY to the server's key "
             "(a read-only key is enough for the bots; `hoibao index build` needs a read-write one)."
         )
 
@@ -72,15 +73,18 @@ def translate(target: Target, what: str, collection: str | None = None) -> Itera
             raise QdrantUnauthorized(target, exc.status_code) from None
         if exc.status_code == 404 and collection:
             raise CollectionMissing(target, collection) from None
+        # A server's error body may echo what it was sent, the API key included.
         detail = exc.content.decode("utf-8", "replace")[:200] if exc.content else str(exc)[:200]
+        detail = redact.hide(detail, [target.api_key, target.url])
         raise QdrantFailed(target, what, f"HTTP {exc.status_code} {detail}") from None
     except ResponseHandlingException as exc:
-        raise QdrantUnreachable(target, f"{type(exc.source).__name__}: {exc.source}"[:200]) from None
+        raise QdrantUnreachable(target, redact.hide(f"{type(exc.source).__name__}: {exc.source}"[:200],
+                                                    [target.api_key])) from None
     except ValueError as exc:  # local mode: "Collection x not found"
         if collection and "not found" in str(exc):
             raise CollectionMissing(target, collection) from None
-        raise QdrantFailed(target, what, str(exc)[:200]) from None
+        raise QdrantFailed(target, what, redact.hide(str(exc)[:200], [target.api_key])) from None
     except Exception as exc:  # httpx and grpc errors that qdrant-client passes through
         if "connect" in type(exc).__name__.lower() or "timeout" in type(exc).__name__.lower():
-            raise QdrantUnreachable(target, f"{type(exc).__name__}: {exc}"[:200]) from None
+            raise QdrantUnreachable(target, redact.hide(f"{type(exc).__name__}: {exc}"[:200], [target.api_key])) from None
         raise

@@ -181,7 +181,7 @@ class QdrantIndex(SearchIndex):
 
 def describe(engine: Engine, target: Target, collection: str) -> dict[str, object]:
     """Backend, store, alias, collection and point count, for `hoibao index info`."""
-    where = {"url": target.url} if target.url else {"path": target.path}
+    where = {"url": target.shown_url} if target.url else {"path": target.path}
     return {"backend": "qdrant", **where, "alias": target.collection, "collection": collection,
             "points": engine.count(collection), "chunk_points": engine.count(collection, {"kind": CHUNK})}
 
