@@ -66,6 +66,7 @@ test-all: install-test
 	$(BIN)/python -m pytest -q -m "not container"
 
 eval: install-test
+	$(BIN)/hoibao eval benchmarks/newsqa/newsqa_vi.json --cache-dir var/evalcache/news --other ../shared/data/mlqa_vi_dev.json --given-article
 	$(BIN)/hoibao eval ../shared/data/zalo_qa_vi.json --cache-dir var/evalcache/zalo --other ../shared/data/mlqa_vi_dev.json
 	$(BIN)/hoibao eval ../shared/data/mlqa_vi_dev.json --cache-dir var/evalcache/mlqa --other ../shared/data/zalo_qa_vi.json
 
@@ -84,9 +85,12 @@ bench-telegram: install-test
 bench-question-log: install-test
 	$(BIN)/python benchmarks/question_log.py
 
-# Refits the answerability model (bot/models/answerability.json) and prints its figures across corpora.
+# Refits the answer models in order (answerability, sentence choice, phrase: each reads the one before)
+# and prints their figures across corpora (fit on two, score on the third).
 calibrate: install-test
 	$(BIN)/python benchmarks/fit_answerability.py
+	$(BIN)/python benchmarks/fit_sentences.py --write
+	rm -rf var/phrase_rows && $(BIN)/python benchmarks/fit_phrase.py --precision 0.7 --write
 
 # Follow-up turns citing the conversation's article, with and without history (written conversations).
 bench-conversations: install-test

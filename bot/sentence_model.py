@@ -41,7 +41,7 @@ INPUTS = (
     "words",  # log(1 + its words)
 )
 MODEL_FILE = Path(__file__).resolve().parent / "models" / "sentences.json"
-REFIT = "python benchmarks/fit_sentences.py --write"
+REFIT = "make calibrate (benchmarks/fit_sentences.py)"
 
 
 @dataclass(frozen=True)

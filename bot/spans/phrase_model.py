@@ -17,7 +17,7 @@ from bot import logistic
 from bot.spans.phrase import PHRASE_VERSION, SIGNALS
 
 MODEL_FILE = Path(__file__).resolve().parents[1] / "models" / "phrase.json"
-REFIT = "python benchmarks/fit_phrase.py --write"
+REFIT = "make calibrate (benchmarks/fit_phrase.py)"
 
 
 @dataclass(frozen=True)
