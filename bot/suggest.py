@@ -3,13 +3,14 @@
 Candidates are the questions newsroom readers ask most (amounts, dates, who, where), each offered
 only when the article holds its trigger words (general Vietnamese news vocabulary, nothing about
 one article). Each is then asked, scoped to the article, and kept only when the bot answers it
-with a short phrase found in the cited paragraph of that article.
+with a short phrase (answer_form "phrase": typed, whole, and sure) from that article.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from bot.answer_line import PHRASE
 from bot.outcome import ANSWERED
 from index.corpus import Paragraph
 from index.text import fold
@@ -33,20 +34,6 @@ TEMPLATES: tuple[tuple[tuple[str, ...], str], ...] = (
 )
 
 
-def _agrees(question: str, phrase: str) -> bool:
-    """The phrase has the question's type: a number for "bao nhiêu", a date for "khi nào", a name for "ai"."""
-    asked, said = fold(question), fold(phrase)
-    if "bao nhieu" in asked:
-        unit = asked.split("bao nhieu", 1)[1].strip(" ?").split(" ")[0]
-        return any(c.isdigit() for c in said) and (unit in ("", "la") or unit in said)
-    if "khi nao" in asked or "ngay nao" in asked:
-        return any(c.isdigit() for c in said) and any(w in said for w in ("ngay", "thang", "nam", "quy", "-", "/"))
-    if " ai" in f" {asked}" or "nao" in asked:
-        words = phrase.split()
-        return len(words) >= 2 and all(w[:1].isupper() for w in words[:2])
-    return True
-
-
 def candidates(paragraphs: Iterable[Paragraph]) -> list[str]:
     text = f" {' '.join(fold(p.text) for p in paragraphs)} "
     return [q for words, q in TEMPLATES if all(f" {w} " in text for w in words)]
@@ -61,7 +48,9 @@ def suggested(paragraphs: list[Paragraph], answer: Callable[[str], object], limi
             break
         reply = answer(question)
         cited = reply.citations[0].paragraph if reply.citations else None
-        if (reply.status == ANSWERED and reply.answer and cited is not None and cited.article_id in ids
-                and reply.answer in cited.text and _agrees(question, reply.answer)):
+        # A phrase, never a sentence: the phrase model was sure of it, and it has the type asked for
+        # (a number with its unit for "bao nhiêu", a time for "khi nào", a name for "ai").
+        if (reply.status == ANSWERED and reply.answer_form == PHRASE and cited is not None
+                and cited.article_id in ids and reply.answer in cited.text):
             kept.append(question)
     return kept
