@@ -31,15 +31,19 @@ class Terms:
 
 def coverage(terms: Sequence[str], weights: dict[str, float], sentence: str, exact: bool) -> float:
     """Share of the question's IDF-weighted terms that the sentence contains."""
-    if not terms:
-        return 0.0
-    present = Terms(sentence, exact)
+    return share(terms, weights, Terms(sentence, exact)) if terms else 0.0
+
+
+def share(terms: Sequence[str], weights: dict[str, float], present: Terms, context: Terms | None = None) -> float:
+    """Share of the weighted `terms` in `present`; with `context`, of those it lacks, the share `context` has."""
     total = sum(weights[t] for t in terms)
-    return sum(weights[t] for t in terms if t in present) / total if total else 0.0
+    if not total:
+        return 0.0
+    if context is None:
+        return sum(weights[t] for t in terms if t in present) / total
+    return sum(weights[t] for t in terms if t not in present and t in context) / total
 
 
 def title_coverage(terms: Sequence[str], weights: dict[str, float], sentence: str, title: str, exact: bool) -> float:
     """Share of the question's weighted terms missing from the sentence that its article's title has."""
-    in_sentence, in_title = Terms(sentence, exact), Terms(title, exact)
-    total = sum(weights[t] for t in terms)
-    return sum(weights[t] for t in terms if t not in in_sentence and t in in_title) / total if total else 0.0
+    return share(terms, weights, Terms(sentence, exact), Terms(title, exact))

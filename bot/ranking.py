@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bot.coverage import Terms, coverage
+from bot.coverage import Terms, coverage  # noqa: F401 (coverage: imported from here by bot.answer and bot.signals)
 from bot.extract import extract
 from bot.levels import RAW, Levels
 from bot.question import Question, required_names

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from bot import logistic
-from bot.coverage import coverage, title_coverage
+from bot.coverage import Terms, share
 from bot.extract import extract
 from bot.question import Question
 from bot.spans.expect import typed_phrase
@@ -59,18 +59,21 @@ def sentences(question: Question, hits: Sequence[Hit], weights: dict[str, float]
     best_dense = max((h.dense for h in hits), default=0.0)
     pairs = [t for t in terms if "_" in t]
     out = []
+    exact = question.accented
     for rank, hit in enumerate(hits):
         text = hit.paragraph.text
-        paragraph = coverage(terms, weights, text, question.accented)
+        paragraph = share(terms, weights, Terms(text, exact))
+        title = Terms(hit.paragraph.title, exact)
         previous = 0.0
         for i, (start, end) in enumerate(sentence_spans(text)):
             sentence = text[start:end]
-            cov = coverage(terms, weights, sentence, question.accented)
+            present = Terms(sentence, exact)
+            cov = share(terms, weights, present)
             typed = typed_phrase(sentence, question.searched, question.kind, question.expects)
             span = extract(sentence, question.searched, question.kind)
             values = (
-                cov, title_coverage(terms, weights, sentence, hit.paragraph.title, question.accented), previous,
-                paragraph, coverage(pairs, weights, sentence, question.accented) if pairs else 0.0,
+                cov, share(terms, weights, present, title), previous,
+                paragraph, share(pairs, weights, present) if pairs else 0.0,
                 hit.score / top, float(rank), best_dense - hit.dense, float(typed is not None), float(span is not None),
                 float(i == 0), math.log1p(len(tokens(sentence))),
             )

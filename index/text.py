@@ -28,10 +28,25 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+class _Folded(dict):
+    """Each character's folded form, worked out the first time it is seen (str.translate's table)."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFD", chr(code)).replace("đ", "d")
+        self[code] = folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        return folded
+
+
+_FOLDED = _Folded()
+
+
 def fold(text: str) -> str:
-    """Lower-case, strip diacritics (đ→d), so 'Hòa Khánh' and 'hoa khanh' match."""
-    lowered = unicodedata.normalize("NFD", text.lower()).replace("đ", "d")
-    return "".join(ch for ch in lowered if not unicodedata.combining(ch))
+    """Lower-case, strip diacritics (đ→d), so 'Hòa Khánh' and 'hoa khanh' match.
+
+    Character by character through a table (decomposition and dropping the marks are
+    per character, so this is NFD-and-strip on the whole text, several times faster).
+    """
+    return text.lower().translate(_FOLDED)
 
 
 def has_diacritics(text: str) -> bool:

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.spans.lexicon import HONORIFICS, SURNAMES
 from index.text import fold
 
 WORD = re.compile(r"[\w]+(?:[.,/-]\w+)*", re.UNICODE)
+
+
+def finder(function):
+    """Remember a span finder's answers: answering runs the same finders on the same sentence
+    for the sentence choice, the typed phrase and the candidate table. Spans are frozen values;
+    the tuple keeps callers from changing what another caller gets."""
+    cached = lru_cache(maxsize=4096)(lambda sentence, question: tuple(function(sentence, question)))
+    cached.__doc__, cached.__name__ = function.__doc__, function.__name__
+    return cached
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.spans.base import Span
 from bot.spans.kinds import DATE, NAMED, NUMBER, PERSON, PLACE, ROLE
@@ -58,6 +59,8 @@ _PLACE_HEADS = re.compile(r"\b(?:phường|xã|quận|huyện|tỉnh|thành ph�
 _ORG_WORDS = re.compile(rf"\b(?:{_ORG_HEADS}|ubnd|hđnd|ủy ban|uỷ ban|tổng công ty|tổng cục|cục|vụ|hội|đảng ủy|đảng uỷ|"
                         r"công an|bộ chỉ huy|tnhh|cp|jsc|corporation|company|group)\b", re.IGNORECASE)
 _FOLDED_TITLES = tuple(sorted(TITLE_HEADS, key=len, reverse=True))
+# One pattern for every title: a title word starting a word of the text.
+_TITLE_RE = re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(h) for h in _FOLDED_TITLES) + r")\b")
 # A phrase never starts or ends on these: they join a constituent to the clause around it.
 _BAD_EDGE = frozenset("và của thì mà là rằng với cho nhưng hoặc hay để những các một được bị đã đang sẽ cũng vẫn "
                       "như nên nếu khi tại ở từ đến theo về bởi do vì".split())
@@ -85,6 +88,7 @@ class Expected:
     unit: str = ""  # for numbers: what is counted or measured ("mét", "tiền", "trường hợp")
 
 
+@lru_cache(maxsize=1024)
 def expected(question: str, kind: str) -> Expected:
     """The type of phrase `question` (of `kind`, bot.spans.kinds) asks for."""
     if kind == DATE or _TIME_ASKED.search(question):
@@ -107,7 +111,7 @@ def expected(question: str, kind: str) -> Expected:
 
 def _names_a_role(question: str) -> bool:
     folded = " ".join(rule_text(fold(question)).split())
-    return any(re.search(rf"\b{re.escape(head)}\b", folded) for head in _FOLDED_TITLES)
+    return bool(_TITLE_RE.search(folded))
 
 
 def agrees(text: str, want: Expected) -> bool:
@@ -139,8 +143,7 @@ def agrees(text: str, want: Expected) -> bool:
         return (not digits and 1 <= len(words) <= 6 and _capitalised(words)
                 and not _ORG_WORDS.search(text) and not _PLACE_HEADS.search(text))
     if want.type == T_ROLE:
-        folded = fold(text)
-        return any(re.search(rf"(?:^|\s){re.escape(head)}\b", folded) for head in _FOLDED_TITLES)
+        return bool(_TITLE_RE.search(fold(text)))
     if want.type == T_PLACE:
         return not re.fullmatch(r"[\d\s.,%-]+", text) and (_capitalised(words[:1]) or bool(_PLACE_HEADS.search(text)))
     if want.type == T_CLAUSE:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
-from bot.spans.base import Span, capitalised_runs, is_acronym, syllables
+from bot.spans.base import Span, capitalised_runs, finder, is_acronym, syllables
 from bot.spans.lexicon import HONORIFICS, INSTITUTION_WORDS, SURNAMES, TITLE_HEADS
 from bot.spans.nearby import anchor_bonus
 from index.text import fold
 
 
+@finder
 def person_spans(sentence: str, question: str) -> list[Span]:
     """Names in `sentence`: 2–5 capitalised syllables, not words the question already has."""
     folded_question = re.findall(r"\w+", fold(question))

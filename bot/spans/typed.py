@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.spans.base import Span, capitalised_runs, is_capitalised, person_in_question
+from bot.spans.base import Span, capitalised_runs, finder, is_capitalised, person_in_question
 from bot.spans.kinds import DATE, NAMED, NUMBER, PERSON, PLACE, ROLE, WHICH
 from bot.spans.lexicon import FOLDED_STOPWORDS, LOWER_IN_NAMES, VI_STOPWORDS
 from bot.spans.nearby import anchor_bonus
@@ -85,6 +85,7 @@ def _inside_token(sentence: str, m: re.Match) -> bool:
     )
 
 
+@finder
 def number_spans(sentence: str, question: str) -> list[Span]:
     spans = []
     dates = [(m.start(), m.end()) for m in DATE_RE.finditer(sentence)]
@@ -103,6 +104,7 @@ def number_spans(sentence: str, question: str) -> list[Span]:
     return spans
 
 
+@finder
 def date_spans(sentence: str, question: str) -> list[Span]:
     wants_year = "nam nao" in fold(question) or "what year" in fold(question)
     spans = []
@@ -118,6 +120,7 @@ def date_spans(sentence: str, question: str) -> list[Span]:
     return spans
 
 
+@finder
 def place_spans(sentence: str, question: str) -> list[Span]:
     asked = set(re.findall(r"\w+", fold(question)))
     spans = []
@@ -137,6 +140,7 @@ def place_spans(sentence: str, question: str) -> list[Span]:
     return spans
 
 
+@finder
 def named_spans(sentence: str, question: str) -> list[Span]:
     """Quoted names ('nghị quyết về “...”'), for 'tên là gì' questions."""
     spans = []
@@ -147,6 +151,7 @@ def named_spans(sentence: str, question: str) -> list[Span]:
     return spans
 
 
+@finder
 def which_spans(sentence: str, question: str) -> list[Span]:
     """'Ban nào tham mưu ...?' → the words in the sentence between 'Ban' and 'tham mưu'."""
     folded_q = " ".join(re.findall(r"\w+", fold(question)))
@@ -192,6 +197,7 @@ _ORG_START = re.compile(
 _ORG_WORD = re.compile(r"\s+(\w+(?:[.&-]\w+)*)")
 
 
+@finder
 def organisation_spans(sentence: str, question: str) -> list[Span]:
     """Names of companies, agencies, teams: the head word, then capitalised words (one lower-case
     syllable may follow each, "Xây dựng"); two joined by "và" when both are organisations (a consortium).
