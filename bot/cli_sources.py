@@ -108,9 +108,31 @@ def _one_run(settings: Settings, fetcher, recheck: bool) -> int:
     return 2 if report.build_error or all_sources_failed else 0
 
 
+def _recheck_urls(settings: Settings, urls: list[str]) -> int:
+    """`hoibao refresh URL…`: just these articles, now, then one rebuild if any changed."""
+    from bot.service import build_from_settings, embedder_from_settings
+    from ingest.recheck import recheck
+    from ingest.state import CrawlState
+
+    with fetcher_from_settings(settings) as fetcher, CrawlState(settings.index_dir) as state:
+        report = recheck(state, fetcher, settings.seeds_dir, urls, prune=settings.prune_xpath,
+                         rebuild=lambda: build_from_settings(settings, embedder_from_settings(settings), progress=False),
+                         on_outcome=lambda outcome: print(outcome.line(), flush=True))
+    print(report.summary(), flush=True)
+    if report.build is not None:
+        print(report.build.summary(), flush=True)
+    if report.build_error:
+        print(f"hoibao: the index was not rebuilt, the previous one keeps answering: {report.build_error}",
+              file=sys.stderr)
+    return 2 if report.build_error else report.exit_code
+
+
 def cmd_refresh(args: argparse.Namespace) -> int:
-    """Once (--once), or every HOIBAO_REFRESH_MINUTES until Ctrl-C; --recheck applies to the first run."""
+    """Once (--once), or every HOIBAO_REFRESH_MINUTES until Ctrl-C; --recheck applies to the first run.
+    With URLs: just those, once."""
     settings = _settings(args)
+    if args.urls:
+        return _recheck_urls(settings, args.urls)
     minutes = settings.refresh_minutes
     if not args.once and minutes <= 0:
         raise HoibaoError("HOIBAO_REFRESH_MINUTES=0 turns scheduled refreshes off; run hoibao refresh --once.")

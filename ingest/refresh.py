@@ -58,6 +58,11 @@ class RefreshReport(AddReport):
     checked: int = 0  # articles checked
     build_error: str = ""  # the rebuild failed: the previous index keeps answering
     stopped: bool = False  # asked to stop before the end
+    not_due: int = 0  # followed articles left alone: their next check is later (`refresh URL` asks now)
+
+    def summary(self) -> str:
+        """AddReport's line, and '· 12 chưa đến hạn' so an editor knows why an edit was not seen yet."""
+        return super().summary() + (f" · {self.not_due} chưa đến hạn" if self.not_due else "")
 
 
 @contextlib.contextmanager
@@ -198,7 +203,7 @@ def check_article(state: CrawlState, fetcher: PoliteFetcher, row: ArticleRow, se
     etag, modified = _validators(response)
     state.checked(row.url, now, schedule.next_check(now, row.published, row.first_seen), state=SAVED,
                   etag=etag, last_modified=modified, content_hash=_digest(text),
-                  changed=outcome.status in (NEW, UPDATED))
+                  changed=outcome.status in (NEW, UPDATED), answered_200=True)
     return outcome
 
 
@@ -267,6 +272,7 @@ def refresh(state: CrawlState, fetcher: PoliteFetcher, seeds_dir: Path, rebuild:
             emit(Outcome(source.url, FAILED, reason=f"nguồn tin: {reason}"))
 
     due = [] if report.stopped else state.due(clock(), max_articles, everything=recheck)
+    report.not_due = 0 if recheck or report.stopped else state.not_due(clock())
     bar = _bar(due, progress)
     try:
         for row in due:
