@@ -203,7 +203,7 @@ def check_article(state: CrawlState, fetcher: PoliteFetcher, row: ArticleRow, se
     etag, modified = _validators(response)
     state.checked(row.url, now, schedule.next_check(now, row.published, row.first_seen), state=SAVED,
                   etag=etag, last_modified=modified, content_hash=_digest(text),
-                  changed=outcome.status in (NEW, UPDATED), answered_200=True)
+                  changed=outcome.status in (NEW, UPDATED))
     return outcome
 
 

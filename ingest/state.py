@@ -297,11 +297,10 @@ class CrawlState:
 
     def checked(self, url: str, now: float, next_check: float, *, state: str | None = None,
                 etag: str | None = None, last_modified: str | None = None, content_hash: str | None = None,
-                changed: bool = False, gone: bool = False, error: str = "", published: float | None = None,
-                answered_200: bool = False) -> None:
-        """After one article check: 200/304 reset the failures; 404/410 count `gone`; other failures count
-        `failures`. Only a 200 (`answered_200`) resets the 404 streak: a 304 or a timeout proves nothing
-        about a page a cache may still hold."""
+                changed: bool = False, gone: bool = False, error: str = "", published: float | None = None) -> None:
+        """After one article check: only the article answering (200, or 304 to our validators: a 200 spared
+        its body) resets the counters; 404/410 count `gone`; other failures count `failures` and leave the
+        404 streak as it was (a timeout proves nothing either way). A listing never resets it (`listed`)."""
         ok = not gone and not error
         self.db.execute(
             "UPDATE articles SET last_checked = ?, next_check = ?, state = COALESCE(?, state), "
@@ -311,7 +310,7 @@ class CrawlState:
             "failures = CASE WHEN ? THEN 0 WHEN ? THEN failures ELSE failures + 1 END, "
             "last_error = ?, published = COALESCE(published, ?) WHERE url = ?",
             (now, next_check, state, ok, etag, ok, last_modified, content_hash, changed, now,
-             gone, answered_200 and not gone, ok, gone, error, published, url))
+             gone, ok, ok, gone, error, published, url))
 
     # ---- flags ---------------------------------------------------------------------------
     def get_flag(self, key: str) -> str:
