@@ -80,13 +80,14 @@ def clean(url: str, title: str, text: str, description: str = "", author: str = 
     """
     markup = markup or Markup()
     title = _one_line(markup.headline or title)
-    lines = [_one_line(line) for line in (text or "").splitlines()]
-    paragraphs = [line for line in lines if line and not is_credit(line) and not is_noise_line(line)]
+    lines = [line for line in (_one_line(line) for line in (text or "").splitlines()) if line and not is_credit(line)]
+    # The signature before the caption filter: "Bài và ảnh: Lê Vy" reads as a photo caption too.
+    signed = byline_of(lines[-1]) if lines else ""
+    if signed:
+        lines.pop()
+    paragraphs = [line for line in lines if not is_noise_line(line)]
     if paragraphs and fold(paragraphs[0]) == fold(title):
         paragraphs.pop(0)
-    signed = byline_of(paragraphs[-1]) if paragraphs else ""
-    if signed:
-        paragraphs.pop()
     author = ", ".join(clean_byline(a) for a in markup.authors) or clean_byline(_one_line(author)) or signed
     _refuse_unless_article(url, paragraphs, title, markup.is_article)
     sapo = description or markup.description
