@@ -79,12 +79,12 @@ def recheck(state: CrawlState, fetcher: PoliteFetcher, seeds_dir, urls: Iterable
     for url in dict.fromkeys(deleted):
         emit(take_down(state, seeds_dir, canonical_url(url), clock()) if is_web_url(url)
              else Outcome(url, FAILED, reason="không phải địa chỉ http(s) (not an http or https URL)"))
-    for url in dict.fromkeys(urls):
+    for url in dict.fromkeys(canonical_url(u) if is_web_url(u) else u for u in urls):  # utm_* variants once
         if not is_web_url(url):
             emit(Outcome(url, FAILED, reason="không phải địa chỉ http(s) (not an http or https URL)"))
             continue
         report.checked += 1
-        emit(_checked(state, fetcher, canonical_url(url), seeds_dir, clock(), prune))
+        emit(_checked(state, fetcher, url, seeds_dir, clock(), prune))
     if report.changed:
         try:
             report.build = rebuild()
