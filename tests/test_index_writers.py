@@ -152,3 +152,16 @@ async def test_a_file_dropped_changed_or_removed_in_seeds_is_answerable_within_s
     finally:
         stop.set()
         await asyncio.wait_for(task, 10)
+
+
+def test_ask_says_once_that_the_index_is_stale_and_names_the_command(folder, tmp_path, embedder):
+    seeds, index = folder
+    build_index(seeds, index, embedder, progress=False)
+    fresh = run(["ask", "Hồ Đá Mài đón bao nhiêu lượt khách?"], cwd=tmp_path, index_dir=index, seeds_dir=seeds)
+    assert fresh.returncode == 0 and fresh.stderr == ""
+    (seeds / "cho-noi.txt").write_text(SECOND, "utf-8")
+    stale = run(["ask", "Hồ Đá Mài đón bao nhiêu lượt khách?"], cwd=tmp_path, index_dir=index, seeds_dir=seeds)
+    assert stale.returncode == 0 and "12.000" in stale.stdout
+    assert stale.stderr.splitlines() == [
+        f"hoibao: warning: the index is older than {seeds} (1 added); answers come from the old index until you "
+        "run `hoibao index build`"]

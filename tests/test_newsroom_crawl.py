@@ -128,3 +128,18 @@ def test_refresh_url_rechecks_just_those_followed_or_not(site, crawl):
     taken = recheck(state, fetcher, seeds, [], lambda: built.append(1), deleted=[base + CAM])
     assert by_path(taken) == {CAM: REMOVED} and built == [1, 1]
     assert not (seeds / article_file_name(base + CAM)).exists() and len(pages.hits(CAM)) == 2  # not fetched
+
+
+def test_hoibao_refresh_url_prints_each_article_and_rebuilds(site, tmp_path):
+    from tests.test_cli import run
+
+    pages, base = site
+    seeds, index = tmp_path / "cli-seeds", tmp_path / "cli-index"
+    seeds.mkdir()
+    settings = {"HOIBAO_CRAWL_DELAY_SECONDS": "0.01", "HOIBAO_USER_AGENT": "hoibao-test/1"}
+    result = run(["refresh", base + CAM], cwd=tmp_path, index_dir=index, seeds_dir=seeds, settings=settings)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"mới        {base}{CAM}  {article_file_name(base + CAM)} · Hợp tác xã Nà Lừ")
+    assert lines[1] == "1 mới · 0 cập nhật · 0 không đổi · 0 lỗi"
+    assert lines[2].startswith("Indexed 1 article, ")
