@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from pathlib import Path
 
 from bot.service import AnswerService, ArticlesIndexed
@@ -50,6 +51,8 @@ def differs(service: AnswerService, seeds_dir: Path, names: set[str]) -> tuple[l
 
 def index_changes(service: AnswerService, seeds_dir: Path, names: set[str]) -> ArticlesIndexed | None:
     """One batch of changed names: rebuild and swap when the index does not hold them yet (worker thread)."""
+    while service.rebuilding:  # a refresh or the hook wrote these files and is indexing them already
+        time.sleep(0.1)
     changed, removed = differs(service, seeds_dir, names)
     if not (changed or removed):
         return None
