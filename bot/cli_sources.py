@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 
@@ -127,6 +128,31 @@ def _recheck_urls(settings: Settings, urls: list[str]) -> int:
     return 2 if report.build_error else report.exit_code
 
 
+@contextlib.contextmanager
+def _publish_hook(settings: Settings, serve: bool):
+    """Scheduled `hoibao refresh` serves the publish hook too (HOIBAO_PUBLISH_SECRET): compose's crawler is
+    the one process that writes, and the read-only bots follow its builds."""
+    if not serve or settings.publish_secret is None:
+        yield
+        return
+    import asyncio
+    import threading
+
+    from bot.channels import hooks
+    from bot.publish import BuildOnly
+
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+    thread = threading.Thread(target=loop.run_until_complete, args=(hooks.run(settings, BuildOnly(settings), stop),),
+                              name="publish-hook", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(5)
+
+
 def cmd_refresh(args: argparse.Namespace) -> int:
     """Once (--once), or every HOIBAO_REFRESH_MINUTES until Ctrl-C; --recheck applies to the first run.
     With URLs: just those, once."""
@@ -137,7 +163,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     if not args.once and minutes <= 0:
         raise HoibaoError("HOIBAO_REFRESH_MINUTES=0 turns scheduled refreshes off; run hoibao refresh --once.")
     recheck = args.recheck
-    with fetcher_from_settings(settings) as fetcher:
+    with fetcher_from_settings(settings) as fetcher, _publish_hook(settings, serve=not args.once):
         while True:
             try:
                 code = _one_run(settings, fetcher, recheck)

@@ -28,10 +28,30 @@ def indexed_event(report, via: str) -> ArticlesIndexed:
                            removed=tuple(o.file for o in report.outcomes if o.status == REMOVED and o.file), via=via)
 
 
+class BuildOnly:
+    """What the publish worker needs of an AnswerService, for a process that builds but does not answer:
+    `hoibao refresh` as compose's crawler, whose new builds the read-only bots follow (index_follow)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._embedder = None
+        self._lock = threading.Lock()
+
+    def reindex(self, full: bool = False, wait: bool = True):
+        from bot.service import build_from_settings, embedder_from_settings
+
+        with self._lock:
+            self._embedder = self._embedder or embedder_from_settings(self.settings)
+            return build_from_settings(self.settings, self._embedder, full=full, progress=False, wait=wait)
+
+    def articles_indexed(self, event: ArticlesIndexed) -> None:
+        log.info("indexed via %s: %d new or changed, %d removed", event.via, len(event.articles), len(event.removed))
+
+
 class Publisher:
     """Queue of publish requests and the thread that serves them; `close` stops it between batches."""
 
-    def __init__(self, settings: Settings, service: AnswerService, fetcher) -> None:
+    def __init__(self, settings: Settings, service: AnswerService | BuildOnly, fetcher) -> None:
         self.settings, self.service, self.fetcher = settings, service, fetcher
         self._queue: queue.Queue[tuple[Publish, str] | None] = queue.Queue()
         self.batches = 0  # served so far (the tests and the benchmark wait on it)
