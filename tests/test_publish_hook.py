@@ -8,6 +8,7 @@ nothing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 import time
@@ -114,18 +115,27 @@ async def until(predicate, seconds: float = 60.0) -> None:
         await asyncio.sleep(0.1)
 
 
-async def test_signed_call_202_then_answerable_unsigned_401_fetches_nothing_then_400_and_429(newsroom):
-    pages, base, settings, service = newsroom
+@contextlib.asynccontextmanager
+async def hook_server(settings: Settings, service: AnswerService):
+    """The hook server as the bots run it; (its URL, what the service told its listeners)."""
     told: list[ArticlesIndexed] = []
     service.on_articles_indexed(told.append)
     stop = asyncio.Event()
     server = asyncio.create_task(hooks.run(settings, service, stop))
-    url = f"http://127.0.0.1:{settings.hook_port}{hooks.PUBLISH_PATH}"
+    try:
+        await until(lambda: _listening(settings.hook_port), 10)
+        yield f"http://127.0.0.1:{settings.hook_port}{hooks.PUBLISH_PATH}", told
+    finally:
+        stop.set()
+        await asyncio.wait_for(server, 10)
+
+
+async def test_signed_call_202_then_answerable_unsigned_401_fetches_nothing_then_400_and_429(newsroom):
+    pages, base, settings, service = newsroom
     article = base + "/the-thao/giai-chay.html"
     body = json.dumps({"urls": [article]}).encode()
-    try:
+    async with hook_server(settings, service) as (url, told):
         async with httpx.AsyncClient(timeout=5) as client:
-            await until(lambda: _listening(settings.hook_port), 10)
             forged = await client.post(url, content=body, headers=signed_headers(body, secret="guess"))
             unsigned = await client.post(url, content=body, headers={"Content-Type": "application/json"})
             replayed = await client.post(url, content=body, headers=signed_headers(body, timestamp=int(time.time()) - 600))
@@ -140,7 +150,8 @@ async def test_signed_call_202_then_answerable_unsigned_401_fetches_nothing_then
             await until(lambda: bool(told))
             answer = await asyncio.to_thread(service.answer, QUESTION)
             name = article_file_name(article)
-            assert answer.found and answer.citations[0].paragraph.source == name and "Nguyễn Hữu Phát" in (answer.sentence or "")
+            assert answer.found and answer.citations[0].paragraph.source == name
+            assert "Nguyễn Hữu Phát" in (answer.sentence or "")
             assert told == [ArticlesIndexed((name,), (article,), (), "hook")]
 
             bad = b'{"urls": "not a list"}'
@@ -150,10 +161,6 @@ async def test_signed_call_202_then_answerable_unsigned_401_fetches_nothing_then
             statuses = [(await client.post(url, content=body, headers={})).status_code for _ in range(6)]
             assert statuses[-1] == 429 and set(statuses) <= {401, 429}  # 8 a minute: 4 used above, then a flood
 
-    finally:
-        stop.set()
-        await asyncio.wait_for(server, 10)
-
 
 def _listening(port: int) -> bool:
     with socket.socket() as sock:
@@ -162,25 +169,15 @@ def _listening(port: int) -> bool:
 
 async def test_a_signed_take_down_removes_the_last_article_from_the_answers(newsroom):
     pages, base, settings, service = newsroom
-    told: list[ArticlesIndexed] = []
-    service.on_articles_indexed(told.append)
-    stop = asyncio.Event()
-    server = asyncio.create_task(hooks.run(settings, service, stop))
-    url = f"http://127.0.0.1:{settings.hook_port}{hooks.PUBLISH_PATH}"
     article = base + "/the-thao/giai-chay.html"
-    try:
+    async with hook_server(settings, service) as (url, told):
         async with httpx.AsyncClient(timeout=5) as client:
-            await until(lambda: _listening(settings.hook_port), 10)
             (settings.seeds_dir / "cau-treo.txt").unlink()  # the paper's only other story is gone too
             for payload in ({"urls": [article]}, {"deleted": [article]}):
-                body = json.dumps(payload).encode()
+                body, count = json.dumps(payload).encode(), len(told)
                 assert (await client.post(url, content=body, headers=signed_headers(body))).status_code == 202
-                count = len(told)
                 await until(lambda: len(told) > count)
         assert told[-1].removed == (article_file_name(article),)
         assert service.catalog() == ()  # an empty index: nothing left to cite
         answer = await asyncio.to_thread(service.answer, QUESTION)
         assert not answer.found and answer.citations == ()
-    finally:
-        stop.set()
-        await asyncio.wait_for(server, 10)
