@@ -17,7 +17,8 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from bot.channels import credentials, hooks, index_follow, refresh_task, watch
+from bot.channels import credentials, index_follow, refresh_task, watch
+from bot.channels import hooks as publish_hook
 from bot.channels.credentials import Platform
 from bot.questionlog.writer import QuestionLog
 from bot.runtime import until_stopped
@@ -65,7 +66,7 @@ async def serve_all(settings: Settings, service: AnswerService, platforms: list[
         tasks.append(asyncio.create_task(refresh_task.run(settings, service, stop), name="refresh"))
         tasks.append(asyncio.create_task(index_follow.run(settings, service, stop), name="index-follow"))
         # Seconds from publish to answer: the signed publish hook (and WebSub), the watched seeds folder.
-        tasks.append(asyncio.create_task(hooks.run(settings, service, stop), name="publish-hook"))
+        tasks.append(asyncio.create_task(publish_hook.run(settings, service, stop), name="publish-hook"))
         tasks.append(asyncio.create_task(watch.run(settings, service, stop), name="watch-seeds"))
         try:
             await asyncio.gather(*tasks)
