@@ -181,3 +181,38 @@ async def test_a_signed_take_down_removes_the_last_article_from_the_answers(news
         assert service.catalog() == ()  # an empty index: nothing left to cite
         answer = await asyncio.to_thread(service.answer, QUESTION)
         assert not answer.found and answer.citations == ()
+
+
+async def test_the_telegram_bot_in_polling_mode_serves_the_hook_and_watches_seeds(newsroom, tmp_path):
+    """serve_all, as `hoibao telegram` runs it: the bot polls a fake Bot API, the hook answers beside it."""
+    from pydantic import SecretStr
+
+    from bot.channels import serve
+    from bot.channels.credentials import TELEGRAM
+    from tests.fake_telegram import FakeTelegram
+
+    pages, base, settings, service = newsroom
+    token = "654321:AAH-secret-part-never-logged"
+    api = FakeTelegram(token)
+    await api.start()
+    polling = settings.model_copy(update=dict(telegram_bot_token=SecretStr(token), telegram_base_url=api.base_url,
+                                              watch_seeds=True))
+    stop = asyncio.Event()
+    running = asyncio.create_task(serve.serve_all(polling, service, [TELEGRAM], stop=stop))
+    article = base + "/the-thao/giai-chay.html"
+    body = json.dumps({"urls": [article]}).encode()
+    try:
+        await api.wait_for(None, method="setMyCommands")
+        await until(lambda: _listening(settings.hook_port), 10)
+        async with httpx.AsyncClient(timeout=5) as client:
+            url = f"http://127.0.0.1:{settings.hook_port}{hooks.PUBLISH_PATH}"
+            assert (await client.post(url, content=body, headers=signed_headers(body))).status_code == 202
+        await until(lambda: article_file_name(article) in {a.source for a in service.catalog()})
+        api.message(1, QUESTION)
+        assert "Nguyễn Hữu Phát" in (await api.wait_for(1))[0]["text"]  # a reader asks the bot, which answers
+        (settings.seeds_dir / "cau-treo.txt").unlink()  # the watcher takes it out of the answers
+        await until(lambda: "cau-treo.txt" not in {a.source for a in service.catalog()}, 30)
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 30)
+        await api.stop()
