@@ -60,17 +60,20 @@ from tests.test_websub import rss_with_hub  # noqa: E402
 SECRET = "benchmark-secret-not-for-production"
 HOIBAO = ROOT / ".venv" / "bin" / "hoibao"
 RESULTS = HERE / "results"
-# Invented places and people: each trial's article is about its own race, won by its own runner.
+# Invented places and people: each trial's article is about its own race, won by its own runner
+# (unique for the first 64 trials: a repeated place would make two articles answer one question).
 PLACES = ["Suối Ngọc", "Đồi Sim", "Bến Đá", "Hồ Mây", "Thác Bạc", "Rừng Thông", "Đèo Gió", "Bãi Cát Vàng",
           "Núi Ấn", "Cồn Xanh", "Đầm Sen Hồng", "Vịnh Lặng", "Truông Mít", "Gò Cao", "Làng Chài Mới", "Ao Vua Nhỏ"]
-RUNNERS = ["Phan Đức Hạnh", "Lò Thị Mơ", "Vi Văn Tường", "Kiều Minh Khuê", "Đinh Hữu Lộc", "Hà Thanh Vân",
-           "Mạc Quang Vinh", "Tòng Thị Hoa", "Quách Gia Bảo", "Ninh Văn Đạt", "Lục Thị Ngân", "Sầm Đức Toàn",
-           "Ông Thị Lài", "Khổng Văn Sơn", "Lạc Minh Châu", "Giáp Thị Yến"]
+QUARTERS = ["", "Thượng", "Hạ", "Tây"]
+FAMILIES = ["Phan", "Lò", "Vi", "Kiều", "Đinh", "Mạc", "Quách", "Ninh"]
+MIDDLES = ["Đức", "Thị", "Văn", "Minh", "Hữu", "Thanh", "Quang", "Gia"]
+GIVENS = ["Hạnh", "Mơ", "Tường", "Khuê", "Lộc", "Vân", "Vinh", "Bảo"]
 
 
 def story(k: int) -> tuple[str, str, str, str]:
     """(path, page, question, expected) for trial `k`."""
-    place, runner = PLACES[k % len(PLACES)], RUNNERS[(k * 5) % len(RUNNERS)]
+    place = f"{PLACES[k % 16]} {QUARTERS[k // 16 % 4]}".strip()
+    runner = f"{FAMILIES[k % 8]} {MIDDLES[k // 8 % 8]} {GIVENS[(k + k // 8) % 8]}"
     title = f"Giải chạy Vượt Dốc {place} lần thứ {k + 2} có {1200 + 37 * k} vận động viên"
     body = (f"Giải chạy Vượt Dốc {place} lần thứ {k + 2} diễn ra sáng Chủ nhật với {1200 + 37 * k} vận động viên "
             f"đến từ {9 + k % 20} tỉnh thành.",
@@ -168,6 +171,9 @@ def prepared_index(args, work: Path) -> tuple[Path, Path, float]:
 
 
 def main() -> None:
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--trials", type=int, default=10, help="per path")
     parser.add_argument("--paragraphs", type=int, default=10_000, help="synthetic corpus already indexed")
