@@ -194,9 +194,10 @@ def main() -> None:
                             watch_seeds=True, database_url="off")  # crawl delay: the default 1.5 s
         pages.raw("/robots.txt", 200, "text/plain", b"User-agent: *\nDisallow: /rieng/\n")
         feed_items: list[str] = []
+        published: dict[str, float] = {}  # each item keeps its date, as a CMS's feed does
 
         def feed(hub_link: str = hub_url) -> str:
-            return rss_with_hub(base, hub_link, feed_items)
+            return rss_with_hub(base, hub_link, feed_items, published)
 
         pages.xml("/rss", feed(), "application/rss+xml")
         with CrawlState(index) as state, PoliteFetcher("hoibao-bench/1", timeout_seconds=5, max_bytes=1_000_000,
@@ -246,6 +247,7 @@ def main() -> None:
 
         def via_websub(path: str) -> None:
             feed_items.insert(0, path)
+            published[path] = time.time()
             assert hub.publish(base + "/rss", feed("http://hub.invalid/").encode()) == [202]
 
         results: dict[str, list[dict]] = {}

@@ -33,9 +33,11 @@ from tests.test_publish_hook import SECRET, SEED, free_port, until
 CHAY, CAM = "/the-thao/giai-chay.html", "/kinh-te/cam-sanh.html"
 
 
-def rss_with_hub(base: str, hub: str, paths: list[str]) -> str:
+def rss_with_hub(base: str, hub: str, paths: list[str], published: dict[str, float] | None = None) -> str:
+    """RSS naming its hub and itself; each item dated `published[path]` (else now: a feed that restamps)."""
+    when = published or {}
     items = "".join(f"<item><title>Tin</title><link>{escape(base + p)}</link>"
-                    f"<pubDate>{formatdate(time.time(), usegmt=True)}</pubDate></item>" for p in paths)
+                    f"<pubDate>{formatdate(when.get(p, time.time()), usegmt=True)}</pubDate></item>" for p in paths)
     return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">'
             f'<channel><title>Báo Thử Nghiệm</title><link>{base}/</link>'
             f'<atom:link rel="hub" href="{escape(hub)}"/><atom:link rel="self" href="{escape(base)}/rss"/>'

@@ -109,5 +109,7 @@ async def run(settings: Settings, service: AnswerService, stop: asyncio.Event) -
                 await websub.keep_subscribed(stop)
             await stop.wait()
         finally:
+            if websub is not None:
+                await websub.stop()
             await runner.cleanup()
             await asyncio.to_thread(publisher.close)

@@ -90,6 +90,12 @@ class Subscriptions:
 
         self._task = asyncio.create_task(loop(), name="websub")
 
+    async def stop(self) -> None:
+        """End the renewal loop (a subscription round in its thread is left to finish on its own)."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+
     # ---- the hub's requests --------------------------------------------------------------
     def add_routes(self, app: web.Application, flood) -> None:
         app.router.add_get("/hooks/websub/{source_id:\\d+}", self.verify)
