@@ -165,3 +165,17 @@ def test_ask_says_once_that_the_index_is_stale_and_names_the_command(folder, tmp
     assert stale.stderr.splitlines() == [
         f"hoibao: warning: the index is older than {seeds} (1 added); answers come from the old index until you "
         "run `hoibao index build`"]
+
+
+def test_a_build_made_under_a_strict_umask_is_readable_by_the_containers_user(folder, embedder):
+    import os
+    import stat
+
+    seeds, index = folder
+    old = os.umask(0o077)
+    try:
+        report = build_index(seeds, index, embedder, progress=False)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(report.directory.stat().st_mode) == 0o755
+    assert {stat.S_IMODE(p.stat().st_mode) for p in report.directory.iterdir()} == {0o644}
