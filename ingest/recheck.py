@@ -48,7 +48,8 @@ def _checked(state: CrawlState, fetcher: PoliteFetcher, url: str, seeds_dir, now
     name = article_file_name(url)
     row = state.asked_for(url, name, now, present=(seeds_dir / name).is_file())
     try:
-        return check_article(state, fetcher, row, seeds_dir, now, prune) or Outcome(url, FAILED, name, reason="?")
+        return check_article(state, fetcher, row, seeds_dir, now, prune) or Outcome(
+            url, FAILED, name, reason="tệp bài vừa bị xoá (file deleted meanwhile)")
     except sqlite3.Error:
         raise
     except Exception as exc:  # noqa: BLE001 — one odd page fails only itself, as in a refresh

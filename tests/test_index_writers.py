@@ -179,3 +179,18 @@ def test_a_build_made_under_a_strict_umask_is_readable_by_the_containers_user(fo
         os.umask(old)
     assert stat.S_IMODE(report.directory.stat().st_mode) == 0o755
     assert {stat.S_IMODE(p.stat().st_mode) for p in report.directory.iterdir()} == {0o644}
+
+
+def test_the_quick_freshness_check_sees_a_changed_byte_and_a_renamed_file(folder, embedder):
+    from index.status import files_unchanged
+
+    seeds, index = folder
+    build_index(seeds, index, embedder, progress=False)
+    manifest = store.read_manifest(index)
+    assert files_unchanged(manifest, seeds)
+    (seeds / "ho-da-mai.txt").write_text(ARTICLE.replace("12.000", "12.500"), "utf-8")
+    assert not files_unchanged(manifest, seeds)
+    (seeds / "ho-da-mai.txt").write_text(ARTICLE, "utf-8")
+    assert files_unchanged(manifest, seeds)
+    (seeds / "ho-da-mai.txt").rename(seeds / "ho-da-mai.md")
+    assert not files_unchanged(manifest, seeds)
