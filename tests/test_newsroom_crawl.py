@@ -15,12 +15,12 @@ import pytest
 
 from ingest.add import FAILED, NEW, REMOVED, UNCHANGED, UPDATED
 from ingest.follow import add_source
-from ingest.polite import PoliteFetcher
 from ingest.recheck import recheck
 from ingest.refresh import refresh
-from ingest.state import REMOVED as GONE, CrawlState
+from ingest.state import REMOVED as GONE
 from ingest.urls import article_file_name
 from tests.fake_news import STORIES, Site, rss, serve, story_page
+from tests.test_crawl import crawl  # noqa: F401 (the fixture: state, fetcher, seeds folder, rebuild recorder)
 
 CAM, THU_VIEN = "/kinh-te/cam-sanh.html", "/van-hoa/thu-vien-so.html"
 DAYS = 86400.0
@@ -45,22 +45,13 @@ def site():
     stop()
 
 
-@pytest.fixture
-def crawl(tmp_path):
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    with CrawlState(tmp_path / "index") as state, \
-            PoliteFetcher("hoibao-test/1", timeout_seconds=2.0, max_bytes=200_000, default_delay=0.01) as fetcher:
-        yield state, fetcher, seeds
-
-
 def by_path(report) -> dict[str, str]:
     return {"/" + o.url.split("/", 3)[-1]: o.status for o in report.outcomes}
 
 
 def test_an_older_story_edited_is_due_at_once_through_its_modified_date_and_the_summary_says_what_waits(site, crawl):
     pages, base = site
-    state, fetcher, seeds = crawl
+    state, fetcher, seeds, _ = crawl
     three_days_ago = time.time() - 3 * DAYS
     feed = [(CAM, three_days_ago, "2026-12-01T08:00:00Z"), (THU_VIEN, three_days_ago, "2026-12-01T09:00:00Z")]
     pages.xml("/rss", rss_modified(base, feed), "application/rss+xml")
@@ -86,7 +77,7 @@ def test_an_older_story_edited_is_due_at_once_through_its_modified_date_and_the_
 
 def test_a_feed_that_restamps_its_items_does_not_keep_a_deleted_article_alive(site, crawl):
     pages, base = site
-    state, fetcher, seeds = crawl
+    state, fetcher, seeds, _ = crawl
     pages.xml("/rss", rss(base, [("Cam", CAM, time.time())]), "application/rss+xml")
     add_source(state, fetcher, base + "/rss")
     refresh(state, fetcher, seeds, lambda: None)
@@ -102,7 +93,7 @@ def test_a_feed_that_restamps_its_items_does_not_keep_a_deleted_article_alive(si
 
 def test_article_files_are_world_readable_whatever_the_umask(site, crawl):
     pages, base = site
-    state, fetcher, seeds = crawl
+    state, fetcher, seeds, _ = crawl
     old = os.umask(0o077)  # a host process with a strict umask; the container's user must still read
     try:
         report = recheck(state, fetcher, seeds, [base + CAM], lambda: None)
@@ -114,7 +105,7 @@ def test_article_files_are_world_readable_whatever_the_umask(site, crawl):
 
 def test_refresh_url_rechecks_just_those_followed_or_not(site, crawl):
     pages, base = site
-    state, fetcher, seeds = crawl
+    state, fetcher, seeds, _ = crawl
     built = []
     report = recheck(state, fetcher, seeds, [base + CAM, base + CAM + "?utm_source=x", "ftp://x/y"],
                      lambda: built.append(1) or "built")
