@@ -186,7 +186,7 @@ def cmd_chat(args: argparse.Namespace, beside=()) -> int:
 
     settings = _settings(args)
     service = _service(settings, build_if_missing=True)
-    if not beside:  # `hoibao run` watches the folder instead, and indexes what changed
+    if not (beside and settings.watch_seeds):  # `hoibao run` watches the folder instead, and indexes what changed
         _warn_if_stale(settings)
     console.run(settings, service, beside)
     return 0
