@@ -91,14 +91,16 @@ ENV PATH=/opt/venv/bin:$PATH \
     HOIBAO_SEEDS_DIR=/app/seeds \
     HOIBAO_INDEX_DIR=/data/index \
     HOIBAO_DATABASE_URL=sqlite:////data/log/hoibao.db \
-    HOIBAO_IMAGE_INDEX_DIR=/app/index-image
+    HOIBAO_IMAGE_INDEX_DIR=/app/index-image \
+    HOIBAO_HOOK_HOST=0.0.0.0
 
 WORKDIR /app
 # The index (the bots' `/reindex` writes here); survives restarts and image upgrades.
 # The question log (docs/operating.md): a SQLite file the bots write; set HOIBAO_DATABASE_URL for PostgreSQL.
 VOLUME ["/data/index", "/data/log"]
 # Webhook mode: Telegram listens on 8443, Zalo on 8444 (one per container). Polling needs none.
-EXPOSE 8443 8444
+# The publish hook (HOIBAO_PUBLISH_SECRET set): 8088, on all interfaces inside the container.
+EXPOSE 8443 8444 8088
 USER 10001:10001
 
 # Polling: the bot process runs and its index is readable. Webhook: the port answers HTTP.

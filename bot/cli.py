@@ -53,8 +53,9 @@ def cmd_index_build(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     try:
+        # A second `index build` says who holds the index instead of doing all the work again.
         report = build_from_settings(settings, embedder_from_settings(settings), full=args.full,
-                                     progress=sys.stderr.isatty())
+                                     progress=sys.stderr.isatty(), wait=False)
     except BuildInterrupted as exc:
         print(f"hoibao: {exc}", file=sys.stderr)
         return 130
@@ -132,6 +133,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     settings = _settings(args)
     questions = _questions(args)
     first = next(questions, None)  # a missing question is said before the model loads
+    _warn_if_stale(settings)
     service = _service(settings)
     # Each question goes through the chat rules every channel applies; without --conversation each is
     # its own chat (no history); with it, lines are turns of one chat until an empty line. The
@@ -188,11 +190,39 @@ def cmd_links(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_chat(args: argparse.Namespace) -> int:
+def _warn_if_stale(settings: Settings) -> None:
+    """One line on stderr when the index no longer matches the articles or the settings (`ask`, `chat`)."""
+    from index.backend import Location
+    from index.embed import embedder_id, known_window
+    from index.status import STALE, Wanted, files_unchanged, setting_changes
+
+    backend = settings.embedding_backend
+    wanted = Wanted(embedder_id(backend, settings.embedding_model), settings.chunk_max_tokens,
+                    settings.index_type, known_window(backend))
+    location = Location.from_settings(settings)
+    try:
+        manifest = location.read_manifest()
+        if files_unchanged(manifest, settings.seeds_dir) and not setting_changes(manifest, wanted, True):
+            return  # the quick way, without parsing every article: a tenth of the full check at 1,000 articles
+        status = location.status(settings.seeds_dir, wanted)
+    except HoibaoError:
+        return  # the command says what is wrong when it needs the index
+    if status.state == STALE:
+        changes = ", ".join(f"{len(names)} {what}" for what, names in
+                            (("added", status.added), ("changed", status.changed), ("removed", status.removed))
+                            if names) or "settings changed"
+        print(f"hoibao: warning: the index is older than {settings.seeds_dir} ({changes}); answers come from the "
+              "old index until you run `hoibao index build`", file=sys.stderr, flush=True)
+
+
+def cmd_chat(args: argparse.Namespace, beside=()) -> int:
     from bot.channels import console
 
     settings = _settings(args)
-    console.run(settings, _service(settings, build_if_missing=True))
+    service = _service(settings, build_if_missing=True)
+    if not (beside and settings.watch_seeds):  # `hoibao run` watches the folder instead, and indexes what changed
+        _warn_if_stale(settings)
+    console.run(settings, service, beside)
     return 0
 
 
@@ -235,7 +265,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     platforms = credentials.configured(settings)
     if not platforms:
-        return cmd_chat(args)
+        from bot.channels import hooks, watch
+
+        return cmd_chat(args, beside=(watch.run, hooks.run))
     serve.run(settings, platforms, lambda: _service(settings, build_if_missing=True))
     return 0
 

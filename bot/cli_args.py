@@ -42,8 +42,10 @@ REFRESH = """poll every source; fetch new and changed articles; rebuild the inde
 New articles, corrections of recent ones (re-checked hourly under 48 h, weekly after) and articles
 gone (404/410 twice in a row: deleted) are followed, politely: robots.txt, a delay between requests
 to one host (HOIBAO_CRAWL_DELAY_SECONDS or robots.txt's), conditional requests. Prints one line per
-new, updated, removed or failed article and "3 mới · 1 cập nhật · 12 không đổi · 1 lỗi". Without
---once, runs again every HOIBAO_REFRESH_MINUTES until Ctrl-C.
+new, updated, removed or failed article and "3 mới · 1 cập nhật · 12 không đổi · 1 lỗi · 5 chưa đến
+hạn" (articles not due yet: `hoibao refresh URL` checks one now). Without --once, runs again every
+HOIBAO_REFRESH_MINUTES until Ctrl-C. With URLs, re-checks just those articles now (followed or not),
+once, and rebuilds if any changed.
 Exit codes: 0 done (single URLs may have failed: see the lỗi lines); 2 every source failed, the
 rebuild failed (the previous index keeps answering), or no source is followed."""
 
@@ -166,6 +168,7 @@ def parser(commands: dict[str, Callable]) -> argparse.ArgumentParser:
         paths(q)
         q.set_defaults(func=commands[f"sources {name}"])
     refresh = described(sub, "refresh", REFRESH)
+    refresh.add_argument("urls", nargs="*", metavar="URL", help="re-check just these articles now")
     refresh.add_argument("--once", action="store_true", help="one refresh, then exit (default: every HOIBAO_REFRESH_MINUTES)")
     refresh.add_argument("--recheck", action="store_true", help="re-check every known article now, whatever its schedule")
     paths(refresh, seeds=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 
@@ -111,14 +112,61 @@ def _one_run(settings: Settings, fetcher, recheck: bool) -> int:
     return 2 if report.build_error or all_sources_failed else 0
 
 
+def _recheck_urls(settings: Settings, urls: list[str]) -> int:
+    """`hoibao refresh URL…`: just these articles, now, then one rebuild if any changed."""
+    from bot.service import build_from_settings, embedder_from_settings
+    from ingest.recheck import recheck
+    from ingest.state import CrawlState
+
+    with fetcher_from_settings(settings) as fetcher, CrawlState(settings.index_dir) as state:
+        report = recheck(state, fetcher, settings.seeds_dir, urls, prune=settings.prune_xpath,
+                         rebuild=lambda: build_from_settings(settings, embedder_from_settings(settings), progress=False),
+                         on_outcome=lambda outcome: print(outcome.line(), flush=True))
+    print(report.summary(), flush=True)
+    if report.build is not None:
+        print(report.build.summary(), flush=True)
+    if report.build_error:
+        print(f"hoibao: the index was not rebuilt, the previous one keeps answering: {report.build_error}",
+              file=sys.stderr)
+    return 2 if report.build_error else report.exit_code
+
+
+@contextlib.contextmanager
+def _publish_hook(settings: Settings, serve: bool):
+    """Scheduled `hoibao refresh` serves the publish hook too (HOIBAO_PUBLISH_SECRET): compose's crawler is
+    the one process that writes, and the read-only bots follow its builds."""
+    if not serve or settings.publish_secret is None:
+        yield
+        return
+    import asyncio
+    import threading
+
+    from bot.channels import hooks
+    from bot.publish import BuildOnly
+
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+    thread = threading.Thread(target=loop.run_until_complete, args=(hooks.run(settings, BuildOnly(settings), stop),),
+                              name="publish-hook", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(5)
+
+
 def cmd_refresh(args: argparse.Namespace) -> int:
-    """Once (--once), or every HOIBAO_REFRESH_MINUTES until Ctrl-C; --recheck applies to the first run."""
+    """Once (--once), or every HOIBAO_REFRESH_MINUTES until Ctrl-C; --recheck applies to the first run.
+    With URLs: just those, once."""
     settings = _settings(args)
+    if args.urls:
+        return _recheck_urls(settings, args.urls)
     minutes = settings.refresh_minutes
     if not args.once and minutes <= 0:
         raise HoibaoError("HOIBAO_REFRESH_MINUTES=0 turns scheduled refreshes off; run hoibao refresh --once.")
     recheck = args.recheck
-    with fetcher_from_settings(settings) as fetcher:
+    with fetcher_from_settings(settings) as fetcher, _publish_hook(settings, serve=not args.once):
         while True:
             try:
                 code = _one_run(settings, fetcher, recheck)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from bot.answer import Answer, Answerer, Ranking
 from bot.policy import AnswerPolicy
@@ -44,6 +45,24 @@ class ReindexBusy(HoibaoError):
         super().__init__("A rebuild is already running; wait for it to finish.")
 
 
+@dataclass(frozen=True)
+class ArticlesIndexed:
+    """What one writer made answerable (or took away), told once the new index is being served.
+
+    `articles` are article ids (file names in the seeds folder, as `Paragraph.source` and the
+    manifest name them) that are new or changed; `urls` their web addresses where known (refresh,
+    hook, WebSub); `removed` the ids taken out. `via` says which writer: refresh, hook, websub, watch.
+    """
+
+    articles: tuple[str, ...]
+    urls: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    via: str = ""
+
+
+IndexedListener = Callable[[ArticlesIndexed], None]
+
+
 class AnswerService:
     """The one answer pipeline every channel, `hoibao ask`, `hoibao eval` and the calibration use.
 
@@ -56,6 +75,7 @@ class AnswerService:
         self.embedder = embedder or embedder_from_settings(settings)
         self.policy = policy or AnswerPolicy.from_settings(settings)
         self._rebuild_lock = threading.Lock()
+        self._indexed_listeners: list[IndexedListener] = []
         self.serving_build: str | None = None  # the build it answers from (Location.current_build)
         self._answerer = self._load()
 
@@ -162,9 +182,10 @@ class AnswerService:
     def rebuilding(self) -> bool:
         return self._rebuild_lock.locked()
 
-    def reindex(self, full: bool = False) -> BuildReport:
-        """Rebuild from the seeds folder and swap the new index in; raises ReindexBusy if one runs."""
-        if not self._rebuild_lock.acquire(blocking=False):
+    def reindex(self, full: bool = False, wait: bool = False) -> BuildReport:
+        """Rebuild from the seeds folder and swap the new index in; raises ReindexBusy if one runs
+        (`wait`: waits for it instead, as the publish hook and the seeds watcher do)."""
+        if not self._rebuild_lock.acquire(blocking=wait):
             raise ReindexBusy()
         try:
             report = build_from_settings(self.settings, self.embedder, full=full, progress=False)
@@ -174,6 +195,28 @@ class AnswerService:
         finally:
             self._rebuild_lock.release()
 
+
+    # ---- the one callback point for "new articles are answerable" ------------------------------
+    def on_articles_indexed(self, listener: IndexedListener) -> None:
+        """Call `listener(ArticlesIndexed)` each time the background refresh, the publish hook, WebSub or
+        the seeds watcher has swapped in an index with new or changed articles (topics to follow).
+
+        It runs in that writer's worker thread, after the swap, so `answer` already sees the articles;
+        a listener that needs the event loop hands over with `loop.call_soon_threadsafe`. A listener
+        that raises is logged and the others still run.
+        """
+        self._indexed_listeners.append(listener)
+
+    def articles_indexed(self, event: ArticlesIndexed) -> None:
+        """Tell every listener (writers call this after their swap); nothing when the event is empty."""
+        if not (event.articles or event.removed):
+            return
+        log.info("indexed via %s: %d new or changed, %d removed", event.via, len(event.articles), len(event.removed))
+        for listener in list(self._indexed_listeners):
+            try:
+                listener(event)
+            except Exception as exc:  # noqa: BLE001 — one listener's bug must not stop the others or the writer
+                log.error("a listener of indexed articles failed: %s: %s", type(exc).__name__, exc, exc_info=exc)
 
     def current_build(self) -> str | None:
         """The build the index location names now (cheap; compare with `serving_build`)."""
@@ -192,12 +235,20 @@ class AnswerService:
             self._rebuild_lock.release()
 
 
-def build_from_settings(settings: Settings, embedder: Embedder, full: bool = False, progress: bool = True) -> BuildReport:
-    """A build into the configured backend with everything the settings say about building."""
-    return Location.from_settings(settings).build(
+def build_from_settings(settings: Settings, embedder: Embedder, full: bool = False, progress: bool = True,
+                        wait: bool = True) -> BuildReport:
+    """A build into the configured backend with everything the settings say about building.
+
+    Another writer on the same index (index.lock) makes this one wait, with one log line saying so;
+    `wait=False` raises IndexBusy instead.
+    """
+    location = Location.from_settings(settings)
+    return location.build(
         settings.seeds_dir, embedder,
         max_tokens=settings.chunk_max_tokens, index_type=settings.index_type,
         batch_size=settings.embedding_batch_size, full=full, progress=progress,
+        max_chars=settings.max_article_chars, wait=wait,
+        on_wait=lambda holder: log.warning("waiting for the other writer of %s (%s) to finish", location.label, holder),
     )
 
 

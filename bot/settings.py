@@ -88,6 +88,17 @@ class Settings(BaseSettings):
     crawl_max_new_per_source: int = Field(500, ge=1)  # new articles one source may add in one refresh
     crawl_max_articles: int = Field(20_000, ge=1)  # articles followed in all; past it new entries are skipped
 
+    # Seconds from publish to answer (docs/operating.md "Newsroom"): a signed publish hook a CMS calls
+    # (POST /hooks/publish, served by the bots while publish_secret is set; also WebSub notifications),
+    # and the seeds folder watched for files added, changed or removed.
+    publish_secret: SecretStr | None = None  # the HMAC key the CMS signs with; unset: no hook server
+    hook_host: str = "127.0.0.1"  # 0.0.0.0 in the container
+    hook_port: int = Field(8088, ge=0, le=65535)
+    hook_max_per_minute: int = Field(60, ge=1)  # signed or not, past this a caller gets 429
+    websub_callback_url: str = ""  # the public URL of this hook server (https://bot.example/hooks); empty: no WebSub
+    watch_seeds: bool = True  # the bots index a file dropped into the seeds folder within seconds
+    max_article_chars: int = Field(300_000, ge=1_000)  # text indexed per article; the rest is cut with a warning
+
     # Written answers by a language model (docs/llm.md); off while llm_base_url is empty
     llm_base_url: str = ""  # an OpenAI-compatible API root, e.g. http://localhost:11434/v1
     llm_model: str = ""

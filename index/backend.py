@@ -13,6 +13,7 @@ Both give an `index.stored.SearchIndex` to the Searcher and a `Manifest` to ever
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from index.build import BuildReport, build_index
 from index.corpus import Article, load_articles
 from index.embed import Embedder
 from index.errors import HoibaoError
+from index.lock import writer_lock
 from index.manifest import Manifest
 from index.qdrant.engine import Storage, Target
 from index.stored import SearchIndex
@@ -108,15 +110,23 @@ class Location:
 
     def build(self, seeds_dir: Path, embedder: Embedder, *, max_tokens: int = 480, index_type: str = "auto",
               batch_size: int = 32, full: bool = False, progress: bool = True,
-              articles: list[Article] | None = None) -> BuildReport:
-        """A full or incremental build into this location (HOIBAO_INDEX_TYPE applies to faiss only)."""
-        if not self.is_qdrant:
-            return build_index(seeds_dir, self.index_dir, embedder, max_tokens=max_tokens, index_type=index_type,
-                               batch_size=batch_size, full=full, progress=progress, articles=articles)
-        from index.qdrant.build import build_qdrant
+              articles: list[Article] | None = None, max_chars: int | None = None, wait: bool = True,
+              on_wait: Callable[[str], None] = lambda holder: None) -> BuildReport:
+        """A full or incremental build into this location (HOIBAO_INDEX_TYPE applies to faiss only).
 
-        return build_qdrant(self._checked(), seeds_dir, self.index_dir, embedder, max_tokens=max_tokens,
-                            batch_size=batch_size, full=full, progress=progress, articles=articles)
+        One writer at a time per index directory (index.lock): another build running makes this one
+        wait (`on_wait` is told who holds it), or with `wait=False` raise IndexBusy.
+        """
+        with writer_lock(self.index_dir, wait=wait, on_wait=on_wait):
+            if not self.is_qdrant:
+                return build_index(seeds_dir, self.index_dir, embedder, max_tokens=max_tokens, index_type=index_type,
+                                   batch_size=batch_size, full=full, progress=progress, articles=articles,
+                                   max_chars=max_chars)
+            from index.qdrant.build import build_qdrant
+
+            return build_qdrant(self._checked(), seeds_dir, self.index_dir, embedder, max_tokens=max_tokens,
+                                batch_size=batch_size, full=full, progress=progress, articles=articles,
+                                max_chars=max_chars)
 
     def current_build(self) -> str | None:
         """Which build readers should serve, cheaply (no index read): None when there is none yet.

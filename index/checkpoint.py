@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sys
+import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -14,8 +16,10 @@ from index.chunk import CHUNKER_VERSION
 from index.embed import Embedder
 from index.text import content_hash
 
-# Batches per checkpoint part: small enough to lose little, large enough to stay cheap.
+# A checkpoint part is written every CHECKPOINT_EVERY batches or CHECKPOINT_SECONDS, whichever comes
+# first: on a busy machine 8 batches took minutes, and a Ctrl-C at 30 s kept nothing.
 CHECKPOINT_EVERY = 8
+CHECKPOINT_SECONDS = 10.0
 
 
 class Checkpoint:
@@ -62,7 +66,8 @@ class Checkpoint:
 
 
 def embed_resuming(
-    embedder: Embedder, texts: list[str], batch_size: int, progress: bool, checkpoint: Checkpoint | None = None
+    embedder: Embedder, texts: list[str], batch_size: int, progress: bool, checkpoint: Checkpoint | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> tuple[np.ndarray, int]:
     """Passage vectors for `texts`, in batches, and how many of them came from `checkpoint`."""
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
@@ -79,16 +84,18 @@ def embed_resuming(
         bar = tqdm(total=len(texts), initial=len(texts) - len(todo), unit="chunk", desc="Embedding", file=sys.stderr)
     pending_keys: list[str] = []
     pending: list[np.ndarray] = []
-    for n, start in enumerate(range(0, len(todo), batch_size), start=1):
+    saved_at = clock()
+    for start in range(0, len(todo), batch_size):
         rows = todo[start : start + batch_size]
         vectors = embedder.embed_passages([texts[i] for i in rows])
         out[rows] = vectors
         if checkpoint:
             pending_keys += [keys[i] for i in rows]
             pending.append(vectors)
-            if n % CHECKPOINT_EVERY == 0:
+            if len(pending) >= CHECKPOINT_EVERY or clock() - saved_at >= CHECKPOINT_SECONDS:
                 checkpoint.save(pending_keys, np.vstack(pending))
                 pending_keys, pending = [], []
+                saved_at = clock()
         if bar:
             bar.update(len(rows))
     if checkpoint and pending:

@@ -19,7 +19,7 @@ of the paragraphs below them, not as paragraphs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index.errors import SeedsNotFound
@@ -75,6 +75,7 @@ class Article:
 class LoadReport:
     articles: list[Article] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
+    truncated: list[tuple[str, int, int]] = field(default_factory=list)  # (file name, characters, kept)
 
 
 class UnreadableArticle(ValueError):
@@ -252,14 +253,40 @@ def article_files(seeds_dir: Path) -> tuple[list[Path], list[tuple[str, str]]]:
     return files, others
 
 
-def load_articles(seeds_dir: Path) -> LoadReport:
-    """Every readable article in `seeds_dir`; unreadable and other files are listed, not fatal."""
+def cut(article: Article, max_chars: int) -> tuple[Article, int]:
+    """The article's body paragraphs up to `max_chars` characters (the last one cut at a word), and its full length.
+
+    A pasted archive or data dump as one "article" would otherwise be embedded whole, chunk by chunk.
+    """
+    total = sum(len(p.text) for p in article.paragraphs)
+    if total <= max_chars:
+        return article, total
+    kept: list[Paragraph] = []
+    left = max_chars
+    for paragraph in article.paragraphs:
+        if left <= 0:
+            break
+        text = paragraph.text if len(paragraph.text) <= left else paragraph.text[:left].rsplit(" ", 1)[0]
+        kept.append(replace(paragraph, text=text))
+        left -= len(text) + 1
+    return Article(article.article_id, article.source, article.title, kept, article.content_hash), total
+
+
+def load_articles(seeds_dir: Path, max_chars: int | None = None) -> LoadReport:
+    """Every readable article in `seeds_dir`, each cut at `max_chars` characters of body text (listed in
+    `truncated`); unreadable and other files are listed, not fatal."""
     files, others = article_files(seeds_dir)
     report = LoadReport()
     for path in files:
         try:
-            report.articles.append(read_article(path))
+            article = read_article(path)
         except (UnreadableArticle, OSError) as exc:
             report.skipped.append((path.name, str(exc)))
+            continue
+        if max_chars is not None:
+            article, total = cut(article, max_chars)
+            if total > max_chars:
+                report.truncated.append((path.name, total, sum(len(p.text) for p in article.paragraphs)))
+        report.articles.append(article)
     report.skipped = sorted(report.skipped + others)
     return report

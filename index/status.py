@@ -79,6 +79,24 @@ def file_changes(manifest: Manifest, seeds: LoadReport) -> tuple[list[str], list
     return added, changed, removed
 
 
+def files_unchanged(manifest: Manifest, seeds_dir: Path) -> bool:
+    """True when every file of the folder is the one the build read (names, and each article's bytes hashed):
+    what `hoibao ask` checks before answering, without parsing the articles. False may still be fresh
+    (a UTF-16 article hashes as converted): `compare` is the full check."""
+    from index.corpus import article_files
+    from index.text import content_hash
+
+    built = {meta.source: meta.hash for meta in manifest.articles.values()}
+    skipped = {s.file for s in manifest.skipped}
+    files, others = article_files(seeds_dir)
+    if {p.name for p in files} | {name for name, _ in others} != set(built) | skipped:
+        return False
+    try:
+        return all(path.name not in built or content_hash(path.read_bytes()) == built[path.name] for path in files)
+    except OSError:
+        return False
+
+
 def setting_changes(manifest: Manifest, wanted: Wanted, articles_unchanged: bool) -> list[str]:
     """Why the embedder, chunking, format or dense kind of the build differs from what the settings ask."""
     reasons = []

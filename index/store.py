@@ -141,8 +141,17 @@ def write_files(
     manifest_file.write(build_dir, manifest)
 
 
+def _readable_by_all(build_dir: Path) -> None:
+    """0755 for the build directory, 0644 for its files, whatever the umask of the process that built it:
+    the container's user (uid 10001) reads what a host process wrote, and the other way round."""
+    build_dir.chmod(0o755)
+    for path in build_dir.iterdir():
+        path.chmod(0o644)
+
+
 def publish(build_dir: Path, index_dir: Path) -> Path:
     """Make `build_dir` the current index atomically; remove older builds."""
+    _readable_by_all(build_dir)
     final = build_dir.with_name(build_dir.name.removesuffix(".tmp"))
     build_dir.rename(final)
     tmp_link = index_dir / f".{CURRENT}.{os.getpid()}"

@@ -22,6 +22,7 @@ from ingest.urls import article_file_name, canonical_url, is_web_url
 NEW, UPDATED, UNCHANGED, FAILED = "mới", "cập nhật", "không đổi", "lỗi"
 REMOVED = "đã xoá"  # `hoibao refresh`: gone (404/410) on two checks in a row
 DUPLICATE = "trùng"  # `hoibao refresh`: the same article as one already saved under another URL; not saved
+ARTICLE_MODE = 0o644  # article files: readable by the bots' user whoever wrote them
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ def write_atomically(path: Path, text: str) -> None:
     """Write beside `path` under a hidden name, then rename: a reader sees the old file or the new one."""
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
+        # mkstemp makes 0600; the container's user (uid 10001) must read what a host process wrote.
+        os.fchmod(fd, ARTICLE_MODE)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
         os.replace(temp, path)

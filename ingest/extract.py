@@ -10,10 +10,12 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from index.corpus import is_noise_line, is_signature, is_subheading
+from index.corpus import is_noise_line, is_subheading
 from index.text import fold, nfc
+from ingest.byline import byline_of, clean_byline, is_byline  # noqa: F401 (is_byline: where it always was)
 from ingest.errors import FetchFailed, NoArticle
 from ingest.fetch import Page
+from ingest.markup import Markup, read_markup
 
 MIN_ARTICLE_CHARS = 300
 _MIN_SAPO_WORDS = 8
@@ -21,6 +23,7 @@ _MIN_SAPO_WORDS = 8
 _CREDIT = re.compile(r"^\(?\s*(?:Ảnh|Ảnh minh h(?:ọa|oạ)|Video|Clip|Nguồn|Đồ h(?:ọa|oạ)|Infographic)\s*:", re.IGNORECASE)
 _MAX_CREDIT_CHARS = 160
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MAX_BAD_CHARS = 0.01  # U+FFFD in the extracted text: more than 1% is a page in another encoding
 
 
@@ -42,25 +45,6 @@ def is_credit(line: str) -> bool:
     return len(line) <= _MAX_CREDIT_CHARS and bool(_CREDIT.match(line))
 
 
-_BYLINE_MAX_WORDS, _BYLINE_MAX_CHARS = 6, 60
-_BYLINE_AGENCY = re.compile(r"\s*(?:\([^()]{1,24}\)|[-–/]\s*[A-ZĐ]{2,10})\s*$")  # "(TTXVN)", "/VOV", "- TTXVN"
-_BYLINE_JOINERS = re.compile(r"[\s,\-–&/]+")
-
-
-def is_byline(line: str) -> bool:
-    """A short signature closing an article: 'THANH TÂM', 'Thanh Tâm', 'Minh Anh - Hoàng Long', 'Lan Hương (TTXVN)'.
-
-    A few capitalised words with no digits and no sentence punctuation; 'và' may join two names.
-    """
-    if is_signature(line):
-        return True
-    core = _BYLINE_AGENCY.sub("", line).strip()
-    if not core or len(core) > _BYLINE_MAX_CHARS:
-        return False
-    words = [w for w in _BYLINE_JOINERS.split(core) if w and w != "và"]
-    return 0 < len(words) <= _BYLINE_MAX_WORDS and all(w.isalpha() and w[0].isupper() for w in words)
-
-
 def _with_sapo(paragraphs: list[str], description: str) -> list[str]:
     """The description first when it is a real lead paragraph the text does not already hold."""
     sapo = _one_line(description).rstrip(".… ").strip()
@@ -71,11 +55,14 @@ def _with_sapo(paragraphs: list[str], description: str) -> list[str]:
     return [_one_line(description), *paragraphs]
 
 
-def _refuse_unless_article(url: str, paragraphs: list[str], title: str) -> None:
+def _refuse_unless_article(url: str, paragraphs: list[str], title: str, marked: bool) -> None:
+    """NoArticle for a page without a title or body; the length floor only where no markup says "article"."""
     if not title:
         raise NoArticle(url, "trang không có tiêu đề bài (no title)")
     prose = [p for p in paragraphs if not is_subheading(p)]
     chars = sum(len(p) for p in prose)
+    if marked and prose:
+        return  # a brief ("tin vắn") the page itself calls an article: JSON-LD, og:type or article:published_time
     if chars < MIN_ARTICLE_CHARS:
         short = len(paragraphs) - len(prose)
         links = f"; {short} dòng ngắn kiểu liên kết — trang chủ hoặc trang chuyên mục?" if short > len(prose) else ""
@@ -83,23 +70,34 @@ def _refuse_unless_article(url: str, paragraphs: list[str], title: str) -> None:
                              "; too little article text")
 
 
-def clean(url: str, title: str, text: str, description: str = "", author: str = "", date: str = "") -> WebArticle:
+def clean(url: str, title: str, text: str, description: str = "", author: str = "", date: str = "",
+          markup: Markup | None = None) -> WebArticle:
     """Drop the repeated title and credit lines, keep the byline as author, put the sapo first.
 
     `text` is the extracted body, one paragraph per line; `description` is the page's
-    description meta, often the only place the sapo appears.
+    description meta, often the only place the sapo appears. `markup` (JSON-LD, Open Graph,
+    article:* metas) wins over trafilatura's title, author and date, and lets a short article in.
     """
-    title = _one_line(title)
-    lines = [_one_line(line) for line in (text or "").splitlines()]
-    paragraphs = [line for line in lines if line and not is_credit(line) and not is_noise_line(line)]
+    markup = markup or Markup()
+    title = _one_line(markup.headline or title)
+    lines = [line for line in (_one_line(line) for line in (text or "").splitlines()) if line and not is_credit(line)]
+    # The signature before the caption filter: "Bài và ảnh: Lê Vy" reads as a photo caption too.
+    signed = byline_of(lines[-1]) if lines else ""
+    if signed:
+        lines.pop()
+    paragraphs = [line for line in lines if not is_noise_line(line)]
     if paragraphs and fold(paragraphs[0]) == fold(title):
         paragraphs.pop(0)
-    author = _one_line(author)
-    if paragraphs and is_byline(paragraphs[-1]):
-        byline = paragraphs.pop()
-        author = author or byline
-    _refuse_unless_article(url, paragraphs, title)
-    return WebArticle(url, title, tuple(_with_sapo(paragraphs, description)), author, _one_line(date))
+    author = ", ".join(clean_byline(a) for a in markup.authors) or clean_byline(_one_line(author)) or signed
+    _refuse_unless_article(url, paragraphs, title, markup.is_article)
+    sapo = description or markup.description
+    return WebArticle(url, title, tuple(_with_sapo(paragraphs, sapo)), author, _day(markup.published) or _one_line(date))
+
+
+def _day(moment: str) -> str:
+    """'2024-03-12T08:30:00+07:00' → '2024-03-12' (the paper's own day, as trafilatura gives it); '' otherwise."""
+    found = _ISO_DAY.match(moment.strip())
+    return found.group(0) if found else ""
 
 
 def decode(page: Page, url: str) -> str | bytes:
@@ -149,4 +147,5 @@ def extract(page: Page, url: str, prune: dict[str, str] | None = None) -> WebArt
     bad = doc.text.count("\ufffd")
     if bad > _MAX_BAD_CHARS * len(doc.text):
         raise FetchFailed(url, f"{bad} ký tự không đọc được: sai bảng mã (bad encoding)")
-    return clean(url, doc.title or "", doc.text, doc.description or "", doc.author or "", doc.date or "")
+    return clean(url, doc.title or "", doc.text, doc.description or "", doc.author or "", doc.date or "",
+                 read_markup(html))

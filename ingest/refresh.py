@@ -66,9 +66,12 @@ class RefreshReport(AddReport):
     build_error: str = ""  # the rebuild failed: the previous index keeps answering
     stopped: bool = False  # asked to stop before the end
     skipped: Counter = field(default_factory=Counter)  # listed entries not recorded, by reason (ingest.admit)
+    not_due: int = 0  # followed articles left alone: their next check is later (`refresh URL` asks now)
 
     def summary(self) -> str:
-        return " · ".join(filter(None, (super().summary(), skipped_line(self.skipped))))
+        """AddReport's line, '· 12 chưa đến hạn' so an editor knows why an edit was not seen yet, and what was skipped."""
+        due = f"{self.not_due} chưa đến hạn" if self.not_due else ""
+        return " · ".join(filter(None, (super().summary(), due, skipped_line(self.skipped))))
 
 
 @contextlib.contextmanager
@@ -309,6 +312,7 @@ def refresh(state: CrawlState, fetcher: PoliteFetcher, seeds_dir: Path, rebuild:
 
     sites = {source.id: limits.site(source.url, source.via) for source in state.sources()}
     due = [] if report.stopped else state.due(clock(), max_articles, everything=recheck)
+    report.not_due = 0 if recheck or report.stopped else state.not_due(clock())
     bar = _bar(due, progress)
     try:
         for row in due:

@@ -53,6 +53,8 @@ class Listing:
     children: tuple[Listed, ...] = ()  # sitemap index: its sitemaps
     feeds: tuple[str, ...] = ()  # homepage: the feeds it names
     version: str = ""  # feedparser's, e.g. rss20, atom10
+    hub: str = ""  # a feed's WebSub hub (<link rel="hub">), where it pushes its updates
+    topic: str = ""  # the feed's own URL for WebSub (<link rel="self">), else ""
 
     def describe(self) -> str:
         """RSS 2.0, Atom 1.0, news sitemap, …"""
@@ -137,7 +139,9 @@ def _feed(body: bytes, url: str) -> Listing:
         updated = dict.get(entry, "updated") or dict.get(entry, "published") or ""
         entries.append(Listed(link, updated, calendar.timegm(published) if published else None))
     kind = ATOM if parsed.version.startswith("atom") else RSS
-    return Listing(kind, " ".join((parsed.feed.get("title") or "").split()), tuple(entries), version=parsed.version)
+    links = {link.get("rel"): _join(url, link.get("href") or "") for link in parsed.feed.get("links", [])}
+    return Listing(kind, " ".join((parsed.feed.get("title") or "").split()), tuple(entries), version=parsed.version,
+                   hub=links.get("hub", ""), topic=links.get("self", ""))
 
 
 def _homepage(body: bytes, url: str, charset: str | None) -> Listing:

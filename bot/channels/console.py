@@ -16,7 +16,7 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TextIO
 
 from bot import messages
@@ -31,6 +31,7 @@ BANNER = "Hỏi Báo — gõ câu hỏi về các bài báo (Ctrl-D hoặc 'exit
 PROMPT = "\n? "
 EXIT_WORDS = {"exit", "quit", "thoát"}
 TITLES_SHOWN = 5
+Companion = Callable[[Settings, AnswerService, asyncio.Event], Awaitable[None]]  # (settings, service, stop)
 
 
 def operator_settings(settings: Settings) -> Settings:
@@ -103,7 +104,7 @@ async def next_line(lines: asyncio.Queue[str | None], stop: asyncio.Event) -> st
 
 
 async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event | None = None, *,
-                stdin_fd: int = 0, out: TextIO | None = None) -> None:
+                stdin_fd: int = 0, out: TextIO | None = None, beside: Sequence[Companion] = ()) -> None:
     """Chat until Ctrl-D, 'exit', Ctrl-C/SIGTERM or `stop` being set.
 
     Args:
@@ -112,6 +113,7 @@ async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event 
         stop: set it to stop; when None, SIGINT/SIGTERM stop the chat.
         stdin_fd: where the questions come from, one per line.
         out: where the replies go (standard output).
+        beside: tasks run while the chat lasts, as `hoibao run` adds the seeds watcher and the publish hook.
     """
     out = out or sys.stdout
     core = ChannelCore(service, operator_settings(settings), messages.CONSOLE_HELP, log_level=logging.DEBUG)
@@ -120,18 +122,27 @@ async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event 
     for title in service.titles()[:TITLES_SHOWN]:
         print(f"  • {title}", file=out)
     async with until_stopped(stop) as stop:
-        lines = read_lines(stdin_fd, asyncio.get_running_loop())
-        while True:
-            print(PROMPT, end="", file=out, flush=True)
-            line = await next_line(lines, stop)
-            if line is None:
-                print(file=out)
-                return
-            if line.strip().lower() in EXIT_WORDS:
-                return
-            await core.message(chat, line)
+        tasks = [asyncio.create_task(task(settings, service, stop)) for task in beside]
+        try:
+            await _chat(core, chat, out, read_lines(stdin_fd, asyncio.get_running_loop()), stop)
+        finally:
+            stop.set()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
 
-def run(settings: Settings, service: AnswerService) -> None:
-    """`hoibao chat`."""
-    asyncio.run(serve(settings, service))
+async def _chat(core: ChannelCore, chat: ConsoleChat, out: TextIO, lines: asyncio.Queue[str | None],
+                stop: asyncio.Event) -> None:
+    while True:
+        print(PROMPT, end="", file=out, flush=True)
+        line = await next_line(lines, stop)
+        if line is None:
+            print(file=out)
+            return
+        if line.strip().lower() in EXIT_WORDS:
+            return
+        await core.message(chat, line)
+
+
+def run(settings: Settings, service: AnswerService, beside: Sequence[Companion] = ()) -> None:
+    """`hoibao chat` (and `hoibao run` without a token, with `beside`)."""
+    asyncio.run(serve(settings, service, beside=beside))

@@ -33,9 +33,13 @@ def _refresh(settings: Settings, service: AnswerService, fetcher, stopping: thre
     if not has_sources(settings.index_dir):
         return ""
     before = {aid for aid, _ in service.catalog_items()}
-    report = refresh_once(settings, fetcher, service.reindex, should_stop=stopping.is_set)
+    report = refresh_once(settings, fetcher, lambda: service.reindex(wait=True), should_stop=stopping.is_set)
     if report.build_error:
         raise HoibaoError(f"{report.summary()}; the index was not rebuilt: {report.build_error}")
+    if report.build is not None:
+        from bot.publish import indexed_event
+
+        service.articles_indexed(indexed_event(report, "refresh"))
     if report.build is None and not stopping.is_set() and service.current_build() != service.serving_build:
         service.reload()  # built beside the bot (`hoibao add`, `hoibao refresh`): serve it too, without building
     if followers is not None:

@@ -17,7 +17,8 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from bot.channels import credentials, index_follow, refresh_task
+from bot.channels import credentials, index_follow, refresh_task, watch
+from bot.channels import hooks as publish_hook
 from bot.channels.credentials import Platform
 from bot.followers.service import Followers
 from bot.questionlog.writer import QuestionLog
@@ -54,7 +55,9 @@ async def serve_all(settings: Settings, service: AnswerService, platforms: list[
     When one bot fails, the others are stopped cleanly and the failure is raised. The question log
     (HOIBAO_DATABASE_URL) is shared by the bots; once every bot has stopped (drained), it is
     flushed and then each of `on_shutdown` is called, with the seconds left for them. Beside the
-    bots, the background refresh of the followed sources (bot.channels.refresh_task).
+    bots, the background refresh of the followed sources (bot.channels.refresh_task), the publish
+    hook (bot.channels.hooks, while HOIBAO_PUBLISH_SECRET is set) and the seeds watcher
+    (bot.channels.watch, HOIBAO_WATCH_SEEDS). Each tells `service.articles_indexed` what it indexed.
     """
     credentials.check(settings, platforms)
     questions = QuestionLog.from_settings(settings)
@@ -64,6 +67,9 @@ async def serve_all(settings: Settings, service: AnswerService, platforms: list[
                                      name=p.name) for p in platforms]
         tasks.append(asyncio.create_task(refresh_task.run(settings, service, stop, followers), name="refresh"))
         tasks.append(asyncio.create_task(index_follow.run(settings, service, stop), name="index-follow"))
+        # Seconds from publish to answer: the signed publish hook (and WebSub), the watched seeds folder.
+        tasks.append(asyncio.create_task(publish_hook.run(settings, service, stop), name="publish-hook"))
+        tasks.append(asyncio.create_task(watch.run(settings, service, stop), name="watch-seeds"))
         try:
             await asyncio.gather(*tasks)
         finally:

@@ -46,10 +46,11 @@ def build_qdrant(
     full: bool = False,
     progress: bool = True,
     articles: list[Article] | None = None,
+    max_chars: int | None = None,
 ) -> BuildReport:
     """Build (or incrementally update) the Qdrant index; `index_dir` only keeps the embedding checkpoint."""
     started = time.perf_counter()
-    loaded, chunking = articles_and_chunking(seeds_dir, articles, max_tokens, embedder)
+    loaded, chunking = articles_and_chunking(seeds_dir, articles, max_tokens, embedder, max_chars)
     engine = connect(target)
     embed = partial(_embedding, embedder=embedder, batch_size=batch_size, progress=progress, index_dir=index_dir,
                     chunking=chunking)
