@@ -73,6 +73,23 @@ def test_notify_queues_one_message_per_chat_never_twice(followers, store):
     assert len(store.due("telegram")) == 2
 
 
+def test_articles_the_hook_or_the_watcher_index_reach_followers(store, newsroom_settings, embedder):
+    """The publish hook, WebSub and the watched folder tell the service (ArticlesIndexed); followers hear it."""
+    from bot.service import ArticlesIndexed
+
+    service = AnswerService(newsroom_settings, embedder)
+    followers = Followers(store, service)
+    followers.listen(service)
+    followers.command("telegram", 9, Intent(FOLLOW, "sốt xuất huyết"))
+    service.articles_indexed(ArticlesIndexed(("sot-xuat-huyet-tan-an.txt",), via="refresh"))
+    assert store.due("telegram") == []  # the refresh notifies followers itself, with only the new articles
+    service.articles_indexed(ArticlesIndexed(("sot-xuat-huyet-tan-an.txt",), via="hook"))
+    (push,) = store.due("telegram")
+    assert push.address == "9" and push.body.startswith("🔔 Tin mới về «sốt xuất huyết»:")
+    service.articles_indexed(ArticlesIndexed(("sot-xuat-huyet-tan-an.txt",), via="watch"))
+    assert len(store.due("telegram")) == 1  # never twice
+
+
 @contextlib.asynccontextmanager
 async def telegram_bot(fake: FakeTelegram, settings: Settings, service, followers):
     stop = asyncio.Event()

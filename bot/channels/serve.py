@@ -62,6 +62,8 @@ async def serve_all(settings: Settings, service: AnswerService, platforms: list[
     credentials.check(settings, platforms)
     questions = QuestionLog.from_settings(settings)
     followers = await asyncio.to_thread(Followers.from_settings, settings, service)  # topics to follow
+    if followers is not None:
+        followers.listen(service)
     async with until_stopped(stop) as stop:
         tasks = [asyncio.create_task(_server(p)(settings, service, stop, questions=questions, followers=followers),
                                      name=p.name) for p in platforms]

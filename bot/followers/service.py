@@ -76,6 +76,11 @@ class Followers:
 
     # --- new articles ----------------------------------------------------------------------------
 
+    def listen(self, service) -> None:
+        """Tell followers about what the publish hook, WebSub and the watched folder index, as the
+        background refresh does (it calls `notify_followers` itself, with only the new articles)."""
+        service.on_articles_indexed(lambda event: self.notify_followers(event.articles) if event.via != "refresh" else 0)
+
     def notify_followers(self, new_article_ids: Iterable[str]) -> int:
         """Queue the pushes for articles just indexed; the number of messages queued. Thread-safe, sync."""
         found = self._matches(list(new_article_ids))
