@@ -127,7 +127,8 @@ def test_hoibao_refresh_url_prints_each_article_and_rebuilds(site, tmp_path):
     pages, base = site
     seeds, index = tmp_path / "cli-seeds", tmp_path / "cli-index"
     seeds.mkdir()
-    settings = {"HOIBAO_CRAWL_DELAY_SECONDS": "0.01", "HOIBAO_USER_AGENT": "hoibao-test/1"}
+    settings = {"HOIBAO_CRAWL_DELAY_SECONDS": "0.01", "HOIBAO_USER_AGENT": "hoibao-test/1",
+                "HOIBAO_ALLOW_PRIVATE_ADDRESSES": "true"}  # the site is on 127.0.0.1
     result = run(["refresh", base + CAM], cwd=tmp_path, index_dir=index, seeds_dir=seeds, settings=settings)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()

@@ -103,7 +103,7 @@ def newsroom(tmp_path, embedder):
     build_index(seeds, index, embedder, progress=False)
     settings = Settings(_env_file=None, seeds_dir=seeds, index_dir=index, publish_secret=SECRET, hook_port=free_port(),
                         hook_max_per_minute=8, crawl_delay_seconds=0.01, user_agent="hoibao-test/1",
-                        watch_seeds=False)
+                        watch_seeds=False, allow_private_addresses=True)  # the newsroom's site is on 127.0.0.1
     yield pages, base, settings, AnswerService(settings, embedder)
     stop()
 

@@ -69,12 +69,13 @@ def newsroom(tmp_path, embedder):
     seeds.mkdir()
     (seeds / "cau-treo.txt").write_text(SEED, "utf-8")
     build_index(seeds, index, embedder, progress=False)
-    with CrawlState(index) as state, PoliteFetcher("t", timeout_seconds=2, max_bytes=100_000, default_delay=0) as f:
+    with CrawlState(index) as state, PoliteFetcher("t", timeout_seconds=2, max_bytes=100_000, default_delay=0,
+                                                       allow_private=True) as f:
         add_source(state, f, base + "/rss")
     port = free_port()
     settings = Settings(_env_file=None, seeds_dir=seeds, index_dir=index, publish_secret=SECRET, hook_port=port,
                         websub_callback_url=f"http://127.0.0.1:{port}/hooks", crawl_delay_seconds=0.01,
-                        user_agent="hoibao-test/1", watch_seeds=False)
+                        user_agent="hoibao-test/1", watch_seeds=False, allow_private_addresses=True)
     yield pages, base, hub, settings, AnswerService(settings, embedder)
     stop_hub()
     stop_site()

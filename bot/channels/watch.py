@@ -75,7 +75,7 @@ async def run(settings: Settings, service: AnswerService, stop: asyncio.Event) -
     if not seeds_dir.is_dir():
         log.warning("not watching %s: it is not a folder (HOIBAO_SEEDS_DIR)", seeds_dir)
         return
-    log.info("watching %s for articles (HOIBAO_WATCH_SEEDS)", seeds_dir)
+    log.debug("watching %s for articles (HOIBAO_WATCH_SEEDS)", seeds_dir)  # quiet: a failing start stays one line
     try:
         # What changed while no one watched (the bot was down) is the first batch.
         everything = {p.name for p in seeds_dir.iterdir() if is_article_file(p, seeds_dir)}
