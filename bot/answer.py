@@ -21,9 +21,8 @@ from bot.followup import History, current_article, questions_of, resolve_followu
 from bot.outcome import ANSWERED, NOT_FOUND, UNSURE, status_for
 from bot.policy import AnswerPolicy
 from bot.question import analyse, leans_on_context, looks_english
-from bot.ranking import (
-    Candidate, Ranking, choose_sentence, coverage, is_found, missing_share, names_present, term_weights,
-)
+from bot.coverage import coverage
+from bot.ranking import Candidate, Ranking, choose_sentence, is_found, missing_share, names_present, term_weights
 from bot.roles import asked_title, rewrites, sole_holder
 from bot.spans.lexicon import GROUP_WORDS, PLACE_UNITS, TITLE_HEADS
 from bot.signals import vector

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from bot.question import match_tokens
 from index.text import bigrams, fold, has_diacritics, tokens
@@ -29,9 +30,15 @@ class Terms:
         return fold(term) in self.folded
 
 
+@lru_cache(maxsize=8192)
+def terms_of(text: str, exact: bool) -> Terms:
+    """`Terms(text, exact)`, remembered: the same paragraphs and sentences come back question after question."""
+    return Terms(text, exact)
+
+
 def coverage(terms: Sequence[str], weights: dict[str, float], sentence: str, exact: bool) -> float:
     """Share of the question's IDF-weighted terms that the sentence contains."""
-    return share(terms, weights, Terms(sentence, exact)) if terms else 0.0
+    return share(terms, weights, terms_of(sentence, exact)) if terms else 0.0
 
 
 def share(terms: Sequence[str], weights: dict[str, float], present: Terms, context: Terms | None = None) -> float:
@@ -46,4 +53,4 @@ def share(terms: Sequence[str], weights: dict[str, float], present: Terms, conte
 
 def title_coverage(terms: Sequence[str], weights: dict[str, float], sentence: str, title: str, exact: bool) -> float:
     """Share of the question's weighted terms missing from the sentence that its article's title has."""
-    return share(terms, weights, Terms(sentence, exact), Terms(title, exact))
+    return share(terms, weights, terms_of(sentence, exact), terms_of(title, exact))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from bot.coverage import Terms, coverage  # noqa: F401 (coverage: imported from here by bot.answer and bot.signals)
+from bot.coverage import terms_of
 from bot.extract import extract
 from bot.levels import RAW, Levels
 from bot.question import Question, required_names
@@ -76,7 +76,7 @@ def missing_share(ranking: Ranking) -> float:
     """Weight share of the heaviest question term the decisive sentence lacks (0 when it has them all)."""
     if ranking.best is None:
         return 0.0
-    present = Terms(ranking.best.sentence, ranking.question.accented)
+    present = terms_of(ranking.best.sentence, ranking.question.accented)
     total = sum(ranking.weights.values()) or 1.0
     return max((ranking.weights[t] for t in ranking.question.terms if t not in present), default=0.0) / total
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from bot import logistic
-from bot.coverage import Terms, share
+from bot.coverage import share, terms_of
 from bot.extract import extract
 from bot.question import Question
 from bot.spans.expect import typed_phrase
@@ -62,12 +62,12 @@ def sentences(question: Question, hits: Sequence[Hit], weights: dict[str, float]
     exact = question.accented
     for rank, hit in enumerate(hits):
         text = hit.paragraph.text
-        paragraph = share(terms, weights, Terms(text, exact))
-        title = Terms(hit.paragraph.title, exact)
+        paragraph = share(terms, weights, terms_of(text, exact))
+        title = terms_of(hit.paragraph.title, exact)
         previous = 0.0
         for i, (start, end) in enumerate(sentence_spans(text)):
             sentence = text[start:end]
-            present = Terms(sentence, exact)
+            present = terms_of(sentence, exact)
             cov = share(terms, weights, present)
             typed = typed_phrase(sentence, question.searched, question.kind, question.expects)
             span = extract(sentence, question.searched, question.kind)

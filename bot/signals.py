@@ -14,7 +14,8 @@ import math
 
 import numpy as np
 
-from bot.ranking import Ranking, Terms, coverage, names_present
+from bot.coverage import coverage, terms_of
+from bot.ranking import Ranking, names_present
 from bot.extract import DATE, NAMED, NUMBER, OTHER, PERSON, PLACE, ROLE, WHICH
 from bot.question import required_names
 
@@ -66,7 +67,7 @@ def signals(ranking: Ranking) -> dict[str, float]:
     paragraph = best.hit.paragraph
     total = sum(ranking.weights.values()) or 1.0
     exact = q.accented
-    in_paragraph = Terms(paragraph.text, exact)
+    in_paragraph = terms_of(paragraph.text, exact)
     missing = [ranking.weights[t] for t in q.terms if t not in in_paragraph]
     dense = sorted((h.dense for h in hits), reverse=True)
     fused = [h.score for h in hits]
