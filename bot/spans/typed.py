@@ -188,7 +188,7 @@ def which_spans(sentence: str, question: str) -> list[Span]:
     return spans
 
 
-# First words of an organisation's name ("Công ty CP Xây dựng Trường Phát", "Liên danh …", "Ban Quản lý dự án …").
+# First words of an organisation's name ("Công ty CP Xây dựng …", "Liên danh …", "Ban Quản lý dự án …").
 _ORG_START = re.compile(
     r"\b(?:Liên danh|Tổng công ty|Công ty|Tập đoàn|Ngân hàng|Bệnh viện|Trường|Sở|Ban|Bộ|UBND|Ủy ban|Uỷ ban|Viện|"
     r"Trung tâm|Hội|Hiệp hội|Cục|Tổng cục|Chi cục|Quỹ|Câu lạc bộ|CLB|Đài|Báo|Nhà xuất bản|Tòa án|Toà án|"
