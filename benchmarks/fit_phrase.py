@@ -27,12 +27,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.evaluate import build_eval_index, contains_answer, load_squad  # noqa: E402
+from bot.evaluate import build_eval_index, contains_answer, f1, load_squad  # noqa: E402
 from bot.outcome import ANSWERED  # noqa: E402
 from bot.ranking import missing_share  # noqa: E402
 from bot.service import AnswerService  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.spans.phrase import SIGNALS, choose, same_phrase  # noqa: E402
+from bot.spans.phrase import choose, same_phrase  # noqa: E402
 from bot.logistic import fitted  # noqa: E402
 from bot.spans.phrase_model import MODEL_FILE, PhraseModel  # noqa: E402
 from index.embed import make_embedder  # noqa: E402
@@ -100,10 +100,11 @@ def fit(rows: list[dict], precision: float) -> PhraseModel:
 
 
 def report(rows: list[dict], model: PhraseModel) -> dict[str, float]:
-    """Over the answered rows: phrase share, exact match among phrases, stated wrong, holds gold."""
+    """Over the answered rows: phrase share, exact match among phrases, stated wrong, holds gold; F1 over all rows."""
     answered = [r for r in rows if r["answered"]]
     n = max(len(answered), 1)
     phrase = wrong = holds = exact = 0
+    f1_sum = 0.0
     for r in answered:
         stated = r["phrase"] is not None and model.probability(r["signals"]) >= model.state_from
         line = r["phrase"] if stated else r["sentence"]
@@ -111,8 +112,9 @@ def report(rows: list[dict], model: PhraseModel) -> dict[str, float]:
         exact += stated and r["label"]
         holds += contains_answer(line, r["gold"])
         wrong += not any(set(tokens(line)) & set(tokens(g)) for g in r["gold"])
+        f1_sum += max(f1(line, g) for g in r["gold"])
     return {"answered": len(answered), "phrase share": phrase / n, "exact among phrases": exact / max(phrase, 1),
-            "stated wrong": wrong / n, "holds gold": holds / n}
+            "stated wrong": wrong / n, "holds gold": holds / n, "F1 over all": f1_sum / max(len(rows), 1)}
 
 
 def main() -> None:

@@ -49,8 +49,3 @@ def share(terms: Sequence[str], weights: dict[str, float], present: Terms, conte
     if context is None:
         return sum(weights[t] for t in terms if t in present) / total
     return sum(weights[t] for t in terms if t not in present and t in context) / total
-
-
-def title_coverage(terms: Sequence[str], weights: dict[str, float], sentence: str, title: str, exact: bool) -> float:
-    """Share of the question's weighted terms missing from the sentence that its article's title has."""
-    return share(terms, weights, terms_of(sentence, exact), terms_of(title, exact))
