@@ -22,7 +22,7 @@ switch turns, which name a new article, and follow-ups, which do not):
 - answered / unsure / not found: `answer.status`, or `answer.found` on code
   that has only that;
 - holds gold: the gold answer is in `answer.answer`, case and accents folded
-  (`bot.evaluate.contains_answer`), over turns that have a gold answer.
+  (`bot.evaluate.run.contains_answer`), over turns that have a gold answer.
 
 Writes benchmarks/results/conversation_subject.json (the summary and every turn).
 
@@ -49,11 +49,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.answer import Answer  # noqa: E402
+from bot.core.answer import Answer  # noqa: E402
 from memo import QueryMemo  # noqa: E402
-from bot.followup import Turn  # noqa: E402
+from bot.core.followup import Turn  # noqa: E402
 from bot.chat import clean_question  # noqa: E402
-from bot.evaluate import contains_answer  # noqa: E402
+from bot.evaluate.run import contains_answer  # noqa: E402
 from bot.service import AnswerService  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from index.build import build_index  # noqa: E402

@@ -5,7 +5,7 @@
 The bot's own code path, end to end, against the local news site of the tests (tests/fake_news.py,
 synthetic Vietnamese articles on 127.0.0.1): an AnswerService over an index of the synthetic
 corpus (benchmarks/corpus.py, `--paragraphs`) plus the site's first article, and the background
-refresh task (bot/channels/refresh_task.py) with HOIBAO_REFRESH_MINUTES=`--minutes`, the default
+refresh task (bot/channels/background/refresh.py) with HOIBAO_REFRESH_MINUTES=`--minutes`, the default
 crawl delay (1.5 s between requests to one host) and a robots.txt. Each trial publishes one new
 article in the RSS feed at a random moment of the refresh cycle, then asks the service (as a
 channel would, in a worker thread) every 0.2 s until its first citation is the new article.
@@ -38,7 +38,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 import corpus as synth  # noqa: E402  (benchmarks/corpus.py)
-from bot.channels import refresh_task  # noqa: E402
+from bot.channels.background import refresh as refresh_task  # noqa: E402
 from bot.service import AnswerService, build_from_settings  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from index.embed import make_embedder  # noqa: E402

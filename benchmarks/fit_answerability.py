@@ -7,12 +7,12 @@ asked of its own corpus's index (label 1 when the cited paragraph holds a gold
 answer; 0 when it does not or when no paragraph answers) and of the other
 corpora's indexes (label 0: questions about something the index does not hold),
 as written and, for the answerable ones, without diacritics; general questions
-about nothing indexed (label 0). Signals come from `bot.signals`, computed on
+about nothing indexed (label 0). Signals come from `bot.core.signals`, computed on
 the rankings of the real answer service, exactly as when answering.
 
 Reported: fit on two corpora (with the seed and general rows), score on the third,
 every way round; then the model fitted on everything is written to
-bot/models/answerability.json with its figures. scikit-learn is needed here only.
+bot/core/models/answerability.json with its figures. scikit-learn is needed here only.
 """
 
 from __future__ import annotations
@@ -27,14 +27,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.ranking import is_found  # noqa: E402
-from bot.answerability import MODEL_FILE, AnswerModel  # noqa: E402
-from bot.evaluate import build_eval_index, contains_answer, load_squad  # noqa: E402
-from bot.outcome import ANSWERED, NOT_FOUND, UNSURE, status_for  # noqa: E402
-from bot.policy import AnswerPolicy  # noqa: E402
+from bot.core.ranking import is_found  # noqa: E402
+from bot.core.answerability import MODEL_FILE, AnswerModel  # noqa: E402
+from bot.evaluate.run import build_eval_index, contains_answer, load_squad  # noqa: E402
+from bot.core.outcome import ANSWERED, NOT_FOUND, UNSURE, status_for  # noqa: E402
+from bot.core.policy import AnswerPolicy  # noqa: E402
 from bot.service import AnswerService  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.signals import FEATURES, KINDS, vector  # noqa: E402
+from bot.core.signals import FEATURES, KINDS, vector  # noqa: E402
 from index.build import build_index  # noqa: E402
 from index.embed import make_embedder  # noqa: E402
 from index.text import fold  # noqa: E402

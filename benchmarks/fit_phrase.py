@@ -4,7 +4,7 @@
 
 Rows: every answerable question of each corpus, as written and unaccented, asked of
 its own corpus's index through the real answer service; the decisive sentence's
-best whole phrase of the expected type (bot.spans.phrase.choose) is labelled 1 when
+best whole phrase of the expected type (bot.core.spans.phrase.choose) is labelled 1 when
 it equals a gold answer (case, diacritics and punctuation aside). Rankings are
 cached under var/phrase_rows/ (delete to redo); the signals are recomputed from
 them every run, so a change to the span rules needs no new embeddings.
@@ -13,7 +13,7 @@ For each corpus: fit on the others, pick the cut that reaches `--precision` on t
 fitting rows, and report on the held-out corpus (answered questions only) the share
 stated as a phrase, exact match among those, and "stated wrong" (the answer line
 shares no word with any gold answer). `--write` fits on all corpora and writes
-bot/models/phrase.json with those figures. scikit-learn is needed here only.
+bot/core/models/phrase.json with those figures. scikit-learn is needed here only.
 """
 
 from __future__ import annotations
@@ -27,14 +27,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.evaluate import build_eval_index, contains_answer, f1, load_squad  # noqa: E402
-from bot.outcome import ANSWERED  # noqa: E402
-from bot.ranking import missing_share  # noqa: E402
+from bot.evaluate.run import build_eval_index, contains_answer, f1, load_squad  # noqa: E402
+from bot.core.outcome import ANSWERED  # noqa: E402
+from bot.core.ranking import missing_share  # noqa: E402
 from bot.service import AnswerService  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.spans.phrase import choose, same_phrase  # noqa: E402
-from bot.logistic import fitted  # noqa: E402
-from bot.spans.phrase_model import MODEL_FILE, PhraseModel  # noqa: E402
+from bot.core.spans.phrase import choose, same_phrase  # noqa: E402
+from bot.core.logistic import fitted  # noqa: E402
+from bot.core.spans.phrase_model import MODEL_FILE, PhraseModel  # noqa: E402
 from index.embed import make_embedder  # noqa: E402
 from index.text import fold, tokens  # noqa: E402
 

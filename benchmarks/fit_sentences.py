@@ -4,12 +4,12 @@
 
 Each answerable question of each corpus is searched once on its `hoibao eval` index
 (var/evalcache/<name>), as written and unaccented; every sentence of its top
-paragraphs becomes a row (bot.sentence_model.sentences), labelled 1 when it holds a
+paragraphs becomes a row (bot.core.sentence_model.sentences), labelled 1 when it holds a
 gold answer. For each corpus: fit on the others, then report on it the share of
 questions whose chosen sentence holds a gold answer, beside the hand-set rule of the
 previous release (coverage + 0.25 × retrieval + 0.3 when the kind's span is there) and
 that rule with the title's help (+ 0.5 × title context, the typed phrase for the span).
-`--write` writes bot/models/sentences.json: the model fitted on all corpora if it beat
+`--write` writes bot/core/models/sentences.json: the model fitted on all corpora if it beat
 the rule on the corpora it was not fitted on, else the rule, with the figures.
 """
 
@@ -24,11 +24,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.evaluate import build_eval_index, contains_answer, load_squad  # noqa: E402
-from bot.logistic import Logistic, fitted  # noqa: E402
-from bot.question import analyse  # noqa: E402
-from bot.ranking import term_weights  # noqa: E402
-from bot.sentence_model import INPUTS, MODEL_FILE, SENTENCE_VERSION, sentences  # noqa: E402
+from bot.evaluate.run import build_eval_index, contains_answer, load_squad  # noqa: E402
+from bot.core.logistic import Logistic, fitted  # noqa: E402
+from bot.core.question import analyse  # noqa: E402
+from bot.core.ranking import term_weights  # noqa: E402
+from bot.core.sentence_model import INPUTS, MODEL_FILE, SENTENCE_VERSION, sentences  # noqa: E402
 from bot.service import AnswerService  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from fit_phrase import CORPORA  # noqa: E402

@@ -1,11 +1,11 @@
-"""Fit the span ranker's weights (bot/models/spans.json) on one corpus, report on the other.
+"""Fit the span ranker's weights (bot/core/models/spans.json) on one corpus, report on the other.
 
     .venv/bin/python benchmarks/span_quality.py --dump var/spans.jsonl   # the pipeline's best sentences
     .venv/bin/python benchmarks/fit_spans.py var/spans.jsonl --fit-on mlqa [--folds 5] [--write]
 
 Each dumped record is a question, its gold answers and the best sentence the real
 pipeline chose (holding a gold answer). Every candidate span of the sentence gets
-the features answering uses (`bot.spans.short.candidate_table`); the weights
+the features answering uses (`bot.core.spans.short.candidate_table`); the weights
 maximise the softmax likelihood of the candidates with the best token F1, with an
 L2 penalty. Prints, for the fitted corpus and the other one, the F1 of the chosen
 span, and the best F1 any candidate reaches (the ceiling of the candidates).
@@ -24,12 +24,12 @@ from scipy.optimize import minimize
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.evaluate import contains_answer, f1  # noqa: E402
-from bot.extract import question_kind  # noqa: E402
-from bot.spans.features import FEATURES  # noqa: E402
-from bot.spans.model import REFIT, WEIGHTS, SpanModelError  # noqa: E402
-from bot.spans.model import load as load_weights  # noqa: E402
-from bot.spans.short import candidate_table  # noqa: E402
+from bot.evaluate.run import contains_answer, f1  # noqa: E402
+from bot.core.extract import question_kind  # noqa: E402
+from bot.core.spans.features import FEATURES  # noqa: E402
+from bot.core.spans.model import REFIT, WEIGHTS, SpanModelError  # noqa: E402
+from bot.core.spans.model import load as load_weights  # noqa: E402
+from bot.core.spans.short import candidate_table  # noqa: E402
 
 
 def load(path: Path) -> dict[str, list[dict]]:

@@ -8,7 +8,7 @@ twice through the real answer service: over the whole index of the eight article
 the turn's article (`AnswerService.answer(article=…)`, the filter in the search layer). Reported:
 answered / unsure / not found, the first citation from the turn's article, the cited paragraph
 holding a gold answer, and the answer line (the short answer, else the decisive sentence) holding
-one — case and accents folded (`bot.evaluate.contains_answer`).
+one — case and accents folded (`bot.evaluate.run.contains_answer`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.evaluate import contains_answer  # noqa: E402
+from bot.evaluate.run import contains_answer  # noqa: E402
 from bot.service import AnswerService, embedder_from_settings  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from index.build import build_index  # noqa: E402

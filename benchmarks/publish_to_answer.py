@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 import corpus as synth  # noqa: E402  (benchmarks/corpus.py)
-from bot.channels import hooks, watch  # noqa: E402
+from bot.channels.background import hooks, watch  # noqa: E402
 from bot.service import AnswerService, build_from_settings  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from index.embed import make_embedder  # noqa: E402

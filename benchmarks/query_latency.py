@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.answer import Answerer  # noqa: E402
+from bot.core.answer import Answerer  # noqa: E402
 from index import store  # noqa: E402
 from index.build import build_index  # noqa: E402
 from index.embed import make_embedder  # noqa: E402

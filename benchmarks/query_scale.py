@@ -60,7 +60,7 @@ def child_query(index_dir: str, questions_file: str, rounds: int) -> dict:
     rss_start = status_kb("VmRSS")
     import numpy as np
 
-    from bot.answer import Answerer
+    from bot.core.answer import Answerer
     from index import store
     from index.embed import make_embedder
     from index.search import Searcher

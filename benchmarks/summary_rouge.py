@@ -1,4 +1,4 @@
-"""Extractive summaries (bot/summary.py) against lead-3, scored with ROUGE-1/2 against the article's sapo.
+"""Extractive summaries (bot/desk/summary.py) against lead-3, scored with ROUGE-1/2 against the article's sapo.
 
     .venv/bin/python benchmarks/summary_rouge.py [--json benchmarks/results/summary_rouge.json]
 
@@ -29,7 +29,7 @@ from rouge_score import rouge_scorer
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.summary import lead, summarize  # noqa: E402
+from bot.desk.summary import lead, summarize  # noqa: E402
 from index.corpus import Paragraph, read_article  # noqa: E402
 from index.text import split_sentences, words  # noqa: E402
 

@@ -4,7 +4,7 @@
     /work/venv-seg/bin/pip install -c constraints.txt numpy scipy faiss-cpu pyvi underthesea
     PYTHONPATH=. /work/venv-seg/bin/python benchmarks/word_segmentation.py [--data-dir ../shared/data]
 
-Needs: numpy, scipy and faiss-cpu (the project's own imports: bot.evaluate pulls in
+Needs: numpy, scipy and faiss-cpu (the project's own imports: bot.evaluate.run pulls in
 index.build/index.store), plus the segmenters being compared: `pyvi` (ViTokenizer) and
 `underthesea` (word_tokenize). Neither is a dependency of hoibao; a variant whose package is
 missing is skipped with a message, the others still run. Both ship their models inside
@@ -21,9 +21,9 @@ LexicalIndex at start-up), one paragraph per document:
 Passages are segmented as written (NFC, accented). Questions are asked as written and
 unaccented (index.text.fold); the segmenter sees the unaccented text itself.
 
-Scored as `hoibao eval` scores BM25: questions from bot.evaluate.load_squad (merged by
+Scored as `hoibao eval` scores BM25: questions from bot.evaluate.run.load_squad (merged by
 text, unanswerable ones left out), a retrieval right when the paragraph contains a gold
-answer (bot.evaluate.first_right), top 50 retrieved like Searcher's default candidates.
+answer (bot.evaluate.run.first_right), top 50 retrieved like Searcher's default candidates.
 Recall@1 differences against today are tested with an exact McNemar test (two-sided
 binomial test on the questions one variant gets right at rank 1 and the other not).
 
@@ -54,7 +54,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from bot.evaluate import RetrievalScores, first_right, load_squad  # noqa: E402
+from bot.evaluate.run import RetrievalScores, first_right, load_squad  # noqa: E402
 from index.lexical import B, K1, LexicalIndex  # noqa: E402
 from index.text import fold, index_terms, nfc, tokens  # noqa: E402
 from timing import percentile  # noqa: E402

@@ -16,17 +16,17 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot import messages
-from bot.dates import article_day, window
-from bot.desk import Desk, Reply
-from bot.followup import Turn, current_article
-from bot.intents import LATEST, SUMMARY, intent_of
-from bot.outcome import NOT_FOUND
+from bot.desk.dates import article_day, window
+from bot.desk.reply import Desk, Reply
+from bot.core.followup import Turn, current_article
+from bot.desk.intents import LATEST, SUMMARY, intent_of
+from bot.core.outcome import NOT_FOUND
 from bot.llm.written import write
-from bot.scope import Scopes, scoped_answer
+from bot.core.scope import Scopes, scoped_answer
 from index.text import fold, has_letters_or_digits, nfc
 
 if TYPE_CHECKING:
-    from bot.answer import Answer
+    from bot.core.answer import Answer
     from bot.llm.written import Listener
     from bot.service import AnswerService
     from bot.settings import Settings
@@ -141,7 +141,7 @@ class Conversations:
         self.max_chars = settings.max_question_chars
         self.rate = RateLimiter(settings.rate_limit_per_minute, clock)
         self.history = ChatHistory(settings.history_turns, settings.history_ttl_seconds, clock)
-        self.scopes = Scopes()  # chats about one article (bot.scope)
+        self.scopes = Scopes()  # chats about one article (bot.core.scope)
         self.desk = Desk(service, settings.timezone, settings.latest_count)
 
     def current(self, chat: int | str) -> str | None:
@@ -150,7 +150,7 @@ class Conversations:
         return scope.article if scope else current_article(self.history.get(chat))
 
     def request(self, chat: int | str, user: int | str, text: str | None) -> "Reply | str | None":
-        """A summary or the latest news when `text` asks for one (bot.intents), else None."""
+        """A summary or the latest news when `text` asks for one (bot.desk.intents), else None."""
         intent = intent_of(text or "") if text and len(text) <= self.max_chars else None
         if intent is None or intent.kind not in (SUMMARY, LATEST):
             return None
@@ -177,7 +177,7 @@ class Conversations:
 
     def open_link(self, chat: int | str, key: str) -> str | None:
         """A deep link's key: the chat is now about that article; the greeting, None for an unknown key."""
-        from bot.links import find
+        from bot.desk.links import find
 
         article = find(self.service.catalog_items(), key)
         if article is None:

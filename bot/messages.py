@@ -117,7 +117,7 @@ def zalo_help(name: str) -> str:
     )
 
 
-# Telegram, while a language model writes the answer (bot/channels/telegram_stream.py): above the
+# Telegram, while a language model writes the answer (bot/channels/telegram/stream.py): above the
 # extractive answer until its first checked sentences replace it; then after them until it is done.
 WRITING = "✍️ Đang viết câu trả lời…"
 WRITING_EN = "✍️ Writing the answer…"
@@ -131,7 +131,7 @@ def feedback_thanks(value: int) -> str:
     return "Cảm ơn bạn đã góp ý 👎! Mình đã ghi nhận để ban biên tập xem lại câu trả lời này."
 
 
-# Readers' requests (bot/desk.py): summaries, the latest news.
+# Readers' requests (bot/desk/reply.py): summaries, the latest news.
 ASK_ABOUT = "Hỏi về bài này"
 
 
@@ -209,5 +209,5 @@ def following(topics: list[str], kind: str) -> str:
     return f"Bạn đang theo dõi:\n{listed}\n{hint}"
 
 
-# Telegram inline mode (bot/channels/telegram_inline.py): the first card of an unsure answer.
+# Telegram inline mode (bot/channels/telegram/inline.py): the first card of an unsure answer.
 INLINE_UNSURE = "Chưa chắc chắn: đoạn gần nhất với câu hỏi"

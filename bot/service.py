@@ -4,7 +4,7 @@ Built once at start-up. `/reindex` rebuilds in a worker thread while questions
 keep being answered from the old index; the new one replaces it in one
 assignment, so a question sees either the old or the new index, never a mix.
 `reload` is the same swap without the build: a replica following the builds the
-`index` service makes (bot/channels/index_follow.py).
+`index` service makes (bot/channels/background/index_follow.py).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.answer import Answer, Answerer, Ranking
-from bot.policy import AnswerPolicy
+from bot.core.answer import Answer, Answerer, Ranking
+from bot.core.policy import AnswerPolicy
 from bot.settings import Settings
 from index.backend import Location
 from index.build import BuildReport
@@ -115,7 +115,7 @@ class AnswerService:
         cache = self.__dict__.setdefault("_article_examples", {})
         key = (self.serving_build, article)
         if key not in cache:
-            from bot.suggest import suggested
+            from bot.core.suggest import suggested
 
             answerer = self.answerer_for(frozenset({article}))
             if len(cache) >= _EXAMPLES_CACHED:  # bounded: the oldest article's questions go first
@@ -147,7 +147,7 @@ class AnswerService:
 
     def find_article(self, given: str) -> str:
         """The id of the article `given` names (file name, link or title); a HoibaoError saying why not."""
-        from bot.articles import resolve
+        from bot.desk.articles import resolve
 
         return resolve(given, self._answerer.searcher.index.manifest.articles)
 

@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     qdrant_on_disk: bool = False  # original dense vectors on disk (memory-mapped) instead of in RAM
     qdrant_quantization: Literal["none", "int8"] = "none"  # int8: scalar quantisation in RAM, searches rescore
 
-    # Bot replicas follow the builds the `index` service makes (bot/channels/index_follow.py): every this
+    # Bot replicas follow the builds the `index` service makes (bot/channels/background/index_follow.py): every this
     # many seconds a bot asks which build is current (the `current` symlink, the alias) and loads a new one.
     index_follow_seconds: float = Field(30.0, ge=0)  # 0: off (a new build is served after /reindex or a restart)
 
@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50)
     candidates: int = Field(50, ge=5)
     found_threshold: float = Field(0.0, ge=-1.0, le=1.0)  # added to the answer model's cut points
-    answer_model: str = ""  # a refitted answerability model (JSON); empty: the one shipped in bot/models/
+    answer_model: str = ""  # a refitted answerability model (JSON); empty: the one shipped in bot/core/models/
 
     # Adding articles from the web (`hoibao add`)
     user_agent: str = "hoibao/0.1 (news question-answering bot; set HOIBAO_USER_AGENT to add a contact)"
@@ -117,7 +117,7 @@ class Settings(BaseSettings):
     typing_after_seconds: float = Field(0.5, ge=0)  # "typing…" only for an answer not ready by then
     drain_seconds: float = Field(20.0, ge=0)  # on SIGTERM, time left to send the answers in flight
 
-    # Readers' features (bot/desk.py): summaries, the latest news, deep links
+    # Readers' features (bot/desk/reply.py): summaries, the latest news, deep links
     timezone: str = "Asia/Ho_Chi_Minh"  # the newsroom's: "hôm qua", "tuần này" and article days are read in it
     latest_count: int = Field(5, ge=1, le=10)  # articles in a /tinmoi reply
     bot_username: str = ""  # Telegram bot's @name without @, for `hoibao links` (t.me/<name>?start=<key>)

@@ -9,7 +9,7 @@ A CMS calls `POST /hooks/publish` with
 
 The timestamp is inside the signed bytes and may be at most five minutes off, so a captured request
 cannot be replayed later. Stripe and Slack sign their webhooks the same way. Nothing here does I/O:
-the web server (bot/channels/hooks.py) hands over the headers and the raw body.
+the web server (bot/channels/background/hooks.py) hands over the headers and the raw body.
 """
 
 from __future__ import annotations

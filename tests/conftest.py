@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import Answerer
+from bot.core.answer import Answerer
 from bot.settings import Settings
 from index import store
 from index.build import build_index

@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from bot.followup import is_followup, resolve_followup
-from bot.extract import (
+from bot.core.followup import is_followup, resolve_followup
+from bot.core.extract import (
     DATE, NAMED, NUMBER, OTHER, PERSON, PLACE, ROLE, WHICH,
     extract, person_in_question, question_kind,
 )

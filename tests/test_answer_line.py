@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer_line import PHRASE, SENTENCE
-from bot.outcome import ANSWERED, NOT_FOUND
-from bot.spans.expect import T_CLAUSE, T_NUMBER, T_ORG, T_PERSON, T_PLACE, T_ROLE, T_TIME, agrees, expected, whole
-from bot.spans.kinds import question_kind
+from bot.core.answer_line import PHRASE, SENTENCE
+from bot.core.outcome import ANSWERED, NOT_FOUND
+from bot.core.spans.expect import T_CLAUSE, T_NUMBER, T_ORG, T_PERSON, T_PLACE, T_ROLE, T_TIME, agrees, expected, whole
+from bot.core.spans.kinds import question_kind
 from index.text import fold
 from tests.conftest import index_of
 
@@ -180,7 +180,7 @@ def test_stated_phrases_are_typed_and_whole(site):
 def test_a_sentence_line_marks_the_typed_phrase_in_each_rendering(site):
     from dataclasses import replace
 
-    from bot.render import plain_text, telegram_html, terminal
+    from bot.channels.render import plain_text, telegram_html, terminal
 
     answer = site.answer("Thư viện số mở cửa mấy giờ?")
     sentence = answer.sentence

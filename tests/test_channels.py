@@ -209,7 +209,8 @@ async def test_a_webhook_secret_header_that_is_not_utf8_is_refused_without_error
     """Raw header bytes no HTTP client library would send: 403, not a 500 with a traceback."""
     from aiohttp import web
 
-    from bot.channels import telegram_updates, zalo
+    from bot.channels.telegram import updates as telegram_updates
+    from bot.channels.zalo import app as zalo
 
     if platform == "zalo":
         class Channel:
@@ -244,7 +245,7 @@ async def test_updates_waiting_for_a_slot_are_counted_and_cut_cleanly():
     'coroutine was never awaited' warning."""
     import gc
 
-    from bot.channels.telegram_updates import DrainingUpdates
+    from bot.channels.telegram.updates import DrainingUpdates
 
     processor = DrainingUpdates(concurrent=1)
     await processor.initialize()

@@ -98,7 +98,7 @@ def test_conversation_refuses_politely(conversations):
 async def test_chat_locks_keep_one_chat_in_order_and_forget_idle_chats():
     import asyncio
 
-    from bot.runtime import ChatLocks
+    from bot.channels.runtime import ChatLocks
 
     locks, order = ChatLocks(), []
 

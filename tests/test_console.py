@@ -135,7 +135,7 @@ async def test_console_commands_and_exit(settings, service):
 
 
 async def test_ctrl_c_ends_the_chat_cleanly(settings, service):
-    """Ctrl-C (SIGINT) sets the stop event of `bot.runtime.until_stopped`: the chat ends at its prompt."""
+    """Ctrl-C (SIGINT) sets the stop event of `bot.channels.runtime.until_stopped`: the chat ends at its prompt."""
     read_end, write_end = os.pipe()  # nothing is ever typed
     shown_read, shown_write = os.pipe()
     try:

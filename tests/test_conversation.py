@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from bot.followup import Turn, current_article
-from bot.question import analyse, leans_on_context
+from bot.core.followup import Turn, current_article
+from bot.core.question import analyse, leans_on_context
 from tests.conftest import index_of, states
 from tests.test_cli import run
 

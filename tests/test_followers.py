@@ -7,11 +7,12 @@ import contextlib
 
 import pytest
 
-from bot.channels import telegram, zalo
+from bot.channels.telegram import app as telegram
+from bot.channels.zalo import app as zalo
 from bot.followers.match import matching_paragraph, topic_key
 from bot.followers.service import Followers
 from bot.followers.store import FollowStore
-from bot.intents import FOLLOW, Intent
+from bot.desk.intents import FOLLOW, Intent
 from bot.service import AnswerService
 from bot.settings import Settings
 from index.corpus import parse_article

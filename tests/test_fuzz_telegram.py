@@ -28,8 +28,8 @@ from aiohttp import web
 from hypothesis import HealthCheck, event, given, settings as hsettings, strategies as st
 from telegram import Update
 
-from bot.channels import telegram
-from bot.channels.telegram_updates import DrainingUpdates, webhook_app
+from bot.channels.telegram import app as telegram
+from bot.channels.telegram.updates import DrainingUpdates, webhook_app
 from bot.questionlog.writer import QuestionLog
 from bot.service import AnswerService
 from bot.settings import Settings

@@ -26,9 +26,9 @@ from aiohttp import web
 from hypothesis import HealthCheck, event, given, settings as hsettings, strategies as st
 
 from bot import messages
-from bot.channels import zalo
+from bot.channels.zalo import app as zalo
 from bot.channels.core import ChannelCore
-from bot.channels.zalo_api import ZaloBot
+from bot.channels.zalo.api import ZaloBot
 from bot.questionlog.channel import ChannelLog
 from bot.questionlog.writer import QuestionLog
 from bot.service import AnswerService

@@ -1,7 +1,7 @@
 """Bot replicas follow the builds another process makes: the FAISS `current` symlink, the Qdrant alias.
 
 The "index service" here is a second build into the same location while an AnswerService answers
-from the first; the follower (bot.channels.index_follow) loads the new build, never builds, and a
+from the first; the follower (bot.channels.background.index_follow) loads the new build, never builds, and a
 build that cannot be loaded leaves the old one answering with one log line.
 """
 
@@ -13,8 +13,8 @@ import shutil
 
 import pytest
 
-from bot.channels import index_follow
-from bot.channels.index_follow import Follower
+from bot.channels.background import index_follow
+from bot.channels.background.index_follow import Follower
 from bot.service import AnswerService, build_from_settings
 from bot.settings import Settings
 from index import store
@@ -72,7 +72,7 @@ def test_a_replica_follows_a_new_build_made_beside_it(settings, embedder, caplog
     index_service_builds(settings, embedder, NEW)
     assert service.current_build() != served
     assert source_of(service, NEW_QUESTION) != "moi.txt"  # still the build it loaded
-    with caplog.at_level(logging.INFO, logger="bot.channels.index_follow"):
+    with caplog.at_level(logging.INFO, logger="bot.channels.background.index_follow"):
         assert follower.step()
     assert service.serving_build == service.current_build() != served
     assert source_of(service, NEW_QUESTION) == "moi.txt"
@@ -99,7 +99,7 @@ def test_a_broken_new_build_keeps_the_old_one_answering_with_one_log_line(tmp_pa
     follower = Follower(service)
     index_service_builds(settings, embedder, NEW)
     (store.current_build(settings.index_dir) / "paragraphs.jsonl").unlink()  # a damaged build
-    with caplog.at_level(logging.INFO, logger="bot.channels.index_follow"):
+    with caplog.at_level(logging.INFO, logger="bot.channels.background.index_follow"):
         assert not follower.step()
         assert not follower.step()
         assert not follower.step()
@@ -111,7 +111,7 @@ def test_a_broken_new_build_keeps_the_old_one_answering_with_one_log_line(tmp_pa
 
     caplog.clear()
     index_service_builds(settings, embedder, {"sau.txt": "Tin sau\n\nPhường Mỹ An trồng thêm cây xanh.\n"})
-    with caplog.at_level(logging.INFO, logger="bot.channels.index_follow"):
+    with caplog.at_level(logging.INFO, logger="bot.channels.background.index_follow"):
         assert follower.step()  # the next good build is served
     assert source_of(service, NEW_QUESTION) == "moi.txt"
 
@@ -132,7 +132,7 @@ def test_a_missing_manifest_in_qdrant_keeps_the_old_collection_answering(tmp_pat
         engine = qengine.connect(target)
         new = engine.alias_target(target.collection)
         engine.delete(new, {"kind": layout.META, "name": "manifest"})  # half the metadata gone
-        with caplog.at_level(logging.INFO, logger="bot.channels.index_follow"):
+        with caplog.at_level(logging.INFO, logger="bot.channels.background.index_follow"):
             follower = Follower(service)
             assert not follower.step() and not follower.step()
         assert [r.levelno for r in caplog.records] == [logging.WARNING]
@@ -173,7 +173,7 @@ def test_a_store_out_of_reach_is_one_line_and_the_old_index_answers(tmp_path, em
         raise OSError("Connection refused")
 
     monkeypatch.setattr(service, "current_build", unreachable)
-    with caplog.at_level(logging.INFO, logger="bot.channels.index_follow"):
+    with caplog.at_level(logging.INFO, logger="bot.channels.background.index_follow"):
         follower = Follower(service)
         assert not follower.step() and not follower.step()
     assert caplog.messages == ["could not check which index build is current, the previous one keeps answering: "

@@ -10,7 +10,7 @@ import time
 import numpy as np
 import pytest
 
-from bot.channels import watch
+from bot.channels.background import watch
 from bot.service import AnswerService, ArticlesIndexed, build_from_settings
 from bot.settings import Settings
 from index import store

@@ -14,7 +14,7 @@ import pytest
 
 from bot.chat import Conversations
 from bot.llm.slots import Slots
-from bot.render import plain_text
+from bot.channels.render import plain_text
 from bot.service import AnswerService
 from bot.settings import Settings
 from tests.conftest import index_of, states

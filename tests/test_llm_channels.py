@@ -14,7 +14,8 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
-from bot.channels import credentials, serve, zalo
+from bot.channels import credentials, serve
+from bot.channels.zalo import app as zalo
 from bot.service import AnswerService
 from bot.settings import Settings
 from tests.fake_llm import FakeLLM

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from bot.answer import Answer, Citation
+from bot.core.answer import Answer, Citation
 from index.corpus import Paragraph
 from bot.llm import prompt
 from bot.llm.check import (BAD_CITATION, FOLLOWS_INSTRUCTION, NEGATION_MISMATCH, ROLE_SWAP, UNSUPPORTED_CLAIM,

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from bot.evaluate import run_eval
+from bot.evaluate.run import run_eval
 from bot.settings import Settings
 from tests.fake_llm import FakeLLM, quote_first_sentence
 from tests.test_cli import HOIBAO, run

@@ -7,7 +7,7 @@ import importlib.util
 import json
 from pathlib import Path
 
-from bot.evaluate import contains_answer, load_squad
+from bot.evaluate.run import contains_answer, load_squad
 from index.text import has_diacritics
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,6 +1,6 @@
 """Answered, unsure, not found: the learned decision, its model file, and article facts.
 
-Articles are written here; the model is the one shipped in bot/models/.
+Articles are written here; the model is the one shipped in bot/core/models/.
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from dataclasses import replace
 
 import pytest
 
-from bot import answerability, messages
-from bot.answer import Answerer
-from bot.answerability import AnswerModelError
-from bot.outcome import ANSWERED, NOT_FOUND, UNSURE
-from bot.policy import AnswerPolicy
-from bot.render import plain_text, telegram_html, terminal
+from bot.core import answerability
+from bot import messages
+from bot.core.answer import Answerer
+from bot.core.answerability import AnswerModelError
+from bot.core.outcome import ANSWERED, NOT_FOUND, UNSURE
+from bot.core.policy import AnswerPolicy
+from bot.channels.render import plain_text, telegram_html, terminal
 from tests.conftest import ROOT, index_of, states
 
 MARKET = """---
@@ -92,7 +93,7 @@ def test_not_found_renders_the_apology_and_the_titles(local):
 
 def test_quoted_paragraph_never_doubles_its_closing_mark(local):
     # A paragraph ending with its own closing quote is not wrapped in another one.
-    from bot.render import quoted
+    from bot.channels.render import quoted
 
     assert quoted("Ông nói: “Chúng tôi sẽ làm”.") == "“Ông nói: “Chúng tôi sẽ làm”."
     assert quoted("Chợ mở cửa.") == "“Chợ mở cửa.”"
@@ -106,7 +107,7 @@ def test_the_shipped_model_scores_without_scikit_learn():
         "import sys; sys.modules['sklearn'] = None\n"  # importing scikit-learn now fails
         "import numpy as np\n"
         "from bot import answerability\n"
-        "from bot.signals import FEATURES\n"
+        "from bot.core.signals import FEATURES\n"
         "model = answerability.load()\n"
         "p = model.probability(np.zeros(len(FEATURES)))\n"
         "assert 0.0 <= p <= 1.0 and 'sklearn' not in [m.split('.')[0] for m in sys.modules if sys.modules[m]]\n"

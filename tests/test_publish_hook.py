@@ -16,7 +16,7 @@ import time
 import httpx
 import pytest
 
-from bot.channels import hooks
+from bot.channels.background import hooks
 from bot.service import AnswerService, ArticlesIndexed
 from bot.settings import Settings
 from index.build import build_index

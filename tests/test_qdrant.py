@@ -431,7 +431,7 @@ def test_local_mode_records_on_disk_and_ignores_the_cluster_options(tmp_path, se
 def test_eval_builds_its_own_alias_beside_the_bots(location, seeds, embedder, tmp_path, capsys):
     import json
 
-    from bot.evaluate import run_eval
+    from bot.evaluate.run import run_eval
 
     build(location, seeds, embedder)
     bots = collection_of(location)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.facts import AUTHOR, DATE, asked_fact, described_article
-from bot.followup import is_followup, resolve_followup
-from bot.outcome import ANSWERED, NOT_FOUND
-from bot.roles import asked_title, rewrites, sole_holder
+from bot.core.facts import AUTHOR, DATE, asked_fact, described_article
+from bot.core.followup import is_followup, resolve_followup
+from bot.core.outcome import ANSWERED, NOT_FOUND
+from bot.core.roles import asked_title, rewrites, sole_holder
 from index.text import Rule
 from tests.conftest import index_of, states
 

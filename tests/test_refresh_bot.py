@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from bot.channels import refresh_task
+from bot.channels.background import refresh as refresh_task
 from bot.service import AnswerService
 from bot.settings import Settings
 from index.build import build_index
@@ -172,7 +172,7 @@ async def test_a_failed_refresh_logs_one_line_keeps_the_old_index_and_is_retried
 
     service.reindex = failing_once
     stop = asyncio.Event()
-    caplog.set_level(logging.INFO, logger="bot.channels.refresh_task")
+    caplog.set_level(logging.INFO, logger="bot.channels.background.refresh")
     task = asyncio.create_task(refresh_task.run(bot_settings, service, stop))
     new_name = article_file_name(base + CAM)
     try:
@@ -205,7 +205,7 @@ async def test_off_or_without_sources_the_task_does_nothing(tmp_path, settings, 
 
 
 def test_an_article_gone_twice_is_no_longer_answered(site, bot_settings, embedder):
-    from bot.cli_sources import refresh_once
+    from bot.cli.sources import refresh_once
 
     pages, base = site
     service = AnswerService(bot_settings, embedder)
@@ -227,7 +227,7 @@ def test_the_refresh_notifies_followers_of_new_articles_once(site, bot_settings,
 
     from bot.followers.service import Followers
     from bot.followers.store import FollowStore
-    from bot.intents import FOLLOW, Intent
+    from bot.desk.intents import FOLLOW, Intent
 
     pages, base = site
     service = AnswerService(bot_settings, embedder)

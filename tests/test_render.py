@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 import pytest
 
 from bot import messages
-from bot.answer import Answer, Citation
-from bot.render import (
+from bot.core.answer import Answer, Citation
+from bot.channels.render import (
     TELEGRAM_LIMIT, ZALO_LIMIT, plain_messages, plain_text, sources_list, split_message, telegram_html, terminal,
 )
 from index.corpus import Paragraph

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import create_engine
 
-from bot import cli
+from bot.cli import main as cli
 from bot.questionlog import schema
 from bot.report import build, charts, html, make, write
 from bot.report.data import EmptyPeriod, LogUnreachable, NoQuestionLog, ReportError, last_days, open_log

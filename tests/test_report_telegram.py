@@ -14,7 +14,7 @@ from telegram import Bot
 from telegram.error import BadRequest
 
 from bot import messages
-from bot.channels import telegram, telegram_stats
+from bot.channels.telegram import app as telegram, stats as telegram_stats
 from bot.service import AnswerService
 from bot.settings import Settings
 from tests import fake_questionlog

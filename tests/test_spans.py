@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from bot.extract import NUMBER, PERSON, extract, number_spans, question_kind, short_answer
-from bot.spans import model
-from bot.spans.clauses import clauses
-from bot.spans.features import FEATURES
+from bot.core.extract import NUMBER, PERSON, extract, number_spans, question_kind, short_answer
+from bot.core.spans import model
+from bot.core.spans.clauses import clauses
+from bot.core.spans.features import FEATURES
 
 CASES = [
     # person, keyword-only titles included

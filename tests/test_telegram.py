@@ -21,7 +21,7 @@ import pytest
 import pytest_asyncio
 
 from bot import messages
-from bot.channels import telegram
+from bot.channels.telegram import app as telegram
 from bot.service import AnswerService
 from bot.settings import Settings
 from index.errors import HoibaoError

@@ -67,7 +67,7 @@ async def test_tinmoi_lists_newest_with_an_ask_button_each(bot):
 
 
 async def test_a_deep_link_opens_a_chat_about_its_article(bot, newsroom_index_dir):
-    from bot.links import article_key
+    from bot.desk.links import article_key
     from index import store
 
     meta = store.read_manifest(newsroom_index_dir).articles["cau-vuot-nam-dinh-phu.txt"]

@@ -1,7 +1,7 @@
 """The console channel (`hoibao chat`, `make run` without a token): the channel core on a terminal.
 
 Lines are read from standard input in a helper thread, so Ctrl-C and SIGTERM
-stop the chat the same way they stop the bots (`bot.runtime.until_stopped`).
+stop the chat the same way they stop the bots (`bot.channels.runtime.until_stopped`).
 The sentence that answers is bold only on a terminal, and never with NO_COLOR
 (https://no-color.org); the one log line per question goes at DEBUG here, so
 nothing comes between a question and its answer.
@@ -20,10 +20,10 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TextIO
 
 from bot import messages
-from bot.answer import Answer
+from bot.core.answer import Answer
 from bot.channels.core import ChannelCore, Chat
-from bot.render import terminal
-from bot.runtime import until_stopped
+from bot.channels.render import terminal
+from bot.channels.runtime import until_stopped
 from bot.service import AnswerService
 from bot.settings import Settings
 

@@ -17,15 +17,15 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 
 from bot import messages
-from bot.answer import Answer
+from bot.core.answer import Answer
 from bot.channels.feedback import LastAnswers, Votes, feedback_value
 from bot.chat import Conversations
-from bot.desk import Reply
-from bot.intents import FOLLOW, FOLLOWING, UNFOLLOW, intent_of
+from bot.desk.reply import Reply
+from bot.desk.intents import FOLLOW, FOLLOWING, UNFOLLOW, intent_of
 from bot.llm.written import Listener
 from bot.questionlog.channel import NO_LOG, ChannelLog
-from bot.render import sources_list, split_message
-from bot.runtime import ChatLocks
+from bot.channels.render import sources_list, split_message
+from bot.channels.runtime import ChatLocks
 from bot.service import AnswerService, ReindexBusy
 from bot.settings import Settings
 from index.errors import HoibaoError
@@ -153,7 +153,7 @@ class ChannelCore:
                 await self._answer(chat, text)
 
     async def _request(self, chat: Chat, text: str | None) -> bool:
-        """A summary, the latest news (bot.desk) or a follow command when `text` asks for one; False otherwise."""
+        """A summary, the latest news (bot.desk.reply) or a follow command when `text` asks for one; False otherwise."""
         intent = intent_of(text or "") if text and len(text) <= self.conversations.max_chars else None
         if intent is not None and intent.kind in FOLLOW_KINDS:
             reply = messages.FOLLOW_OFF if self.followers is None else \

@@ -17,12 +17,13 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from bot.channels import credentials, index_follow, refresh_task, watch
-from bot.channels import hooks as publish_hook
+from bot.channels import credentials
+from bot.channels.background import index_follow, refresh as refresh_task, watch
+from bot.channels.background import hooks as publish_hook
 from bot.channels.credentials import Platform
 from bot.followers.service import Followers
 from bot.questionlog.writer import QuestionLog
-from bot.runtime import until_stopped
+from bot.channels.runtime import until_stopped
 from bot.service import AnswerService
 from bot.settings import Settings
 
@@ -40,10 +41,10 @@ THREADS_SECONDS = 1.0  # how long the exit waits for worker threads still busy (
 def _server(platform: Platform) -> Server:
     """The platform's `serve`, imported only when that platform runs (PTB is a large import)."""
     if platform is credentials.TELEGRAM:
-        from bot.channels import telegram, telegram_errors
+        from bot.channels.telegram import app as telegram, errors as telegram_errors
 
         return telegram_errors.translated(telegram.serve)
-    from bot.channels import zalo
+    from bot.channels.zalo import app as zalo
 
     return zalo.serve
 
@@ -55,9 +56,9 @@ async def serve_all(settings: Settings, service: AnswerService, platforms: list[
     When one bot fails, the others are stopped cleanly and the failure is raised. The question log
     (HOIBAO_DATABASE_URL) is shared by the bots; once every bot has stopped (drained), it is
     flushed and then each of `on_shutdown` is called, with the seconds left for them. Beside the
-    bots, the background refresh of the followed sources (bot.channels.refresh_task), the publish
-    hook (bot.channels.hooks, while HOIBAO_PUBLISH_SECRET is set) and the seeds watcher
-    (bot.channels.watch, HOIBAO_WATCH_SEEDS). Each tells `service.articles_indexed` what it indexed.
+    bots, the background refresh of the followed sources (bot.channels.background.refresh), the publish
+    hook (bot.channels.background.hooks, while HOIBAO_PUBLISH_SECRET is set) and the seeds watcher
+    (bot.channels.background.watch, HOIBAO_WATCH_SEEDS). Each tells `service.articles_indexed` what it indexed.
     """
     credentials.check(settings, platforms)
     questions = QuestionLog.from_settings(settings)

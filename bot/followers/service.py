@@ -1,7 +1,7 @@
 """Topics to follow as the channels and the refresh see them: commands, and `notify_followers`.
 
 `notify_followers(new_article_ids)` is the one entry point for "these articles were just indexed":
-the bots' refresh calls it today (bot/channels/refresh_task.py); a publish hook or a watcher calls
+the bots' refresh calls it today (bot/channels/background/refresh.py); a publish hook or a watcher calls
 the same. It matches every followed topic against the new articles, queues one message per chat
 (a digest when several articles match at once) and wakes the senders.
 """
@@ -18,7 +18,7 @@ from bot.followers import message
 from bot.followers.match import DENSE_CUTS, MAX_TOPIC_CHARS, matching_paragraph, topic_key
 from bot.followers.sender import Limits, Sender
 from bot.followers.store import FollowStore
-from bot.intents import FOLLOW, FOLLOWING, UNFOLLOW, Intent
+from bot.desk.intents import FOLLOW, FOLLOWING, UNFOLLOW, Intent
 
 log = logging.getLogger("hoibao.followers")
 

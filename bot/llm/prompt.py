@@ -5,7 +5,7 @@ Change `VERSION` with any change to the wording, so logs and evaluations can tel
 
 from __future__ import annotations
 
-from bot.answer import Answer
+from bot.core.answer import Answer
 from bot.llm.injection import addresses_model
 
 VERSION = "2026-12-06.1"

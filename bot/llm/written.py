@@ -19,12 +19,12 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.answer import Answer
+from bot.core.answer import Answer
 from bot.llm import prompt
 from bot.llm.check import check
 from bot.llm.client import TOO_LONG, ChatModel, WriteFailed
 from bot.llm.slots import slots_for
-from bot.outcome import ANSWERED
+from bot.core.outcome import ANSWERED
 from bot.settings import Settings
 from index.text import sentence_spans
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.answer import Answer
+from bot.core.answer import Answer
 from bot.chat import clean_question
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@
 Loading resolves the alias once and then reads that collection by name, so a bot keeps answering
 from one consistent build while a full build writes the next one; `hoibao index build` flips the
 alias and the bot picks the new build up on its next load (/reindex, a restart, or the follower
-noticing that `current_build` changed: bot/channels/index_follow.py). The manifest, the
+noticing that `current_build` changed: bot/channels/background/index_follow.py). The manifest, the
 term statistics and the accent model come from the collection's metadata points, not from disk.
 """
 

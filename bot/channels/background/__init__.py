@@ -1,0 +1,1 @@
+"""Background work beside the bots: the seeds folder watched, the index followed, sites refreshed, publish hooks."""

@@ -1,0 +1,1 @@
+"""Zalo Bot Platform: its HTTP API (`api`) and the channel over the channel core (`app`)."""
