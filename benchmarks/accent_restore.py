@@ -26,7 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.evaluate.run import EvalSet, build_eval_index, first_right, load_squad  # noqa: E402
+from bot.evaluate.metrics import first_right  # noqa: E402
+from bot.evaluate.run import build_eval_index  # noqa: E402
+from bot.evaluate.sets import EvalSet, load_squad  # noqa: E402
 from index import store  # noqa: E402
 from index.accents import BIGRAM_WEIGHT, FILES, AccentModel  # noqa: E402
 from index.embed import make_embedder  # noqa: E402

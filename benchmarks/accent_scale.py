@@ -29,7 +29,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.evaluate.run import load_squad  # noqa: E402
+from bot.evaluate.sets import load_squad  # noqa: E402
 from index.accent_counts import Counts, count  # noqa: E402
 from index.accents import FILES, PRUNE_ABOVE, AccentModel  # noqa: E402
 from index.text import fold, tokens  # noqa: E402

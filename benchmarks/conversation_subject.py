@@ -53,7 +53,7 @@ from bot.core.answer import Answer  # noqa: E402
 from memo import QueryMemo  # noqa: E402
 from bot.core.followup import Turn  # noqa: E402
 from bot.chat import clean_question  # noqa: E402
-from bot.evaluate.run import contains_answer  # noqa: E402
+from bot.evaluate.metrics import contains_answer  # noqa: E402
 from bot.service import AnswerService  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from index.build import build_index  # noqa: E402

@@ -27,7 +27,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.evaluate.run import build_eval_index, contains_answer, f1, load_squad  # noqa: E402
+from bot.evaluate.metrics import contains_answer, f1  # noqa: E402
+from bot.evaluate.run import build_eval_index  # noqa: E402
+from bot.evaluate.sets import load_squad  # noqa: E402
 from bot.core.outcome import ANSWERED  # noqa: E402
 from bot.core.ranking import missing_share  # noqa: E402
 from bot.service import AnswerService  # noqa: E402

@@ -24,7 +24,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.evaluate.run import build_eval_index, contains_answer, load_squad  # noqa: E402
+from bot.evaluate.metrics import contains_answer  # noqa: E402
+from bot.evaluate.run import build_eval_index  # noqa: E402
+from bot.evaluate.sets import load_squad  # noqa: E402
 from bot.core.logistic import Logistic, fitted  # noqa: E402
 from bot.core.question import analyse  # noqa: E402
 from bot.core.ranking import term_weights  # noqa: E402

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.evaluate.run import contains_answer  # noqa: E402
+from bot.evaluate.metrics import contains_answer  # noqa: E402
 from bot.service import AnswerService, embedder_from_settings  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from index.build import build_index  # noqa: E402

@@ -21,7 +21,7 @@ LexicalIndex at start-up), one paragraph per document:
 Passages are segmented as written (NFC, accented). Questions are asked as written and
 unaccented (index.text.fold); the segmenter sees the unaccented text itself.
 
-Scored as `hoibao eval` scores BM25: questions from bot.evaluate.run.load_squad (merged by
+Scored as `hoibao eval` scores BM25: questions from bot.evaluate.sets.load_squad (merged by
 text, unanswerable ones left out), a retrieval right when the paragraph contains a gold
 answer (bot.evaluate.run.first_right), top 50 retrieved like Searcher's default candidates.
 Recall@1 differences against today are tested with an exact McNemar test (two-sided
@@ -54,7 +54,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from bot.evaluate.run import RetrievalScores, first_right, load_squad  # noqa: E402
+from bot.evaluate.metrics import RetrievalScores, first_right  # noqa: E402
+from bot.evaluate.sets import load_squad  # noqa: E402
 from index.lexical import B, K1, LexicalIndex  # noqa: E402
 from index.text import fold, index_terms, nfc, tokens  # noqa: E402
 from timing import percentile  # noqa: E402

@@ -7,7 +7,8 @@ import importlib.util
 import json
 from pathlib import Path
 
-from bot.evaluate.run import contains_answer, load_squad
+from bot.evaluate.metrics import contains_answer
+from bot.evaluate.sets import load_squad
 from index.text import has_diacritics
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,7 +17,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, insert, inspect, select
 
-from bot.cli.main import main
+from bot.cli import main
 from bot.questionlog import db
 from bot.questionlog.schema import feedback, installation, metadata, questions
 from bot.questionlog.writer import QuestionLog

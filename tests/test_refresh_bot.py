@@ -205,7 +205,7 @@ async def test_off_or_without_sources_the_task_does_nothing(tmp_path, settings, 
 
 
 def test_an_article_gone_twice_is_no_longer_answered(site, bot_settings, embedder):
-    from bot.cli.sources import refresh_once
+    from bot.crawl.refresh import refresh_once
 
     pages, base = site
     service = AnswerService(bot_settings, embedder)

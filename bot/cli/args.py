@@ -6,7 +6,6 @@ A public interface that scripts depend on: add commands and options, never renam
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
 
 from bot.cli.log import add_arguments as log_arguments
@@ -66,7 +65,7 @@ def _days(value: str) -> int:
     return days
 
 
-def report_command(sub, func: Callable) -> None:
+def report_command(sub, func: str) -> None:
     report = described(sub, "report", REPORT)
     report.add_argument("--days", type=_days, default=7, help="days in the report, today included (default 7)")
     report.add_argument("--out", type=Path, default=Path("var/report"), metavar="DIR",
@@ -119,8 +118,8 @@ def described(sub, name: str, text: str) -> argparse.ArgumentParser:
                           epilog="Exit codes: " + " ".join(codes.split()) if codes else None)
 
 
-def parser(commands: dict[str, Callable]) -> argparse.ArgumentParser:
-    """The whole command line; `commands` maps "index build", "ask", … to the functions that run them."""
+def parser(commands: dict[str, str]) -> argparse.ArgumentParser:
+    """The whole command line; `commands` maps "index build", "ask", … to what runs them (set as `func`)."""
     p = Parser(prog="hoibao", description="Ask the paper: answers about Vietnamese news articles, with the source "
                "paragraph. Messages for the operator are in English; what readers see is quoted in Vietnamese.",
                formatter_class=HelpFormatter)

@@ -7,7 +7,6 @@ exit 2), never a traceback.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -41,17 +40,6 @@ def readable_file(path: Path, what: str) -> Path:
     if not os.access(path, os.R_OK):
         raise HoibaoError(f"{path} cannot be read (permission denied); give {what}.")
     return path
-
-
-def json_of(path: Path, what: str) -> object:
-    """The JSON document in `path`; one line when it is not UTF-8 JSON."""
-    try:
-        return json.loads(path.read_text("utf-8"))
-    except UnicodeDecodeError:
-        raise HoibaoError(f"{path} is not UTF-8 text; give {what}.") from None
-    except json.JSONDecodeError as exc:
-        raise HoibaoError(f"{path} is not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-                          f"give {what}.") from None
 
 
 def os_error_line(exc: OSError) -> str:

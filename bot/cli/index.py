@@ -1,12 +1,13 @@
-"""`hoibao index info` and `hoibao index export`: what the index is and where it lives, and moving it.
+"""`hoibao index build|info|status|export`: building the index, what it is and where it lives, and moving it.
 
-Called from bot/cli/main.py with the command's settings; the backend is whatever index/backend.py says.
+The backend is whatever index/backend.py says; the embedder is loaded only by `build`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from bot.settings import Settings
 from index.backend import Location, export_to_qdrant
@@ -20,7 +21,42 @@ def _storage_line(storage: dict) -> str:
             f"{storage['points']:,} points ({storage['chunk_points']:,} chunks)")
 
 
-def index_info(settings: Settings, args: argparse.Namespace) -> int:
+def build(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.service import build_from_settings, embedder_from_settings
+    from index.errors import BuildInterrupted
+
+    try:
+        # A second `index build` says who holds the index instead of doing all the work again.
+        report = build_from_settings(settings, embedder_from_settings(settings), full=args.full,
+                                     progress=sys.stderr.isatty(), wait=False)
+    except BuildInterrupted as exc:
+        print(f"hoibao: {exc}", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("hoibao: interrupted before the build started; the index was not changed.", file=sys.stderr)
+        return 130
+    print(report.summary())
+    return 0
+
+
+def wanted(settings: Settings):
+    """What an index built now with these settings would be: the embedder, chunking and type."""
+    from index.embed import embedder_id, known_window
+    from index.status import Wanted
+
+    backend = settings.embedding_backend
+    return Wanted(embedder_id(backend, settings.embedding_model), settings.chunk_max_tokens,
+                  settings.index_type, known_window(backend))
+
+
+def status(settings: Settings, args: argparse.Namespace) -> int:
+    """fresh / stale / missing against the articles and the settings; the exit code says which."""
+    found = Location.from_settings(settings).status(settings.seeds_dir, wanted(settings))
+    print(json.dumps(found.to_json(), ensure_ascii=False, indent=2) if args.json else found.text())
+    return found.exit_code
+
+
+def info(settings: Settings, args: argparse.Namespace) -> int:
     location = Location.from_settings(settings)
     manifest = location.read_manifest()
     storage = location.info()
@@ -42,7 +78,7 @@ def index_info(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def index_export(settings: Settings, args: argparse.Namespace) -> int:
+def export(settings: Settings, args: argparse.Namespace) -> int:
     """Copy the FAISS index in --index-dir into Qdrant (QDRANT_URL or QDRANT_PATH), reusing its vectors."""
     location = Location.from_settings(settings)
     name, manifest = export_to_qdrant(settings.index_dir, location)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
+from typing import TYPE_CHECKING
+
 from index.errors import HoibaoError
+
+if TYPE_CHECKING:  # `hoibao --help` reads this module's arguments without loading the settings
+    from bot.settings import Settings
 
 PURGE = """delete questions (and their feedback) older than the retention, or than --before
 
@@ -23,7 +27,7 @@ def _date(value: str) -> datetime:
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
-def add_arguments(sub, commands: dict[str, Callable]) -> None:
+def add_arguments(sub, commands: dict[str, str]) -> None:
     """`hoibao log purge [--before DATE]` on the command line's subparsers."""
     log = sub.add_parser("log", help="the question log: purge old rows").add_subparsers(dest="log_command",
                                                                                         required=True)
@@ -34,13 +38,11 @@ def add_arguments(sub, commands: dict[str, Callable]) -> None:
     purge.set_defaults(func=commands["log purge"])
 
 
-def cmd_log_purge(args: argparse.Namespace) -> int:
+def purge(settings: Settings, args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot.cli.main import _settings
     from bot.questionlog import db
 
-    settings = _settings(args)
     if not db.enabled(settings.database_url):
         print("The question log is off (HOIBAO_DATABASE_URL=off): nothing to purge.")
         return 0

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import argparse
 
+from bot.settings import Settings
 
-def cmd_report(args: argparse.Namespace) -> int:
+
+def report(settings: Settings, args: argparse.Namespace) -> int:
     """Write DIR/report.html and print the same figures as text; a missing or empty log is one `hoibao:` line."""
-    from bot.cli.main import _settings
     from bot.cli.files import writable_folder
     from bot.report import make, similarity_from_settings, write
     from bot.report.build import database_url
     from bot.report.plain import text
 
-    settings = _settings(args)
     writable_folder(args.out, "--out")  # before the log is read: a wrong folder is said at once
-    report = make(database_url(settings), args.days, lambda: similarity_from_settings(settings))
-    path = write(report, args.out)
-    print(text(report))
+    made = make(database_url(settings), args.days, lambda: similarity_from_settings(settings))
+    path = write(made, args.out)
+    print(text(made))
     print(f"\nTrang báo cáo: {path}")
     return 0

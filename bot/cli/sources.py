@@ -1,4 +1,4 @@
-"""`hoibao sources add|list|remove` and `hoibao refresh`: the commands over ingest's crawler."""
+"""`hoibao add`, `hoibao sources add|list|remove` and `hoibao refresh`: the commands over ingest's crawler."""
 
 from __future__ import annotations
 
@@ -7,29 +7,30 @@ import contextlib
 import sys
 import time
 
+from bot.crawl.refresh import fetcher_from_settings, rebuild_from, refresh_once
 from bot.settings import Settings
 from index.errors import HoibaoError
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    from bot.cli.main import _settings as settings_of  # the command line's one validated Settings
+def add(settings: Settings, args: argparse.Namespace) -> int:
+    """Article pages into the seeds folder, one line per URL, then one incremental build if any changed."""
+    from ingest.add import add_urls
+    from ingest.fetch import make_client
 
-    return settings_of(args)
+    with make_client(settings.user_agent, settings.fetch_timeout_seconds, settings.allow_private_addresses) as client:
+        report = add_urls(args.urls, settings.seeds_dir, client, settings.fetch_max_bytes, rebuild=rebuild_from(settings),
+                          on_outcome=lambda outcome: print(outcome.line(), flush=True), prune=settings.prune_xpath,
+                          allowed_hosts=tuple(settings.allowed_hosts))
+    print(report.summary())
+    if report.build is not None:
+        print(report.build.summary())
+    return report.exit_code
 
 
-def fetcher_from_settings(settings: Settings):
-    from ingest.polite import PoliteFetcher
-
-    return PoliteFetcher(settings.user_agent, timeout_seconds=settings.fetch_timeout_seconds,
-                         max_bytes=settings.fetch_max_bytes, default_delay=settings.crawl_delay_seconds,
-                         allow_private=settings.allow_private_addresses)
-
-
-def cmd_sources_add(args: argparse.Namespace) -> int:
+def sources_add(settings: Settings, args: argparse.Namespace) -> int:
     from ingest.follow import SourceRefused, add_source
     from ingest.state import CrawlState
 
-    settings = _settings(args)
     failed = 0
     with CrawlState(settings.index_dir) as state, fetcher_from_settings(settings) as fetcher:
         for url in args.urls:
@@ -44,11 +45,10 @@ def cmd_sources_add(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
-def cmd_sources_list(args: argparse.Namespace) -> int:
+def sources_list(settings: Settings, args: argparse.Namespace) -> int:
     from ingest.follow import source_lines
     from ingest.state import CrawlState, state_path
 
-    settings = _settings(args)
     lines = []
     if state_path(settings.index_dir).is_file():
         with CrawlState(settings.index_dir) as state:
@@ -57,11 +57,10 @@ def cmd_sources_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_sources_remove(args: argparse.Namespace) -> int:
+def sources_remove(settings: Settings, args: argparse.Namespace) -> int:
     from ingest.follow import SourceRefused, remove_source
     from ingest.state import CrawlState
 
-    settings = _settings(args)
     code = 0
     with CrawlState(settings.index_dir) as state:
         for url in args.urls:
@@ -73,22 +72,6 @@ def cmd_sources_remove(args: argparse.Namespace) -> int:
     return code
 
 
-def refresh_once(settings: Settings, fetcher, rebuild, *, recheck: bool = False, progress: bool = False,
-                 on_outcome=lambda outcome: None, should_stop=lambda: False):
-    """One refresh of every source under the refresh lock; the RefreshReport. Shared with the bots' task."""
-    from ingest.admit import Limits
-    from ingest.refresh import refresh, refresh_lock
-    from ingest.state import CrawlState
-
-    with refresh_lock(settings.index_dir), CrawlState(settings.index_dir) as state:
-        if not state.sources():
-            raise HoibaoError("Chưa theo dõi nguồn nào: hoibao sources add URL (RSS/Atom, sitemap hoặc trang chủ).")
-        return refresh(state, fetcher, settings.seeds_dir, rebuild, recheck=recheck,
-                       max_articles=settings.refresh_max_articles, prune=settings.prune_xpath,
-                       on_outcome=on_outcome, progress=progress, should_stop=should_stop,
-                       limits=Limits.from_settings(settings))
-
-
 def _print_outcome(outcome) -> None:
     from ingest.add import UNCHANGED
 
@@ -97,10 +80,7 @@ def _print_outcome(outcome) -> None:
 
 
 def _one_run(settings: Settings, fetcher, recheck: bool) -> int:
-    from bot.service import build_from_settings, embedder_from_settings
-
-    report = refresh_once(settings, fetcher, recheck=recheck, progress=sys.stderr.isatty(),
-                          rebuild=lambda: build_from_settings(settings, embedder_from_settings(settings), progress=False),
+    report = refresh_once(settings, fetcher, recheck=recheck, progress=sys.stderr.isatty(), rebuild=rebuild_from(settings),
                           on_outcome=_print_outcome)
     print(report.summary(), flush=True)
     if report.build is not None:
@@ -114,14 +94,12 @@ def _one_run(settings: Settings, fetcher, recheck: bool) -> int:
 
 def _recheck_urls(settings: Settings, urls: list[str]) -> int:
     """`hoibao refresh URL…`: just these articles, now, then one rebuild if any changed."""
-    from bot.service import build_from_settings, embedder_from_settings
     from ingest.recheck import recheck
     from ingest.state import CrawlState
 
     with fetcher_from_settings(settings) as fetcher, CrawlState(settings.index_dir) as state:
         report = recheck(state, fetcher, settings.seeds_dir, urls, prune=settings.prune_xpath,
-                         rebuild=lambda: build_from_settings(settings, embedder_from_settings(settings), progress=False),
-                         on_outcome=lambda outcome: print(outcome.line(), flush=True))
+                         rebuild=rebuild_from(settings), on_outcome=lambda outcome: print(outcome.line(), flush=True))
     print(report.summary(), flush=True)
     if report.build is not None:
         print(report.build.summary(), flush=True)
@@ -156,10 +134,9 @@ def _publish_hook(settings: Settings, serve: bool):
         thread.join(5)
 
 
-def cmd_refresh(args: argparse.Namespace) -> int:
+def refresh(settings: Settings, args: argparse.Namespace) -> int:
     """Once (--once), or every HOIBAO_REFRESH_MINUTES until Ctrl-C; --recheck applies to the first run.
     With URLs: just those, once."""
-    settings = _settings(args)
     if args.urls:
         return _recheck_urls(settings, args.urls)
     minutes = settings.refresh_minutes

@@ -28,7 +28,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from bot.core.answer import Answer
-from bot.evaluate.run import EvalQuestion, contains_answer, f1
+from bot.evaluate.metrics import contains_answer, f1
+from bot.evaluate.sets import EvalQuestion
 from bot.llm import prompt
 from bot.llm.check import REASONS as CHECK_REASONS
 from bot.llm.client import EMPTY, ERROR, TIMEOUT, TOO_LONG

@@ -90,7 +90,7 @@ async def run(settings: Settings, service: AnswerService, stop: asyncio.Event) -
     if settings.publish_secret is None or not settings.publish_secret.get_secret_value():
         return
     from bot.channels.background.websub import Subscriptions
-    from bot.cli.sources import fetcher_from_settings
+    from bot.crawl.refresh import fetcher_from_settings
 
     with fetcher_from_settings(settings) as fetcher:
         publisher = Publisher(settings, service, fetcher)

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 def _refresh(settings: Settings, service: AnswerService, fetcher, stopping: threading.Event,
              followers: Followers | None = None) -> str:
     """One refresh in the worker thread; the summary to log ('' when no source is followed)."""
-    from bot.cli.sources import refresh_once
+    from bot.crawl.refresh import refresh_once
     from ingest.state import has_sources
 
     if not has_sources(settings.index_dir):
@@ -55,7 +55,7 @@ async def run(settings: Settings, service: AnswerService, stop: asyncio.Event,
     minutes = settings.refresh_minutes
     if minutes <= 0:
         return
-    from bot.cli.sources import fetcher_from_settings
+    from bot.crawl.refresh import fetcher_from_settings
 
     stopping = threading.Event()
     with fetcher_from_settings(settings) as fetcher:
