@@ -51,8 +51,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.core.answer import Answer  # noqa: E402
 from memo import QueryMemo  # noqa: E402
-from bot.core.followup import Turn  # noqa: E402
 from bot.chat import clean_question  # noqa: E402
+from bot.core.followup import Turn  # noqa: E402
 from bot.evaluate.metrics import contains_answer  # noqa: E402
 from bot.service import AnswerService  # noqa: E402
 from bot.settings import Settings  # noqa: E402

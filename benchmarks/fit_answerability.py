@@ -27,16 +27,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.core.ranking import is_found  # noqa: E402
 from bot.core.answerability import MODEL_FILE, AnswerModel  # noqa: E402
+from bot.core.outcome import ANSWERED, NOT_FOUND, UNSURE, status_for  # noqa: E402
+from bot.core.policy import AnswerPolicy  # noqa: E402
+from bot.core.ranking import is_found  # noqa: E402
+from bot.core.signals import FEATURES, KINDS, vector  # noqa: E402
 from bot.evaluate.metrics import contains_answer  # noqa: E402
 from bot.evaluate.run import build_eval_index  # noqa: E402
 from bot.evaluate.sets import load_squad  # noqa: E402
-from bot.core.outcome import ANSWERED, NOT_FOUND, UNSURE, status_for  # noqa: E402
-from bot.core.policy import AnswerPolicy  # noqa: E402
 from bot.service import AnswerService  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.core.signals import FEATURES, KINDS, vector  # noqa: E402
 from index.build import build_index  # noqa: E402
 from index.embed import make_embedder  # noqa: E402
 from index.text import fold  # noqa: E402

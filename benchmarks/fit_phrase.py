@@ -27,16 +27,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot.core.logistic import fitted  # noqa: E402
+from bot.core.outcome import ANSWERED  # noqa: E402
+from bot.core.ranking import missing_share  # noqa: E402
+from bot.core.spans.phrase import choose, same_phrase  # noqa: E402
+from bot.core.spans.phrase_model import MODEL_FILE, PhraseModel  # noqa: E402
 from bot.evaluate.metrics import contains_answer, f1  # noqa: E402
 from bot.evaluate.run import build_eval_index  # noqa: E402
 from bot.evaluate.sets import load_squad  # noqa: E402
-from bot.core.outcome import ANSWERED  # noqa: E402
-from bot.core.ranking import missing_share  # noqa: E402
 from bot.service import AnswerService  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.core.spans.phrase import choose, same_phrase  # noqa: E402
-from bot.core.logistic import fitted  # noqa: E402
-from bot.core.spans.phrase_model import MODEL_FILE, PhraseModel  # noqa: E402
 from index.embed import make_embedder  # noqa: E402
 from index.text import fold, tokens  # noqa: E402
 

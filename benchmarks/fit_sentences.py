@@ -24,13 +24,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.evaluate.metrics import contains_answer  # noqa: E402
-from bot.evaluate.run import build_eval_index  # noqa: E402
-from bot.evaluate.sets import load_squad  # noqa: E402
 from bot.core.logistic import Logistic, fitted  # noqa: E402
 from bot.core.question import analyse  # noqa: E402
 from bot.core.ranking import term_weights  # noqa: E402
 from bot.core.sentence_model import INPUTS, MODEL_FILE, SENTENCE_VERSION, sentences  # noqa: E402
+from bot.evaluate.metrics import contains_answer  # noqa: E402
+from bot.evaluate.run import build_eval_index  # noqa: E402
+from bot.evaluate.sets import load_squad  # noqa: E402
 from bot.service import AnswerService  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from fit_phrase import CORPORA  # noqa: E402

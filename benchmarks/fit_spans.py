@@ -24,12 +24,12 @@ from scipy.optimize import minimize
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.evaluate.metrics import contains_answer, f1  # noqa: E402
 from bot.core.extract import question_kind  # noqa: E402
 from bot.core.spans.features import FEATURES  # noqa: E402
 from bot.core.spans.model import REFIT, WEIGHTS, SpanModelError  # noqa: E402
 from bot.core.spans.model import load as load_weights  # noqa: E402
 from bot.core.spans.short import candidate_table  # noqa: E402
+from bot.evaluate.metrics import contains_answer, f1  # noqa: E402
 
 
 def load(path: Path) -> dict[str, list[dict]]:

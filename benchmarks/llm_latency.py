@@ -35,9 +35,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.chat import Conversations  # noqa: E402
+from bot.core.outcome import ANSWERED  # noqa: E402
 from bot.llm import prompt  # noqa: E402
 from bot.llm.written import write  # noqa: E402
-from bot.core.outcome import ANSWERED  # noqa: E402
 from bot.service import AnswerService  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from index.build import build_index  # noqa: E402

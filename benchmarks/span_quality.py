@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot.core.extract import short_answer  # noqa: E402
 from bot.evaluate.metrics import contains_answer, f1  # noqa: E402
 from bot.evaluate.run import build_eval_index  # noqa: E402
 from bot.evaluate.sets import load_squad  # noqa: E402
-from bot.core.extract import short_answer  # noqa: E402
 from bot.service import AnswerService  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from index.embed import make_embedder  # noqa: E402

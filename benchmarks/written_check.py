@@ -71,8 +71,8 @@ def _variants(answer) -> dict:
 
 
 async def seed(index_dir: Path) -> dict:
-    from bot.llm.written import write
     from bot.core.outcome import ANSWERED
+    from bot.llm.written import write
     from bot.service import AnswerService
     from bot.settings import Settings
     from index.build import build_index

@@ -16,13 +16,13 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot import messages
-from bot.desk.dates import article_day, window
-from bot.desk.reply import Desk, Reply
 from bot.core.followup import Turn, current_article
-from bot.desk.intents import LATEST, SUMMARY, intent_of
 from bot.core.outcome import NOT_FOUND
-from bot.llm.written import write
 from bot.core.scope import Scopes, scoped_answer
+from bot.desk.dates import article_day, window
+from bot.desk.intents import LATEST, SUMMARY, intent_of
+from bot.desk.reply import Desk, Reply
+from bot.llm.written import write
 from index.text import fold, has_letters_or_digits, nfc
 
 if TYPE_CHECKING:

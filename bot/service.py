@@ -19,9 +19,9 @@ from bot.core.policy import AnswerPolicy
 from bot.settings import Settings
 from index.backend import Location
 from index.build import BuildReport
+from index.corpus import Paragraph
 from index.embed import Embedder, make_embedder
 from index.errors import HoibaoError
-from index.corpus import Paragraph
 from index.manifest import ArticleMeta
 from index.search import Searcher
 

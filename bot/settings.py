@@ -235,6 +235,8 @@ class Settings(BaseSettings):
     @field_validator("prune_xpath")
     @classmethod
     def _xpaths_compile(cls, rules: dict[str, str]) -> dict[str, str]:
+        if not rules:
+            return rules  # lxml is loaded only for rules to check: every command starts faster
         from lxml import etree
 
         for host, xpath in rules.items():

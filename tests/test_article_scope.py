@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from bot.desk.articles import ArticleAmbiguous, ArticleNotFound, resolve
 from bot.chat import Conversations
 from bot.core.outcome import ANSWERED
+from bot.desk.articles import ArticleAmbiguous, ArticleNotFound, resolve
 from bot.service import AnswerService
 from index import store
 from index.search import Searcher

@@ -11,8 +11,8 @@ import pytest
 from bot.chat import Conversations
 from bot.desk.dates import article_day, window
 from bot.desk.intents import FOLLOW, LATEST, SUMMARY, UNFOLLOW, Intent, intent_of
-from bot.service import AnswerService
 from bot.desk.summary import candidates, summarize
+from bot.service import AnswerService
 from index.corpus import parse_article
 from tests.test_cli import run
 
@@ -154,8 +154,8 @@ def test_ask_json_returns_the_summary_with_paragraph_numbers(tmp_path, newsroom_
 
 
 def test_the_inline_cache_keeps_a_users_query_for_a_minute():
-    from bot.core.answer import Answer
     from bot.channels.telegram.inline import RecentQueries
+    from bot.core.answer import Answer
 
     now = [0.0]
     recent = RecentQueries(ttl=60, size=2, clock=lambda: now[0])

@@ -9,10 +9,10 @@ import pytest
 
 from bot.channels.telegram import app as telegram
 from bot.channels.zalo import app as zalo
+from bot.desk.intents import FOLLOW, Intent
 from bot.followers.match import matching_paragraph, topic_key
 from bot.followers.service import Followers
 from bot.followers.store import FollowStore
-from bot.desk.intents import FOLLOW, Intent
 from bot.service import AnswerService
 from bot.settings import Settings
 from index.corpus import parse_article
@@ -167,7 +167,7 @@ async def test_zalo_follow_by_phrase_and_push(logs, followers, store, newsroom_s
 
 
 def test_the_editors_report_shows_follower_counts_per_topic(tmp_path):
-    from bot.report import make
+    from bot.report.build import make
     from bot.report.html import page
     from bot.report.plain import text
     from tests import fake_questionlog

@@ -26,8 +26,8 @@ from aiohttp import web
 from hypothesis import HealthCheck, event, given, settings as hsettings, strategies as st
 
 from bot import messages
-from bot.channels.zalo import app as zalo
 from bot.channels.core import ChannelCore
+from bot.channels.zalo import app as zalo
 from bot.channels.zalo.api import ZaloBot
 from bot.questionlog.channel import ChannelLog
 from bot.questionlog.writer import QuestionLog

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.channels.render import plain_text
 from bot.chat import Conversations
 from bot.llm.slots import Slots
-from bot.channels.render import plain_text
 from bot.service import AnswerService
 from bot.settings import Settings
 from tests.conftest import index_of, states

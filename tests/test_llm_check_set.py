@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 
 from bot.core.answer import Answer, Citation
-from index.corpus import Paragraph
 from bot.llm import prompt
+from index.corpus import Paragraph
 from bot.llm.check import (BAD_CITATION, FOLLOWS_INSTRUCTION, NEGATION_MISMATCH, ROLE_SWAP, UNSUPPORTED_CLAIM,
                            UNSUPPORTED_FACT, check)
 from bot.llm.injection import addresses_model

@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import select
 
 from bot import messages
-from bot.core.answer import _person_questions, names_one_role
 from bot.channels import console
 from bot.channels.core import ChannelCore, Chat
 from bot.cli import COMMANDS
 from bot.cli.args import parser
+from bot.core.answer import _person_questions, names_one_role
 from bot.questionlog import db
 from bot.questionlog.schema import installation
 from bot.questionlog.writer import QuestionLog

@@ -12,13 +12,13 @@ from dataclasses import replace
 
 import pytest
 
-from bot.core import answerability
 from bot import messages
+from bot.channels.render import plain_text, telegram_html, terminal
+from bot.core import answerability
 from bot.core.answer import Answerer
 from bot.core.answerability import AnswerModelError
 from bot.core.outcome import ANSWERED, NOT_FOUND, UNSURE
 from bot.core.policy import AnswerPolicy
-from bot.channels.render import plain_text, telegram_html, terminal
 from tests.conftest import ROOT, index_of, states
 
 MARKET = """---

@@ -22,11 +22,11 @@ from index import store  # noqa: E402
 from index.backend import BackendSettingsError, Location, export_to_qdrant  # noqa: E402
 from index.qdrant import engine as qengine  # noqa: E402
 from index.qdrant import layout  # noqa: E402
-from index.qdrant.export import faiss_vectors  # noqa: E402
-from index.qdrant.incremental import REWEIGHT_DRIFT  # noqa: E402
 from index.qdrant.client import ClientEngine  # noqa: E402
 from index.qdrant.engine import Target  # noqa: E402
 from index.qdrant.errors import QdrantUnauthorized, QdrantUnreachable  # noqa: E402
+from index.qdrant.export import faiss_vectors  # noqa: E402
+from index.qdrant.incremental import REWEIGHT_DRIFT  # noqa: E402
 from index.qdrant.store import QdrantEmbedderMismatch, QdrantHalfBuilt, QdrantNotBuilt  # noqa: E402
 from index.search import Searcher  # noqa: E402
 from index.status import MISSING, STALE, FRESH, Wanted  # noqa: E402

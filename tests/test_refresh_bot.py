@@ -225,9 +225,9 @@ def test_an_article_gone_twice_is_no_longer_answered(site, bot_settings, embedde
 def test_the_refresh_notifies_followers_of_new_articles_once(site, bot_settings, embedder, tmp_path):
     import threading
 
+    from bot.desk.intents import FOLLOW, Intent
     from bot.followers.service import Followers
     from bot.followers.store import FollowStore
-    from bot.desk.intents import FOLLOW, Intent
 
     pages, base = site
     service = AnswerService(bot_settings, embedder)

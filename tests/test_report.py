@@ -15,7 +15,8 @@ from sqlalchemy import create_engine
 
 from bot.cli import main as cli
 from bot.questionlog import schema
-from bot.report import build, charts, html, make, write
+from bot.report import build, charts, html
+from bot.report.build import make, write
 from bot.report.data import EmptyPeriod, LogUnreachable, NoQuestionLog, ReportError, last_days, open_log
 from bot.report.grouping import similarity_for
 from bot.report.plain import fitted, text

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.report import make, write
+from bot.report.build import make, write
 from bot.report.grouping import similarity_for
 from tests import browser, fake_questionlog
 from tests.fake_questionlog import NOW

@@ -20,9 +20,9 @@ import pytest_asyncio
 
 from bot import messages
 from bot.channels.zalo import app as zalo
+from bot.channels.zalo.api import ZaloApiError
 from bot.service import AnswerService
 from bot.settings import Settings
-from bot.channels.zalo.api import ZaloApiError
 from index.errors import HoibaoError
 from tests.fake_zalo import FakeZalo
 from tests.logcapture import logs, private_index, records  # noqa: F401 (fixtures)

@@ -20,10 +20,10 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TextIO
 
 from bot import messages
-from bot.core.answer import Answer
 from bot.channels.core import ChannelCore, Chat
 from bot.channels.render import terminal
 from bot.channels.runtime import until_stopped
+from bot.core.answer import Answer
 from bot.service import AnswerService
 from bot.settings import Settings
 

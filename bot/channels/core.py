@@ -17,15 +17,15 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 
 from bot import messages
-from bot.core.answer import Answer
 from bot.channels.feedback import LastAnswers, Votes, feedback_value
-from bot.chat import Conversations
-from bot.desk.reply import Reply
-from bot.desk.intents import FOLLOW, FOLLOWING, UNFOLLOW, intent_of
-from bot.llm.written import Listener
-from bot.questionlog.channel import NO_LOG, ChannelLog
 from bot.channels.render import sources_list, split_message
 from bot.channels.runtime import ChatLocks
+from bot.chat import Conversations
+from bot.core.answer import Answer
+from bot.desk.intents import FOLLOW, FOLLOWING, UNFOLLOW, intent_of
+from bot.desk.reply import Reply
+from bot.llm.written import Listener
+from bot.questionlog.channel import NO_LOG, ChannelLog
 from bot.service import AnswerService, ReindexBusy
 from bot.settings import Settings
 from index.errors import HoibaoError

@@ -18,12 +18,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.channels import credentials
-from bot.channels.background import index_follow, refresh as refresh_task, watch
 from bot.channels.background import hooks as publish_hook
+from bot.channels.background import index_follow, refresh as refresh_task, watch
 from bot.channels.credentials import Platform
+from bot.channels.runtime import until_stopped
 from bot.followers.service import Followers
 from bot.questionlog.writer import QuestionLog
-from bot.channels.runtime import until_stopped
 from bot.service import AnswerService
 from bot.settings import Settings
 

@@ -10,8 +10,7 @@ from bot.settings import Settings
 def report(settings: Settings, args: argparse.Namespace) -> int:
     """Write DIR/report.html and print the same figures as text; a missing or empty log is one `hoibao:` line."""
     from bot.cli.files import writable_folder
-    from bot.report import make, similarity_from_settings, write
-    from bot.report.build import database_url
+    from bot.report.build import database_url, make, similarity_from_settings, write
     from bot.report.plain import text
 
     writable_folder(args.out, "--out")  # before the log is read: a wrong folder is said at once

@@ -12,20 +12,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot import messages
-from bot.core.levels import Levels
-from bot.core.levels import measure as measure_levels
 from bot.core.answer_line import PHRASE, AnswerLine, answer_line
+from bot.core.coverage import coverage
 from bot.core.extract import OTHER, PERSON, person_spans
 from bot.core.facts import AUTHOR, asked_fact, described_article, fact_value, names_an_article
 from bot.core.followup import History, current_article, questions_of, resolve_followup
+from bot.core.levels import Levels
+from bot.core.levels import measure as measure_levels
 from bot.core.outcome import ANSWERED, NOT_FOUND, UNSURE, status_for
 from bot.core.policy import AnswerPolicy
 from bot.core.question import analyse, leans_on_context, looks_english
-from bot.core.coverage import coverage
 from bot.core.ranking import Candidate, Ranking, choose_sentence, is_found, missing_share, names_present, term_weights
 from bot.core.roles import asked_title, rewrites, sole_holder
-from bot.core.spans.lexicon import GROUP_WORDS, PLACE_UNITS, TITLE_HEADS
 from bot.core.signals import vector
+from bot.core.spans.lexicon import GROUP_WORDS, PLACE_UNITS, TITLE_HEADS
 from index.corpus import Paragraph
 from index.search import Hit, Searcher
 from index.text import fold, nfc, sentence_spans

@@ -15,9 +15,9 @@ import math
 import numpy as np
 
 from bot.core.coverage import coverage, terms_of
-from bot.core.ranking import Ranking, names_present
 from bot.core.extract import DATE, NAMED, NUMBER, OTHER, PERSON, PLACE, ROLE, WHICH
 from bot.core.question import required_names
+from bot.core.ranking import Ranking, names_present
 
 FEATURE_VERSION = 2  # 2: dense scores on the index's own scale (bot.core.levels), not raw cosines
 KINDS = (PERSON, ROLE, NUMBER, DATE, PLACE, NAMED, WHICH, OTHER)

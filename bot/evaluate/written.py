@@ -28,13 +28,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from bot.core.answer import Answer
+from bot.core.outcome import ANSWERED
 from bot.evaluate.metrics import contains_answer, f1
 from bot.evaluate.sets import EvalQuestion
 from bot.llm import prompt
 from bot.llm.check import REASONS as CHECK_REASONS
 from bot.llm.client import EMPTY, ERROR, TIMEOUT, TOO_LONG
 from bot.llm.written import BUSY, NOT_ANSWERABLE, Written, write
-from bot.core.outcome import ANSWERED
 from bot.settings import Settings
 from index.errors import HoibaoError
 

@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterable
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import messages
+from bot.desk.intents import FOLLOW, FOLLOWING, UNFOLLOW, Intent
 from bot.followers import message
 from bot.followers.match import DENSE_CUTS, MAX_TOPIC_CHARS, matching_paragraph, topic_key
 from bot.followers.sender import Limits, Sender
 from bot.followers.store import FollowStore
-from bot.desk.intents import FOLLOW, FOLLOWING, UNFOLLOW, Intent
 
 log = logging.getLogger("hoibao.followers")
 

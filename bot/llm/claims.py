@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.llm.words import NEGATIONS, NOT_NEGATION, NUMBER_WORDS, ROLES
 from bot.core.spans.lexicon import FOLDED_STOPWORDS, SURNAMES
+from bot.llm.words import NEGATIONS, NOT_NEGATION, NUMBER_WORDS, ROLES
 from index.text import fold, nfc, split_sentences, tokens, words
 
 _CLAUSE = re.compile(r"[,;:](?!\d)|\.\s|[()“”\"]|\s[-–]\s|\b(?:nhưng|song|tuy nhiên|but|while|whereas)\b")

@@ -14,8 +14,10 @@ import json
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import httpx
+if TYPE_CHECKING:  # httpx is imported when a model is first asked: `hoibao ask` without one never loads it
+    import httpx
 
 TIMEOUT, ERROR, EMPTY, TOO_LONG = "timeout", "error", "empty", "too_long"
 _CHARS_PER_TOKEN = 8  # a generous cap on characters read, so a runaway stream stops early
@@ -44,6 +46,8 @@ class ChatModel:
         `on_piece` gets each piece of a streamed reply as it arrives (a reply sent as
         one JSON document arrives as one piece).
         """
+        import httpx
+
         try:
             return await asyncio.wait_for(self._request(messages, stream, on_piece), self.timeout)
         except (asyncio.TimeoutError, httpx.TimeoutException):
@@ -56,6 +60,8 @@ class ChatModel:
         body = {"model": self.model, "messages": messages, "max_tokens": self.max_tokens,
                 "temperature": 0, "stream": stream}
         url = self.base_url.rstrip("/") + "/chat/completions"
+        import httpx
+
         async with httpx.AsyncClient(timeout=self.timeout, verify=_tls()) as client:
             async with client.stream("POST", url, json=body, headers=headers) as response:
                 if response.status_code != 200:
@@ -119,4 +125,6 @@ def _content(part: object) -> str:
 def _tls() -> ssl.SSLContext:
     """Certificate checks as httpx makes them by default; loading the CA bundle takes ~50 ms: once per process,
     not once per request."""
+    import httpx
+
     return httpx.create_ssl_context()

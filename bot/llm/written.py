@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.core.answer import Answer
+from bot.core.outcome import ANSWERED
 from bot.llm import prompt
 from bot.llm.check import check
 from bot.llm.client import TOO_LONG, ChatModel, WriteFailed
 from bot.llm.slots import slots_for
-from bot.core.outcome import ANSWERED
 from bot.settings import Settings
 from index.text import sentence_spans
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.core.answer import Answer
 from bot.chat import clean_question
+from bot.core.answer import Answer
 
 if TYPE_CHECKING:
     from bot.questionlog.writer import QuestionLog

@@ -36,13 +36,13 @@ from telegram.request import HTTPXRequest
 
 from bot import messages
 from bot.channels import credentials
-from bot.channels.telegram import handlers
-from bot.channels.telegram import errors as telegram_errors, inline as telegram_inline, readers as telegram_readers, stats as telegram_stats
-from bot.channels.telegram.updates import BotApplication, DrainingUpdates, drain, start_webhook
 from bot.channels.core import ChannelCore
+from bot.channels.runtime import redact_token, until_stopped
+from bot.channels.telegram import errors, inline, readers, stats
+from bot.channels.telegram import handlers
+from bot.channels.telegram.updates import BotApplication, DrainingUpdates, drain, start_webhook
 from bot.followers.service import Followers
 from bot.questionlog.channel import ChannelLog
-from bot.channels.runtime import redact_token, until_stopped
 from bot.service import AnswerService
 from bot.settings import Settings
 
@@ -61,7 +61,7 @@ _URL_LOGGERS = ("telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Updater", "
 # PTB's tracebacks an operator needs as one line: the rate limiter giving up on a reply after its 429
 # retries (the update's error handler says it again), the last getUpdates at shutdown timing out, the
 # polling loop stopping on a token revoked while running.
-telegram_errors.quiet_tracebacks({"telegram.ext.AIORateLimiter": logging.WARNING,
+errors.quiet_tracebacks({"telegram.ext.AIORateLimiter": logging.WARNING,
                                   "telegram.ext.Updater": logging.WARNING, "telegram.ext": logging.ERROR})
 
 
@@ -100,11 +100,11 @@ def build_application(settings: Settings, service: AnswerService, questions: Que
     application.add_handlers([
         CommandHandler(list(messages.COMMANDS), handlers.command),  # start, help, sources, ask
         CommandHandler("reindex", handlers.reindex),
-        CommandHandler("stats", telegram_stats.stats),
+        CommandHandler("stats", stats.stats),
         CallbackQueryHandler(handlers.more_sources, pattern=handlers.MoreSources),
         CallbackQueryHandler(handlers.rate, pattern=handlers.Rating),
-        CallbackQueryHandler(telegram_readers.choose, pattern=telegram_readers.Choose),
-        InlineQueryHandler(telegram_inline.inline_query),
+        CallbackQueryHandler(handlers.choose, pattern=readers.Choose),
+        InlineQueryHandler(inline.inline_query),
         CallbackQueryHandler(handlers.expired_button, pattern=InvalidCallbackData),
         MessageHandler(new_messages & filters.TEXT & ~filters.COMMAND, handlers.question),
         MessageHandler(new_messages & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
@@ -121,10 +121,10 @@ async def start_updates(application: Application, settings: Settings, secret: st
     url = settings.telegram_webhook_url
     if not url or secret is None:
         await application.updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES,
-                                                error_callback=telegram_errors.polling_failed(settings))
+                                                error_callback=errors.polling_failed(settings))
         log.info("Telegram bot @%s is polling", application.bot.username)
         return None
-    with telegram_errors.startup(settings, "webhook"):
+    with errors.startup(settings, "webhook"):
         runner = await start_webhook(application, url, secret, settings.telegram_webhook_listen,
                                      settings.telegram_webhook_port, ALLOWED_UPDATES)
     log.info("Telegram bot @%s receives updates on its webhook (port %s)", application.bot.username,
@@ -149,12 +149,12 @@ async def serve(settings: Settings, service: AnswerService, stop: asyncio.Event 
     async with until_stopped(stop) as stop, application:  # initialize … shutdown
         await application.bot.set_my_commands([BotCommand(c, d) for c, d in messages.COMMANDS.items()])
         webhook = await start_updates(application, settings, secret)
-        watch = telegram_errors.PollingWatch(application, stop)
+        watch = errors.PollingWatch(application, stop)
         pushing = None
         try:
             await application.start()
             if followers is not None:
-                pushing = telegram_readers.start_pushes(application, followers, settings, stop)
+                pushing = readers.start_pushes(application, followers, settings, stop)
             await stop.wait()
         finally:
             if pushing is not None:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton
 
-from bot.core.answer import Answer
 from bot.channels.feedback import DOWN, THUMBS, UP
+from bot.core.answer import Answer
 
 
 @dataclass(frozen=True)

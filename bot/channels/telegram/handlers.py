@@ -20,14 +20,14 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import ApplicationHandlerStop, CallbackContext, CommandHandler, ExtBot
 
 from bot import messages
-from bot.core.answer import Answer
-from bot.channels.telegram import readers as telegram_readers
 from bot.channels.core import ChannelCore, Chat, parse_command
-from bot.channels.telegram.inline import RecentQueries
-from bot.desk.reply import Reply
-from bot.channels.telegram.buttons import Rating, rating_row
-from bot.channels.telegram.stream import TelegramStream
 from bot.channels.render import TELEGRAM_LIMIT, telegram_html
+from bot.channels.telegram import readers
+from bot.channels.telegram.buttons import Rating, rating_row
+from bot.channels.telegram.inline import RecentQueries
+from bot.channels.telegram.stream import TelegramStream
+from bot.core.answer import Answer
+from bot.desk.reply import Reply
 from bot.service import AnswerService
 from bot.settings import Settings
 from index.redact import KNOWN
@@ -83,7 +83,7 @@ class TelegramChat(Chat):
         await self.message.reply_text(text)
 
     async def send_reply(self, reply: Reply) -> None:
-        await telegram_readers.send_reply(self.message, reply, self.limit)
+        await readers.send_reply(self.message, reply, self.limit)
 
     async def send_answer(self, answer: Answer) -> None:
         markup = more_button(answer, 1, self.answer_id)
@@ -292,3 +292,15 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(update, Update) and update.effective_chat:
         with contextlib.suppress(TelegramError):
             await context.bot.send_message(update.effective_chat.id, messages.APOLOGY)
+
+
+async def choose(update: Update, context) -> None:
+    """A choice button: answer the press, then the summary or "now about this article"."""
+    query = update.callback_query
+    if not isinstance(query.data, readers.Choose) or not isinstance(query.message, Message):  # stale or inaccessible
+        await expired_button(update, context)
+        return
+    await answer_press(query)
+    chat = TelegramChat(query.message)
+    chat.user = query.from_user.id
+    await context.bot_data.core.choose(chat, query.data.action, query.data.article)

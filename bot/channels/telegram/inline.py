@@ -21,10 +21,10 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot import messages
-from bot.core.answer import Answer
-from bot.chat import check_question, clean_question
-from bot.core.outcome import NOT_FOUND, UNSURE
 from bot.channels.render import telegram_html
+from bot.chat import check_question, clean_question
+from bot.core.answer import Answer
+from bot.core.outcome import NOT_FOUND, UNSURE
 
 log = logging.getLogger("hoibao.telegram")
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import asyncio
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import Forbidden
 
-from bot.desk.reply import Reply
 from bot.channels.render import split_message
+from bot.desk.reply import Reply
 
 BUTTON_CHARS = 60  # a button's label is cut to this many characters (Telegram shows one line)
 
@@ -47,20 +47,6 @@ async def send_reply(message: Message, reply: Reply, limit: int) -> None:
     for part in parts[:-1]:
         await message.reply_text(part)
     await message.reply_text(parts[-1], reply_markup=keyboard(reply))
-
-
-async def choose(update: Update, context) -> None:
-    """A choice button: answer the press, then the summary or "now about this article"."""
-    from bot.channels.telegram.handlers import TelegramChat, answer_press, expired_button
-
-    query = update.callback_query
-    if not isinstance(query.data, Choose) or not isinstance(query.message, Message):  # stale or inaccessible
-        await expired_button(update, context)
-        return
-    await answer_press(query)
-    chat = TelegramChat(query.message)
-    chat.user = query.from_user.id
-    await context.bot_data.core.choose(chat, query.data.action, query.data.article)
 
 
 def start_pushes(application, followers, settings, stop: asyncio.Event) -> asyncio.Task:

@@ -12,8 +12,8 @@ import logging
 from telegram import Update
 
 from bot import messages
-from bot.channels.telegram.handlers import Context
 from bot.channels.render import TELEGRAM_LIMIT
+from bot.channels.telegram.handlers import Context
 from bot.service import AnswerService
 from bot.settings import Settings
 
@@ -36,8 +36,9 @@ def _days(args: list[str] | None) -> int | None:
 def summary_and_chart(settings: Settings, service: AnswerService, days: int) -> tuple[str, bytes | None, str]:
     """The text (within a message's limit), the per-day chart (None when it cannot be drawn) and its
     caption. Raises ReportError."""
-    from bot.report import charts, make
+    from bot.report import charts
     from bot.report.build import database_url
+    from bot.report.build import make
     from bot.report.grouping import similarity_for
     from bot.report.plain import fitted
 

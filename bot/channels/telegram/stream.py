@@ -34,8 +34,8 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot import messages
-from bot.core.answer import Answer
 from bot.channels.render import telegram_html
+from bot.core.answer import Answer
 
 log = logging.getLogger("hoibao.telegram")
 

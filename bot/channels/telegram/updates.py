@@ -20,8 +20,8 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application, BaseUpdateProcessor
 
-from bot.channels.webhook import checked_body
 from bot.channels.runtime import report_unsent
+from bot.channels.webhook import checked_body
 
 log = logging.getLogger("hoibao.telegram")
 

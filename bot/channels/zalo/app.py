@@ -19,15 +19,15 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot import messages
-from bot.core.answer import Answer
 from bot.channels import credentials
 from bot.channels.core import ChannelCore, Chat, parse_command
+from bot.channels.render import ZALO_LIMIT, plain_messages
+from bot.channels.runtime import report_unsent, until_stopped
 from bot.channels.webhook import checked_body
 from bot.channels.zalo.api import ZaloApiError, ZaloBot
 from bot.chat import addressed_question
+from bot.core.answer import Answer
 from bot.questionlog.channel import ChannelLog
-from bot.channels.render import ZALO_LIMIT, plain_messages
-from bot.channels.runtime import report_unsent, until_stopped
 from bot.service import AnswerService
 from bot.settings import Settings
 from index import redact
