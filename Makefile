@@ -18,7 +18,7 @@ TEST_STAMP := $(VENV)/.installed-test-$(subst $(comma),-,$(TEST_EXTRAS))
 ST_STAMP := $(VENV)/.installed-test-st
 TEST_MARKS := not slow and not fuzz and not container
 
-.PHONY: install install-test install-test-st run test test-st test-slow test-fuzz test-all index eval bench bench-scale bench-telegram bench-conversations bench-accents bench-question-log bench-feed bench-hostile bench-check failure-sweep browser calibrate container-smoke clean
+.PHONY: install install-test install-test-st layers cold-start run test test-st test-slow test-fuzz test-all index eval bench bench-scale bench-telegram bench-conversations bench-accents bench-question-log bench-feed bench-hostile bench-check failure-sweep browser calibrate container-smoke clean
 
 install: $(RUN_STAMP)
 
@@ -73,6 +73,10 @@ eval: install-test
 bench: install-test
 	$(BIN)/python benchmarks/query_latency.py
 
+# How long a fresh `hoibao --help` and `hoibao ask` take, and their peak memory (builds the index first).
+cold-start: index
+	$(BIN)/python benchmarks/cold_start.py --index-dir $(INDEX_DIR)
+
 # Long: tens of minutes to hours on 2 cores; --quick for a smoke run.
 bench-scale: install-test
 	$(BIN)/python benchmarks/build_throughput.py
@@ -84,6 +88,10 @@ bench-telegram: install-test
 # What queuing a question's row costs, and the bot answering with the log's database stopped.
 bench-question-log: install-test
 	$(BIN)/python benchmarks/question_log.py
+
+# The layering contract alone (pyproject.toml [tool.importlinter]); make test runs it too (tests/test_layers.py).
+layers: install-test
+	$(BIN)/lint-imports --no-cache pyproject.toml
 
 # Refits the answer models in order (answerability, sentence choice, phrase: each reads the one before)
 # and prints their figures across corpora (fit on two, score on the third).

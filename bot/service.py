@@ -9,12 +9,18 @@ assignment, so a question sees either the old or the new index, never a mix.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.core.answer import Answer, Answerer, Ranking
+from bot.core.levels import Levels
+from bot.core.levels import key as levels_key
+from bot.core.levels import measure as measure_levels
 from bot.core.policy import AnswerPolicy
 from bot.settings import Settings
 from index.backend import Location
@@ -38,6 +44,37 @@ def embedder_from_settings(settings: Settings) -> Embedder:
 
 
 _EXAMPLES_CACHED = 5_000  # articles whose deep-link questions are kept
+LEVELS_FILE = "levels.json"  # in the index directory: the dense levels of its latest builds (bot.core.levels)
+_LEVELS_KEPT = 4
+
+
+def kept_levels(index_dir: Path, build: str | None, searcher: Searcher) -> Levels | None:
+    """The dense levels of this build, read from LEVELS_FILE or measured and written there.
+
+    Measuring embeds about twenty questions (0.1–0.2 s): once per build and embedder, not once per
+    `hoibao ask`. A directory that cannot be written (a read-only replica) only costs that time again.
+    """
+    found = levels_key(searcher)
+    if build is None or found is None:
+        return None  # the Answerer measures (or reads raw cosines) itself
+    name = f"{build}:{found}"
+    path = Path(index_dir) / LEVELS_FILE
+    try:
+        kept = json.loads(path.read_text("utf-8"))
+        unrelated, related = kept[name]
+        return Levels(float(unrelated), float(related))
+    except (OSError, ValueError, KeyError, TypeError):
+        kept = {}
+    levels = measure_levels(searcher)
+    kept = {k: v for k, v in kept.items() if isinstance(v, list)} if isinstance(kept, dict) else {}
+    kept = dict(list(kept.items())[-(_LEVELS_KEPT - 1):]) | {name: [levels.unrelated, levels.related]}
+    try:
+        temporary = path.with_name(f".{LEVELS_FILE}.{os.getpid()}")
+        temporary.write_text(json.dumps(kept), "utf-8")
+        os.replace(temporary, path)
+    except OSError as exc:
+        log.debug("dense levels not kept in %s: %s", path, exc)
+    return levels
 
 
 class ReindexBusy(HoibaoError):
@@ -84,7 +121,8 @@ class AnswerService:
         # Read before loading: a flip in between makes the follower load once more, never miss a build.
         build = location.current_build()
         index = location.load(expected_embedder=self.embedder.id)
-        answerer = Answerer(Searcher(index, self.embedder, candidates=self.settings.candidates), self.policy)
+        searcher = Searcher(index, self.embedder, candidates=self.settings.candidates)
+        answerer = Answerer(searcher, self.policy, kept_levels(self.settings.index_dir, build, searcher))
         self.serving_build = build
         return answerer
 

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import create_engine
 
-from bot.cli import main as cli
+from bot import cli
 from bot.questionlog import schema
 from bot.report import build, charts, html
 from bot.report.build import make, write

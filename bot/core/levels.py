@@ -5,7 +5,8 @@ answerability model must not read raw cosines. When an answerer is made, it asks
 own index a few questions about nothing in it (the unrelated level) and its own
 article titles (the related level), embedded as queries like any question; dense
 scores are then read as (cosine − unrelated) / (related − unrelated). Measured once
-per index and embedder, in memory.
+per index and embedder, in memory; the service keeps them beside the index too (`key` names them),
+so a fresh process does not embed twenty questions before its first answer.
 """
 
 from __future__ import annotations
@@ -42,15 +43,26 @@ class Levels:
 RAW = Levels(0.0, 1.0)  # raw cosines: for an index with no titles to measure by
 
 
+def _titles(searcher) -> list[str]:
+    return [t for t in dict.fromkeys(searcher.index.manifest.titles()) if t.strip()][:_TITLES]
+
+
+def key(searcher) -> str | None:
+    """What the levels of `searcher` depend on besides the index's contents (its embedder and the titles
+    asked); None when it has no titles to measure by."""
+    titles = _titles(searcher)
+    return hashlib.sha256("\n".join([searcher.embedder.id, *titles]).encode()).hexdigest() if titles else None
+
+
 def measure(searcher) -> Levels:
     """The levels of `searcher`'s index and embedder (cached by both)."""
-    titles = [t for t in dict.fromkeys(searcher.index.manifest.titles()) if t.strip()][:_TITLES]
-    if not titles:
+    found = key(searcher)
+    if found is None:
         return RAW
-    key = hashlib.sha256("\n".join([searcher.embedder.id, *titles]).encode()).hexdigest()
-    if key not in _CACHE:
-        _CACHE[key] = Levels(_best_dense(searcher, UNRELATED), _best_dense(searcher, titles))
-    return _CACHE[key]
+    if found not in _CACHE:
+        titles = _titles(searcher)
+        _CACHE[found] = Levels(_best_dense(searcher, UNRELATED), _best_dense(searcher, titles))
+    return _CACHE[found]
 
 
 def _best_dense(searcher, questions) -> float:
