@@ -68,12 +68,13 @@ def kept_levels(index_dir: Path, build: str | None, searcher: Searcher) -> Level
     levels = measure_levels(searcher)
     kept = {k: v for k, v in kept.items() if isinstance(v, list)} if isinstance(kept, dict) else {}
     kept = dict(list(kept.items())[-(_LEVELS_KEPT - 1):]) | {name: [levels.unrelated, levels.related]}
+    temporary = path.with_name(f".{LEVELS_FILE}.{os.getpid()}")
     try:
-        temporary = path.with_name(f".{LEVELS_FILE}.{os.getpid()}")
         temporary.write_text(json.dumps(kept), "utf-8")
         os.replace(temporary, path)
     except OSError as exc:
         log.debug("dense levels not kept in %s: %s", path, exc)
+        temporary.unlink(missing_ok=True)
     return levels
 
 
