@@ -47,7 +47,7 @@ COPY index/ index/
 COPY ingest/ ingest/
 # A non-editable install: the code lands in the venv's site-packages, /src is not needed later.
 # pip and setuptools are removed from the venv afterwards (the runtime installs nothing), and so
-# are the packages' own test suites (scipy, sympy, ...: ~100 MB never imported at run time).
+# are the packages' own test suites (sympy, torch, ...: never imported at run time).
 RUN --mount=type=bind,from=wheels,target=/wheels \
     pip install -c constraints.txt ${TORCH_FIND_LINKS:+--find-links "$TORCH_FIND_LINKS"} ".${EXTRAS:+[$EXTRAS]}" \
     && pip uninstall -y -q pip setuptools \
