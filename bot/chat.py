@@ -22,7 +22,7 @@ from bot.core.scope import Scopes, scoped_answer
 from bot.desk.dates import article_day, window
 from bot.desk.intents import LATEST, SUMMARY, intent_of
 from bot.desk.reply import Desk, Reply
-from bot.llm.written import write
+from bot.llm import OFF
 from index.text import fold, has_letters_or_digits, nfc
 
 if TYPE_CHECKING:
@@ -225,11 +225,16 @@ class Conversations:
         article = answer.citations[0].paragraph.article_id if answer.citations else None
         self.history.add(chat, Turn(answer.searched or question, article))
         # After the answerability decision, so an off-topic question never reaches the model.
-        written = write(answer, self.settings, chat, listener)
-        answer = replace(answer, written=written.text, fallback=written.fallback)
+        if self.settings.llm_base_url:
+            from bot.llm.written import write  # loaded only where written answers are on
+
+            written = write(answer, self.settings, chat, listener)
+            answer = replace(answer, written=written.text, fallback=written.fallback)
+        else:
+            answer = replace(answer, written=None, fallback=OFF)
         log.log(self.log_level, "answered chat=%s found=%s status=%s confidence=%.2f written=%s fallback=%s "
-                "latency_ms=%.0f", chat, answer.found, answer.status, answer.confidence, written.text is not None,
-                written.fallback, (time.perf_counter() - started) * 1000)
+                "latency_ms=%.0f", chat, answer.found, answer.status, answer.confidence, answer.written is not None,
+                answer.fallback, (time.perf_counter() - started) * 1000)
         return answer
 
 

@@ -15,6 +15,7 @@ import logging
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bot import messages
 from bot.channels.feedback import LastAnswers, Votes, feedback_value
@@ -24,11 +25,13 @@ from bot.chat import Conversations
 from bot.core.answer import Answer
 from bot.desk.intents import FOLLOW, FOLLOWING, UNFOLLOW, intent_of
 from bot.desk.reply import Reply
-from bot.llm.written import Listener
 from bot.questionlog.channel import NO_LOG, ChannelLog
 from bot.service import AnswerService, ReindexBusy
 from bot.settings import Settings
 from index.errors import HoibaoError
+
+if TYPE_CHECKING:
+    from bot.llm.written import Listener
 
 log = logging.getLogger("hoibao.channels")
 

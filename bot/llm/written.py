@@ -21,14 +21,14 @@ from typing import Protocol
 
 from bot.core.answer import Answer
 from bot.core.outcome import ANSWERED
-from bot.llm import prompt
+from bot.llm import OFF, prompt
 from bot.llm.check import check
 from bot.llm.client import TOO_LONG, ChatModel, WriteFailed
 from bot.llm.slots import slots_for
 from bot.settings import Settings
 from index.text import sentence_spans
 
-OFF, NOT_ANSWERABLE, BUSY = "off", "not_answerable", "busy"
+NOT_ANSWERABLE, BUSY = "not_answerable", "busy"
 # A longer reply is `too_long` whatever HOIBAO_LLM_MAX_TOKENS allows: three sentences are far shorter, and a
 # Telegram message (4096 characters) must still hold the short answer, the quoted paragraph and its source.
 MAX_CHARS = 1500
