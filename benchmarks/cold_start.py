@@ -5,7 +5,8 @@ first run, as on a server that answers often). Reports the median and the worst 
 
 - `hoibao --help`: the price of every command before it does anything (target ≤ 0.15 s);
 - `hoibao ask "…" --index-dir var/index`: one answer from the seed index (targets ≤ 0.4 s, ≤ 100 MB);
-- the import time of `bot.cli` alone, from `python -X importtime`, and its five costliest imports.
+- the import time of `bot.cli` alone, and what `hoibao ask` spends importing, by package
+  (`python -X importtime`, which slows imports down: compare these with each other, not with walls).
 
     .venv/bin/python benchmarks/cold_start.py [--runs 7] [--checkout DIR] [--index-dir var/index]
 
@@ -51,21 +52,30 @@ def measure(cmd: list[str], cwd: Path, env: dict, runs: int) -> dict:
             "rss_median_mb": round(statistics.median(rss), 1), "rss_max_mb": round(max(rss), 1)}
 
 
-def import_time(cwd: Path, env: dict, runs: int) -> dict:
-    """Median cumulative import time of bot.cli, and the costliest packages it pulls in (microseconds)."""
-    totals, worst = [], {}
+def _importtime(cmd: list[str], cwd: Path, env: dict) -> list[tuple[int, int, str]]:
+    """(self µs, cumulative µs, module) of every import `cmd` made, from `python -X importtime`."""
+    out = subprocess.run([sys.executable, "-X", "importtime", *cmd], cwd=cwd, env=env, capture_output=True,
+                         text=True, check=True).stderr
+    rows = [re.match(r"import time:\s+(\d+) \|\s+(\d+) \| *(\S+)", line) for line in out.splitlines()]
+    return [(int(m[1]), int(m[2]), m[3]) for m in rows if m]
+
+
+def import_time(cwd: Path, env: dict, runs: int, ask: list[str]) -> dict:
+    """Median cumulative import time of bot.cli; what `hoibao ask` spends importing, by top-level package."""
+    totals, spent = [], []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-X", "importtime", "-c", "import bot.cli"], cwd=cwd, env=env,
-                             capture_output=True, text=True, check=True).stderr
-        rows = [re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line) for line in out.splitlines()]
-        rows = [(int(m[2]), len(m[3]), m[4]) for m in rows if m]
-        totals.append(next(cum for cum, _, name in rows if name == "bot.cli"))
-        for cum, depth, name in rows:
-            if depth <= 2 and not name.startswith("bot"):  # packages imported straight from ours
-                worst[name] = max(worst.get(name, 0), cum)
-    top = sorted(worst.items(), key=lambda kv: -kv[1])[:5]
+        rows = _importtime(["-c", "import bot.cli"], cwd, env)
+        totals.append(next(cum for _, cum, name in rows if name == "bot.cli"))
+        by_package: dict[str, int] = {}
+        for own, _, name in _importtime(["-m", "bot", *ask], cwd, env):
+            by_package[name.split(".")[0]] = by_package.get(name.split(".")[0], 0) + own
+        spent.append(by_package)
+    packages = {name for run in spent for name in run}
+    median = {name: statistics.median(run.get(name, 0) for run in spent) for name in packages}
+    top = sorted(median.items(), key=lambda kv: -kv[1])[:8]
     return {"bot_cli_ms": round(statistics.median(totals) / 1000, 1),
-            "costliest_ms": {name: round(us / 1000, 1) for name, us in top}}
+            "ask_imports_ms": round(sum(median.values()) / 1000, 1),
+            "ask_costliest_ms": {name: round(us / 1000, 1) for name, us in top}}
 
 
 def main() -> int:
@@ -82,12 +92,13 @@ def main() -> int:
     env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(cwd)}
     env.pop("TELEGRAM_BOT_TOKEN", None)
     hoibao = [sys.executable, "-m", "bot"]
+    ask = ["ask", QUESTION, "--index-dir", str(index_dir)]
     figures = {
         "checkout": str(cwd),
         "runs": args.runs,
         "help": measure(hoibao + ["--help"], cwd, env, args.runs),
-        "ask": measure(hoibao + ["ask", QUESTION, "--index-dir", str(index_dir)], cwd, env, args.runs),
-        "import": import_time(cwd, env, args.runs),
+        "ask": measure(hoibao + ask, cwd, env, args.runs),
+        "import": import_time(cwd, env, min(args.runs, 3), ask),
     }
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     if args.json:

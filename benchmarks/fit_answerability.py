@@ -28,6 +28,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.core.answerability import MODEL_FILE, AnswerModel  # noqa: E402
+from bot.core.logistic import Logistic  # noqa: E402
 from bot.core.outcome import ANSWERED, NOT_FOUND, UNSURE, status_for  # noqa: E402
 from bot.core.policy import AnswerPolicy  # noqa: E402
 from bot.core.ranking import is_found  # noqa: E402
@@ -81,7 +82,7 @@ def collect(args) -> list[Row]:
     build_index(Path(args.seeds), cache / "seed", embedder, progress=False)
     # Ranking reads no model; a neutral one lets the service start before any model file exists.
     n = len(FEATURES)
-    policy = AnswerPolicy(model=AnswerModel(np.zeros(n), np.ones(n), np.zeros(n), 0.0, 1.0, 1.0))
+    policy = AnswerPolicy(model=AnswerModel(Logistic(np.zeros(n), np.ones(n), np.zeros(n), 0.0), 1.0, 1.0))
     services = {name: AnswerService(Settings(_env_file=None, index_dir=cache / name), embedder, policy)
                 for name in ("zalo", "mlqa", "news", "seed")}
     seed_qa = [json.loads(line) for line in open(args.seed_qa, encoding="utf-8") if line.strip()]
@@ -173,10 +174,10 @@ def figures(rows: list[Row], model: AnswerModel) -> dict[str, float]:
 
 def trained(rows: list[Row], args) -> AnswerModel:
     mean, scale, coef, intercept = fit(rows, args.c, set(filter(None, args.drop.split(","))))
-    probe = AnswerModel(mean, scale, coef, intercept, 1.0, 1.0)
+    probe = AnswerModel(Logistic(mean, scale, coef, intercept), 1.0, 1.0)
     probs = np.array([probe.probability(r.features) for r in rows])
     answer_from, unsure_from = thresholds(rows, probs, args.other_answered, args.other_unsure, args.answer_floor)
-    return AnswerModel(mean, scale, coef, intercept, answer_from, unsure_from)
+    return AnswerModel(Logistic(mean, scale, coef, intercept), answer_from, unsure_from)
 
 
 def main() -> None:

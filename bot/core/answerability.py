@@ -10,13 +10,13 @@ the figures it scored when fitted. scikit-learn is needed only to refit it
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from bot.core.logistic import Logistic
 from bot.core.signals import FEATURE_VERSION, FEATURES
 from index.errors import HoibaoError
 
@@ -31,25 +31,22 @@ class AnswerModelError(HoibaoError):
 
 @dataclass(frozen=True)
 class AnswerModel:
-    mean: np.ndarray
-    scale: np.ndarray
-    coef: np.ndarray
-    intercept: float
+    weights: Logistic  # over FEATURES, standardised
     answer_from: float  # probability at and above which the bot answers
     unsure_from: float  # … at and above which it shows the closest passage, unsure
 
     def probability(self, features: np.ndarray) -> float:
-        z = float(np.dot((features - self.mean) / self.scale, self.coef) + self.intercept)
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        return self.weights.probability(features)
 
     def to_json(self, extra: dict | None = None) -> dict:
+        w = self.weights
         return {
             "feature_version": FEATURE_VERSION,
             "features": list(FEATURES),
-            "mean": self.mean.tolist(),
-            "scale": self.scale.tolist(),
-            "coef": self.coef.tolist(),
-            "intercept": self.intercept,
+            "mean": w.mean.tolist(),
+            "scale": w.scale.tolist(),
+            "coef": w.coef.tolist(),
+            "intercept": w.intercept,
             "thresholds": {"answer": self.answer_from, "unsure": self.unsure_from},
             **(extra or {}),
         }
@@ -67,7 +64,7 @@ def parse(data: dict, path: Path) -> AnswerModel:
         answer_from, unsure_from = float(data["thresholds"]["answer"]), float(data["thresholds"]["unsure"])
         if not 0.0 <= unsure_from <= answer_from <= 1.0:
             raise AnswerModelError(path, "thresholds must satisfy 0 <= unsure <= answer <= 1")
-        return AnswerModel(*arrays, float(data["intercept"]), answer_from, unsure_from)
+        return AnswerModel(Logistic(*arrays, float(data["intercept"])), answer_from, unsure_from)
     except (KeyError, TypeError, ValueError) as exc:
         raise AnswerModelError(path, f"{type(exc).__name__}: {exc}") from None
 
