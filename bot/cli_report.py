@@ -10,12 +10,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     from bot.cli import _settings
     from bot.cli_files import writable_folder
     from bot.report import make, similarity_from_settings, write
-    from bot.report.build import database_url
     from bot.report.plain import text
 
     settings = _settings(args)
     writable_folder(args.out, "--out")  # before the log is read: a wrong folder is said at once
-    report = make(database_url(settings), args.days, lambda: similarity_from_settings(settings))
+    report = make(settings.database_url, args.days, lambda: similarity_from_settings(settings))
     path = write(report, args.out)
     print(text(report))
     print(f"\nTrang báo cáo: {path}")
