@@ -376,8 +376,12 @@ class FakeTelegram:
     async def wait_for(self, chat_id: int | None, count: int = 1, method: str = "sendMessage",
                        timeout: float = 20.0) -> list[dict]:
         """The first `count` successful `method` calls for the chat, waiting for them to arrive."""
-        async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: len(self.sent(chat_id, method)) >= count), timeout)
+        try:
+            async with self._changed:
+                await asyncio.wait_for(self._changed.wait_for(lambda: len(self.sent(chat_id, method)) >= count), timeout)
+        except TimeoutError:
+            raise AssertionError(f"waited {timeout:g} s for {count} {method} to {chat_id}; "
+                                 f"got {len(self.sent(chat_id, method))}") from None
         return self.sent(chat_id, method)[:count]
 
     # ------------------------------------------------------------------ the Bot API

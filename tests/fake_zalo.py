@@ -156,13 +156,20 @@ class FakeZalo:
     async def wait_for(self, chat_id: str | None, count: int = 1, method: str = "sendMessage",
                        timeout: float = 20) -> list[dict]:
         """Wait until the bot made `count` accepted `method` calls (to `chat_id`)."""
-        async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: len(self.sent(chat_id, method)) >= count), timeout)
+        try:
+            async with self._changed:
+                await asyncio.wait_for(self._changed.wait_for(lambda: len(self.sent(chat_id, method)) >= count), timeout)
+        except TimeoutError:
+            raise AssertionError(f"waited {timeout:g} s for {count} {method} to {chat_id}; "
+                                 f"got {len(self.sent(chat_id, method))}") from None
         return self.sent(chat_id, method)
 
     async def wait_until(self, condition, timeout: float = 20) -> None:
-        async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(condition), timeout)
+        try:
+            async with self._changed:
+                await asyncio.wait_for(self._changed.wait_for(condition), timeout)
+        except TimeoutError:
+            raise AssertionError(f"waited {timeout:g} s for the fake Zalo server to see {condition}") from None
 
     # ------------------------------------------------------------ the API
 
