@@ -19,6 +19,15 @@ async def until(condition: Callable[[], object], what: str, timeout: float = 20.
         await asyncio.sleep(0.01)
 
 
+async def notified(changed: asyncio.Condition, condition: Callable[[], object], what: str, timeout: float) -> None:
+    """Wait for `condition` each time `changed` is notified (the fake servers' calls); fails after `timeout`."""
+    try:
+        async with changed:
+            await asyncio.wait_for(changed.wait_for(condition), timeout)
+    except TimeoutError:
+        raise AssertionError(f"waited {timeout:g} s for {what}") from None
+
+
 def until_sync(condition: Callable[[], object], what: str, timeout: float = 20.0) -> None:
     """The same from a plain thread (a test waiting on a background writer)."""
     deadline = time.monotonic() + timeout
