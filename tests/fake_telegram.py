@@ -27,6 +27,8 @@ import aiohttp
 from aiohttp import web
 from PIL import Image, UnidentifiedImageError
 
+from tests.waiting import notified
+
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024  # sendPhoto's caption, after entity parsing
 PHOTO_MAX_BYTES = 10 * 1024 * 1024  # an uploaded photo; its width + height at most 10000, the ratio at most 20
@@ -376,8 +378,8 @@ class FakeTelegram:
     async def wait_for(self, chat_id: int | None, count: int = 1, method: str = "sendMessage",
                        timeout: float = 20.0) -> list[dict]:
         """The first `count` successful `method` calls for the chat, waiting for them to arrive."""
-        async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: len(self.sent(chat_id, method)) >= count), timeout)
+        await notified(self._changed, lambda: len(self.sent(chat_id, method)) >= count,
+                       f"{count} {method} to {chat_id}", timeout)
         return self.sent(chat_id, method)[:count]
 
     # ------------------------------------------------------------------ the Bot API

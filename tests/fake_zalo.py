@@ -23,6 +23,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from tests.waiting import notified
+
 TEXT_LIMIT = 2000
 TEXT = "message.text.received"
 EVENTS = {TEXT, "message.image.received", "message.sticker.received", "message.voice.received",
@@ -156,13 +158,12 @@ class FakeZalo:
     async def wait_for(self, chat_id: str | None, count: int = 1, method: str = "sendMessage",
                        timeout: float = 20) -> list[dict]:
         """Wait until the bot made `count` accepted `method` calls (to `chat_id`)."""
-        async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(lambda: len(self.sent(chat_id, method)) >= count), timeout)
+        await notified(self._changed, lambda: len(self.sent(chat_id, method)) >= count,
+                       f"{count} {method} to {chat_id}", timeout)
         return self.sent(chat_id, method)
 
     async def wait_until(self, condition, timeout: float = 20) -> None:
-        async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(condition), timeout)
+        await notified(self._changed, condition, "a condition on the fake Zalo server's calls", timeout)
 
     # ------------------------------------------------------------ the API
 

@@ -233,9 +233,15 @@ def test_seed_number_question_returns_the_number(answerer):
 def test_example_questions_come_from_the_index_and_are_answerable(answerer):
     examples = answerer.example_questions(3)
     assert 1 <= len(examples) <= 3
+    paragraphs = [p.text for p in answerer.searcher.index.iter_paragraphs()]
     for question in examples:
+        subject = question.removesuffix(" là ai?")
+        assert subject != question and any(subject in text for text in paragraphs)  # the index's own words
         result = answerer.answer(question)
-        assert result.found and result.answer in result.citations[0].paragraph.text
+        # Answerable: the answer is the name written right after those words, in the paragraph it cites
+        # (not merely some text of that paragraph, which a whole sentence would also be).
+        assert result.found and result.answer_form == "phrase", question
+        assert f"{subject} {result.answer}" in result.citations[0].paragraph.text, question
 
 
 @pytest.mark.parametrize(

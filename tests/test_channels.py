@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import signal
@@ -14,6 +15,7 @@ from pydantic import SecretStr
 
 from bot.channels import credentials, serve
 from bot.channels.core import Budget, parse_command
+from bot.questionlog.writer import QuestionLog
 from bot.service import AnswerService
 from bot.settings import Settings
 from index.errors import HoibaoError
@@ -157,50 +159,74 @@ def test_typing_budget_allows_a_few_a_second():
 
 
 async def test_shutdown_hooks_run_in_order_with_their_time_and_one_failing_does_not_stop_the_next(caplog):
+    now = [0.0]  # the hooks' clock: each hook says how long it took
     called: list[tuple[str, float]] = []
 
     async def flush(seconds: float) -> None:
         called.append(("flush", seconds))
+        now[0] += 0.2
 
     def broken(seconds: float) -> None:
         called.append(("broken", seconds))
+        now[0] += 0.4  # past the budget
         raise RuntimeError("disk full")
 
     async def slow(seconds: float) -> None:
         called.append(("slow", seconds))
-        await asyncio.sleep(60)
+        await asyncio.sleep(60)  # cut when its 0.1 s are up
 
     with caplog.at_level("WARNING", logger="hoibao.channels"):
-        await serve.run_hooks([flush, broken, slow, lambda s: called.append(("last", s))], 0.5)
-    assert [name for name, _ in called] == ["flush", "broken", "slow", "last"]
-    assert 0.4 < called[0][1] <= 0.5 and all(0 < s <= 0.5 for _, s in called)
+        await serve.run_hooks([flush, broken, slow, lambda s: called.append(("last", s))], 0.5, clock=lambda: now[0])
+    # Each gets what the ones before it left; past the budget, still 0.1 s rather than nothing.
+    assert called == [("flush", 0.5), ("broken", pytest.approx(0.3)), ("slow", 0.1), ("last", 0.1)]
     messages = [r.getMessage() for r in caplog.records]
     assert any("broken failed: RuntimeError" in m for m in messages)
-    assert any("slow did not finish" in m for m in messages)
+    assert any("slow did not finish within 0.1 s" in m for m in messages)
 
 
-async def test_serve_all_flushes_the_question_log_then_calls_the_hooks(settings, embedder, tmp_path):
+class _WrittenAtClose(QuestionLog):
+    """The real question log, holding its rows until it is closed (no timed flush): what a hook sees in the
+    database then depends only on whether the log was closed before it."""
+
+    def __init__(self, url: str, **options) -> None:
+        super().__init__(url, **{**options, "flush_seconds": 3600.0})
+
+
+def _questions_in(database) -> int:
+    """Rows in the log's `questions` table; 0 while the writer has not created it."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(database)) as db:
+        try:
+            return db.execute("select count(*) from questions").fetchone()[0]
+        except sqlite3.OperationalError:  # no such table: nothing written yet
+            return 0
+
+
+async def test_serve_all_flushes_the_question_log_then_calls_the_hooks(settings, embedder, tmp_path, monkeypatch):
+    monkeypatch.setattr(serve, "QuestionLog", _WrittenAtClose)
     api = FakeZalo(ZALO_TOKEN)
     await api.start()
-    order: list[str] = []
+    database = tmp_path / "log.db"
+    seen: list[tuple[int, float]] = []  # (questions in the database, seconds given) when the hook ran
     configured = settings.model_copy(update=dict(zalo_bot_token=SecretStr(ZALO_TOKEN), zalo_base_url=api.base_url,
-                                                  database_url=f"sqlite:///{tmp_path / 'log.db'}"))
+                                                  database_url=f"sqlite:///{database}"))
     stop = asyncio.Event()
     try:
         running = asyncio.create_task(serve.serve_all(configured, AnswerService(configured, embedder),
-                                                      [credentials.ZALO], stop, on_shutdown=[order.append]))
+                                                      [credentials.ZALO], stop,
+                                                      on_shutdown=[lambda s: seen.append((_questions_in(database), s))]))
         await api.wait_until(lambda: api.polls > 0)
         api.message("u1", PHUOC_MY)
         await api.wait_for("u1")
+        assert _questions_in(database) == 0  # still queued: only the shutdown writes it
         stop.set()
         await asyncio.wait_for(running, 10)
     finally:
         await api.stop()
-    assert len(order) == 1 and 0 < float(order[0]) <= serve.HOOKS_SECONDS
-    import sqlite3
-
-    with sqlite3.connect(tmp_path / "log.db") as db:  # flushed before the hooks ran
-        assert db.execute("select count(*) from questions").fetchone()[0] == 1
+    [(counted, seconds)] = seen
+    assert counted == 1  # the row was in the database when the hook ran: flushed before it
+    assert 0 < seconds <= serve.HOOKS_SECONDS
 
 
 @pytest.mark.parametrize("header", [b"\xff\xfe\xed", b"s3cret-Value_1\x80", "bí mật".encode(), b"\xed\xa0\x80"])

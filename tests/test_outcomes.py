@@ -106,7 +106,7 @@ def test_the_shipped_model_scores_without_scikit_learn():
     code = (
         "import sys; sys.modules['sklearn'] = None\n"  # importing scikit-learn now fails
         "import numpy as np\n"
-        "from bot import answerability\n"
+        "from bot.core import answerability\n"
         "from bot.core.signals import FEATURES\n"
         "model = answerability.load()\n"
         "p = model.probability(np.zeros(len(FEATURES)))\n"

@@ -24,6 +24,7 @@ from bot.settings import Settings
 from tests.fake_telegram import FakeTelegram
 from tests.fake_zalo import FakeZalo
 from tests.logcapture import private_index, records  # noqa: F401 (fixtures)
+from tests.waiting import until
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
@@ -91,11 +92,6 @@ async def press(fake: FakeTelegram, message: dict, data: str, user_id: int) -> d
     return (await fake.wait_for(None, answered + 1, method="answerCallbackQuery"))[-1]
 
 
-async def until(condition) -> None:
-    while not condition():
-        await asyncio.sleep(0.01)
-
-
 def keyboard(message: dict) -> list[list[str]]:
     return [[b["text"] for b in row] for row in message.get("reply_markup", {}).get("inline_keyboard", [])]
 
@@ -160,7 +156,7 @@ async def test_telegram_feedback_buttons(tmp_path, dirs, service, records):
         assert replayed["text"] == messages.feedback_thanks(1)
         assert len(fake.sent(None, "editMessageReplyMarkup")) == edits
         fake.push({"callback_query": pressed["callback_query"]})  # the very same update, delivered again
-        await asyncio.wait_for(until(lambda: fake.sent(None, "answerCallbackQuery", ok=False)), 10)
+        await until(lambda: fake.sent(None, "answerCallbackQuery", ok=False), "the refused answerCallbackQuery", 10)
 
         answer = fake.bot_messages(-5201)[-1]
         await press(fake, answer, button(answer, "👎"), user_id=5202)  # a change of mind

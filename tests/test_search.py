@@ -132,13 +132,18 @@ def test_seed_english_question_finds_the_secretary_near_the_top(searcher):
     assert any(h.paragraph.number == 9 and "Nguyễn Huy Bình" in h.paragraph.text for h in hits)
 
 
+@pytest.mark.xfail(strict=True, reason="the dense side embeds the question as typed, so an NFD question gets other "
+                   "cosines (0.83 vs 0.89 at the top) and rows 3-5 reorder; the lexical side folds and agrees. Users "
+                   "are not affected (bot.chat.clean_question makes every question NFC before it is searched); the "
+                   "fix is nfc() at the start of Searcher.search (index/, issue 22's index part)")
 def test_seed_nfd_question_ranks_like_nfc(searcher):
     import unicodedata
 
     question = "Bí thư Đảng ủy phường Phước Mỹ là ai?"
-    nfc = [h.row for h in searcher.search(question, top_k=3)]
-    nfd = [h.row for h in searcher.search(unicodedata.normalize("NFD", question), top_k=3)]
-    assert nfd[0] == nfc[0]
+    nfc = [(h.row, h.score) for h in searcher.search(question, top_k=5)]
+    nfd = [(h.row, h.score) for h in searcher.search(unicodedata.normalize("NFD", question), top_k=5)]
+    assert [row for row, _ in nfd] == [row for row, _ in nfc]  # the whole ranking, not just its top row
+    assert [score for _, score in nfd] == pytest.approx([score for _, score in nfc])
 
 
 def test_seed_unaccented_question_gets_its_accents_back_for_the_dense_side(searcher):

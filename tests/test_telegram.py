@@ -27,6 +27,7 @@ from bot.settings import Settings
 from index.errors import HoibaoError
 from tests.fake_telegram import FakeTelegram
 from tests.logcapture import logs, private_index, records  # noqa: F401 (fixtures)
+from tests.waiting import until
 
 pytestmark = [
     pytest.mark.asyncio(loop_scope="module"),
@@ -57,9 +58,15 @@ def dirs(tmp_path_factory, embedder) -> tuple[Path, Path]:
     return private_index(tmp_path_factory.mktemp("telegram"), embedder)
 
 
+# "typing…" goes only with an answer not ready after HOIBAO_TYPING_AFTER_SECONDS: never, in tests that do not
+# set it (0 shows it at once), so whether one was sent never depends on how fast this machine answered.
+TYPING_NEVER = 3600.0
+
+
 def make_settings(fake: FakeTelegram, dirs: tuple[Path, Path], **overrides) -> Settings:
     values = dict(seeds_dir=dirs[0], index_dir=dirs[1], telegram_bot_token=TOKEN, telegram_base_url=fake.base_url,
-                  telegram_admin_ids=[ADMIN], rate_limit_per_minute=3)
+                  telegram_admin_ids=[ADMIN], rate_limit_per_minute=3,
+                  typing_after_seconds=TYPING_NEVER)
     return Settings(_env_file=None, **{**values, **overrides})
 
 
@@ -102,11 +109,6 @@ async def ask(fake: FakeTelegram, chat_id: int, text: str | None, count: int = 1
     return update, replies[-1]
 
 
-async def until(condition) -> None:
-    while not condition():
-        await asyncio.sleep(0.01)
-
-
 async def press(fake: FakeTelegram, message: dict, data: str, user_id: int) -> dict:
     """Press a button (or forge a press) on `message`; the bot's answerCallbackQuery."""
     answered = len(fake.sent(None, "answerCallbackQuery"))
@@ -128,7 +130,7 @@ async def test_private_question_cites_the_paragraph(bot):
     assert button["text"] == "Xem thêm nguồn"
     # PTB's arbitrary callback data: Telegram sees two opaque ids, the answer stays in the bot.
     assert re.fullmatch(r"[0-9a-f]{64}", button["callback_data"])
-    # Ready well within HOIBAO_TYPING_AFTER_SECONDS: no "typing…", one request of the flood budget.
+    # Ready before HOIBAO_TYPING_AFTER_SECONDS (TYPING_NEVER): no "typing…", one request of the flood budget.
     assert bot.sent(1001, "sendChatAction") == []
 
 
@@ -292,7 +294,7 @@ async def test_reindex_by_admin_swaps_the_index(bot, service, dirs):
     (dirs[0] / "cau_hoa_xuan.txt").write_text(NEW_ARTICLE, encoding="utf-8")
     _, started = await ask(bot, ADMIN, "/reindex")
     assert started["text"] == messages.REINDEX_STARTED
-    await asyncio.wait_for(until(lambda: service.rebuilding), 5)
+    await until(lambda: service.rebuilding, "the rebuild to start", 5)
     _, busy = await ask(bot, ADMIN, "/reindex")
     assert busy["text"] == messages.REINDEX_BUSY
     _, during = await ask(bot, 1503, PHUOC_MY)
@@ -333,7 +335,7 @@ async def test_failing_update_is_logged_and_the_user_gets_an_apology(bot, logs):
 async def test_a_reader_who_blocked_the_bot_is_one_warning(bot, records):
     bot.fail_next_message(403, "Forbidden: bot was blocked by the user")
     update = bot.message(1702, PHUOC_MY)
-    await until(lambda: bot.sent(1702, ok=False))
+    await until(lambda: bot.sent(1702, ok=False), "the refused sendMessage to chat 1702")
     _, reply = await ask(bot, 1702, PHUOC_MY)  # the next question is answered as usual
     assert "Nguyễn Huy Bình" in reply["text"] and bot.sent(1702) == [reply]  # no apology in between
     warned = [r for r, _ in records.records if r.name == "hoibao.telegram" and r.levelno >= logging.WARNING]
@@ -520,7 +522,8 @@ async def test_a_reply_given_up_after_its_429_retries_is_lines_not_tracebacks(bo
     bot.fail_next_messages(4, retry_after=1)  # the rate limiter retries 3 times, then gives up
     update = bot.message(1603, PHUOC_MY)
     apologised = lambda: [m for m in bot.sent(1603) if m["text"] == messages.APOLOGY]  # noqa: E731
-    await asyncio.wait_for(until(lambda: len(bot.sent(1603, ok=False)) == 4 and apologised()), 30)
+    await until(lambda: len(bot.sent(1603, ok=False)) == 4 and apologised(), "four refused sends to chat 1603, then the apology",
+                30)
     _, reply = await ask(bot, 1603, PHUOC_MY)  # and the next question is answered
     assert "Nguyễn Huy Bình" in reply["text"]
     said = [r for r, _ in records.records if r.levelno >= logging.WARNING and r.name.startswith(("telegram", "hoibao"))]

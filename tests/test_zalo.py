@@ -53,8 +53,14 @@ def dirs(tmp_path_factory, embedder) -> tuple[Path, Path]:
     return private_index(tmp_path_factory.mktemp("zalo"), embedder, {"cau_hoa_xuan.txt": LONG_ARTICLE})
 
 
+# "typing…" goes only with an answer not ready after HOIBAO_TYPING_AFTER_SECONDS: never, in tests that do not
+# set it (0 shows it at once), so whether one was sent never depends on how fast this machine answered.
+TYPING_NEVER = 3600.0
+
+
 def make_settings(fake: FakeZalo, dirs: tuple[Path, Path], **overrides) -> Settings:
-    values = dict(seeds_dir=dirs[0], index_dir=dirs[1], zalo_bot_token=TOKEN, zalo_base_url=fake.base_url)
+    values = dict(seeds_dir=dirs[0], index_dir=dirs[1], zalo_bot_token=TOKEN, zalo_base_url=fake.base_url,
+                  typing_after_seconds=TYPING_NEVER)
     return Settings(_env_file=None, **{**values, **overrides})
 
 
@@ -107,7 +113,7 @@ async def test_private_question_cites_the_paragraph(bot):
     assert "“Bí thư Đảng ủy phường Phước Mỹ Nguyễn Huy Bình thông tin:" in reply
     assert "📰 Xây dựng Đảng gắn với thực hiện các nhiệm vụ trọng tâm · đoạn 9" in reply
     calls = [c.method for c in bot.calls if c.params.get("chat_id") == "u1001"]
-    assert calls == ["sendMessage"]  # ready well within HOIBAO_TYPING_AFTER_SECONDS: no "typing…"
+    assert calls == ["sendMessage"]  # ready before HOIBAO_TYPING_AFTER_SECONDS (TYPING_NEVER): no "typing…"
 
 
 async def test_a_slow_answer_shows_typing_first(dirs, service):

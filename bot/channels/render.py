@@ -92,21 +92,6 @@ def quoted(text: str) -> str:
     return f"“{text}”"
 
 
-def _cut(text: str, limit: int) -> str:
-    """At most `limit` characters, cut at a sentence (else a word) with '…'."""
-    if len(text) <= limit:
-        return text
-    kept = ""
-    for sentence in split_sentences(text):
-        candidate = f"{kept} {sentence}".strip()
-        if len(candidate) + 2 > limit:
-            break
-        kept = candidate
-    if not kept:
-        kept = text[: limit - 2].rsplit(" ", 1)[0]
-    return kept + " " + _ELLIPSIS
-
-
 def plain_text(answer: Answer, citation: int = 0) -> str:
     """Plain text of one citation (Zalo, logs, the terminal without colour)."""
     if not answer.citations:

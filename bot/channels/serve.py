@@ -87,11 +87,12 @@ async def serve_all(settings: Settings, service: AnswerService, platforms: list[
             await run_hooks(hooks, HOOKS_SECONDS)
 
 
-async def run_hooks(hooks: Sequence[ShutdownHook], seconds: float) -> None:
+async def run_hooks(hooks: Sequence[ShutdownHook], seconds: float,
+                    clock: Callable[[], float] = time.monotonic) -> None:
     """Each hook with the time left of `seconds`; one failing or late is logged and the next still runs."""
-    deadline = time.monotonic() + seconds
+    deadline = clock() + seconds
     for hook in hooks:
-        left = max(0.1, deadline - time.monotonic())
+        left = max(0.1, deadline - clock())
         try:
             result = hook(left)
             if inspect.isawaitable(result):

@@ -10,11 +10,11 @@ from bot.settings import Settings
 def report(settings: Settings, args: argparse.Namespace) -> int:
     """Write DIR/report.html and print the same figures as text; a missing or empty log is one `hoibao:` line."""
     from bot.cli.files import writable_folder
-    from bot.report.build import database_url, make, similarity_from_settings, write
+    from bot.report.build import make, similarity_from_settings, write
     from bot.report.plain import text
 
     writable_folder(args.out, "--out")  # before the log is read: a wrong folder is said at once
-    made = make(database_url(settings), args.days, lambda: similarity_from_settings(settings))
+    made = make(settings.database_url, args.days, lambda: similarity_from_settings(settings))
     path = write(made, args.out)
     print(text(made))
     print(f"\nTrang báo cáo: {path}")

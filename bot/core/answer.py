@@ -244,7 +244,7 @@ class Answerer:
             if is_found(ranking, self.policy):
                 return ANSWERED
             return UNSURE if ranking.known and confidence >= self.policy.model.unsure_from else NOT_FOUND
-        return status_for(confidence, self.policy.model, self.policy.threshold_offset)
+        return status_for(confidence, self.policy.model, self.policy.found_threshold)
 
     def example_questions(self, limit: int = 3) -> list[str]:
         """Questions made from the index's own sentences that the bot answers right (for /start).

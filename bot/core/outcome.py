@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Protocol
 
 ANSWERED, UNSURE, NOT_FOUND = "answered", "unsure", "not_found"
-STATUSES = (ANSWERED, UNSURE, NOT_FOUND)
 
 
 class Cuts(Protocol):

@@ -40,7 +40,7 @@ class AnswerPolicy:
     # paragraph or its title: a paragraph about another country's coach does not
     # answer a question about Vietnam's.
     require_names: bool = True
-    threshold_offset: float = 0.0  # HOIBAO_FOUND_THRESHOLD, added to the model's cut points: >0 refuses more often
+    found_threshold: float = 0.0  # HOIBAO_FOUND_THRESHOLD, added to the model's cut points: >0 refuses more often
     # The learned answerability model (bot/core/models/answerability.json unless a file is named).
     model: "AnswerModel" = field(default_factory=answerability.load, compare=False, repr=False)
     # The phrase model (bot/core/models/phrase.json): when the answer line may be a short phrase.
@@ -49,4 +49,4 @@ class AnswerPolicy:
     @classmethod
     def from_settings(cls, settings: "Settings") -> "AnswerPolicy":
         model = answerability.load(Path(settings.answer_model)) if settings.answer_model else answerability.load()
-        return cls(top_k=settings.top_k, threshold_offset=settings.found_threshold, model=model)
+        return cls(top_k=settings.top_k, found_threshold=settings.found_threshold, model=model)

@@ -86,7 +86,7 @@ def is_found(ranking: Ranking, policy: "AnswerPolicy") -> bool:
     best, question = ranking.best, ranking.question
     if best is None:
         return False
-    offset = policy.threshold_offset
+    offset = policy.found_threshold
     if question.english:
         # Vietnamese terms cannot cover an English question; its names can.
         # Only names the index knows: "Secretary" in "the Party Secretary of X ward" is English, not a name.

@@ -18,6 +18,7 @@ from bot.core.coverage import coverage, terms_of
 from bot.core.extract import DATE, NAMED, NUMBER, OTHER, PERSON, PLACE, ROLE, WHICH
 from bot.core.question import required_names
 from bot.core.ranking import Ranking, names_present
+from index.lexical import K1
 
 FEATURE_VERSION = 2  # 2: dense scores on the index's own scale (bot.core.levels), not raw cosines
 KINDS = (PERSON, ROLE, NUMBER, DATE, PLACE, NAMED, WHICH, OTHER)
@@ -42,7 +43,7 @@ FEATURES = (
     "english",
 ) + tuple(f"kind_{kind}" for kind in KINDS)
 
-_BM25_CEILING = 2.2  # k1 + 1: the most one occurrence of a term can score, per unit of IDF
+_BM25_CEILING = K1 + 1  # the most one occurrence of a term can score, per unit of IDF
 
 
 def _share(terms, weights: dict[str, float], text: str, exact: bool) -> float:

@@ -54,7 +54,6 @@ class Publisher:
     def __init__(self, settings: Settings, service: AnswerService | BuildOnly, fetcher) -> None:
         self.settings, self.service, self.fetcher = settings, service, fetcher
         self._queue: queue.Queue[tuple[Publish, str] | None] = queue.Queue()
-        self.batches = 0  # served so far (the tests and the benchmark wait on it)
         self._thread = threading.Thread(target=self._run, name="hoibao-publish", daemon=True)
         self._thread.start()
 
@@ -89,7 +88,6 @@ class Publisher:
                 self._serve(urls, deleted, via)
             except Exception as exc:  # noqa: BLE001 — the worker outlives one bad batch; the old index answers
                 log.error("publish (%s) failed: %s: %s", via, type(exc).__name__, exc, exc_info=exc)
-            self.batches += 1
             if stop:
                 return
 

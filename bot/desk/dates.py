@@ -124,10 +124,3 @@ def _relative(name: str, today: date) -> tuple[date, date]:
         end = first - timedelta(days=1)
         return end.replace(day=1), end
     return today.replace(month=1, day=1), today
-
-
-def without_window(text: str, found: Window | None) -> str:
-    """`text` without the date words (so "hôm qua có tin gì về y tế" searches "y tế")."""
-    if found is None:
-        return text
-    return " ".join(text.replace(found.words, " ").split())

@@ -109,14 +109,3 @@ def check(text: str, paragraphs: Sequence[str]) -> str | None:
         if reason:
             return reason
     return None
-
-
-def explain(text: str, paragraphs: Sequence[str]) -> list[tuple[str, str | None]]:
-    """Each sentence and its reason (None: supported); for evaluations and debugging."""
-    text = nfc(text)
-    if not cited(text):
-        return [(text, BAD_CITATION)]
-    context = [nfc(p) for p in paragraphs]
-    return [(s, sentence_reason(s, [context[n - 1] for n in dict.fromkeys(refs) if 1 <= n <= len(context)], context))
-            for s, refs in claims(text)]
-

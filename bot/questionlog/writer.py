@@ -66,6 +66,7 @@ class QuestionLog:
         self.dropped = 0  # rows pushed out of a full queue
         self.rejected = 0  # rows the database refused (never retried)
         self.written = 0
+        self.failures = 0  # attempts that found the database away (each one is retried)
         self._queue: deque[tuple[str, dict]] = deque()
         self._inflight = 0
         self._lock = threading.Lock()
@@ -228,6 +229,7 @@ class QuestionLog:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+        self.failures += 1
         self._outage.down(exc, self.pending)
 
     def _warn_dropped(self) -> None:

@@ -17,11 +17,6 @@ from bot.report.summary import Report, summarize
 from bot.settings import Settings
 
 
-def database_url(settings: Settings) -> str:
-    url = settings.database_url
-    return url.get_secret_value() if hasattr(url, "get_secret_value") else str(url)
-
-
 def make(url: str, days: int = 7, similarity: Callable[[], tuple[Similarity | None, str]] | None = None,
          now: datetime | None = None) -> Report:
     """The report of the last `days` days of the log at `url`.

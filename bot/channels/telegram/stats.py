@@ -37,12 +37,11 @@ def summary_and_chart(settings: Settings, service: AnswerService, days: int) -> 
     """The text (within a message's limit), the per-day chart (None when it cannot be drawn) and its
     caption. Raises ReportError."""
     from bot.report import charts
-    from bot.report.build import database_url
     from bot.report.build import make
     from bot.report.grouping import similarity_for
     from bot.report.plain import fitted
 
-    report = make(database_url(settings), days, lambda: similarity_for(service.embedder))
+    report = make(settings.database_url, days, lambda: similarity_for(service.embedder))
     dates = report.period.dates
     caption = (f"Câu hỏi mỗi ngày theo kết quả, {dates[0]:%d/%m}–{dates[-1]:%d/%m/%Y}: "
                f"{report.total} câu hỏi.")[:CAPTION_LIMIT]

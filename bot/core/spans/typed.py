@@ -243,10 +243,8 @@ FINDERS = {
     DATE: date_spans,
     PLACE: place_spans,
     NAMED: named_spans,
-    WHICH: which_spans,
+    WHICH: which_spans,  # organisations too: the span weights know that source
 }
-# Organisations are proposed as "which" phrases: the span weights know that source.
-ORGANISATION = "organisation"
 
 
 def extract(sentence: str, question: str, kind: str) -> Span | None:
