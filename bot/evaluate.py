@@ -16,7 +16,6 @@ from bot.cli_files import json_of
 from bot.outcome import ANSWERED, NOT_FOUND, UNSURE
 from bot.service import AnswerService, embedder_from_settings
 from index.backend import Location
-from index.build import build_index
 from index.corpus import Article, Paragraph
 from index.embed import Embedder
 from index.errors import HoibaoError
@@ -127,10 +126,8 @@ def evaluate_retrieval(service: AnswerService, questions: list[EvalQuestion]) ->
 def build_eval_index(eval_set: EvalSet, cache_dir: Path, embedder: Embedder, progress: bool = True,
                      location: Location | None = None) -> Path:
     """Index the set's paragraphs under `cache_dir` (or `location`); unchanged paragraphs reuse their vectors."""
-    if location is None:
-        build_index(cache_dir, cache_dir, embedder, articles=eval_set.articles, progress=progress)
-    else:
-        location.build(cache_dir, embedder, articles=eval_set.articles, progress=progress)
+    location = location or Location(cache_dir)
+    location.build(cache_dir, embedder, articles=eval_set.articles, progress=progress)
     return cache_dir
 
 
