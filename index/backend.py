@@ -23,7 +23,9 @@ from index.errors import HoibaoError
 from index.lock import writer_lock
 from index.qdrant.target import Storage, Target
 
-if TYPE_CHECKING:  # the backends import their engines: only the one in use is imported, when first used
+# Types only: importing this module stays cheap for commands that never open the index (cold start);
+# `Location._backend` imports the one backend in use when it is first called.
+if TYPE_CHECKING:
     from index import status as index_status
     from index.build import BuildReport
     from index.corpus import Article
