@@ -29,9 +29,9 @@ sys.path.insert(0, str(ROOT))
 from bot.evaluate.metrics import first_right  # noqa: E402
 from bot.evaluate.run import build_eval_index  # noqa: E402
 from bot.evaluate.sets import EvalSet, load_squad  # noqa: E402
-from index import store  # noqa: E402
 from index.accents import BIGRAM_WEIGHT, FILES, AccentModel  # noqa: E402
 from index.embed import make_embedder  # noqa: E402
+from index.faiss import store  # noqa: E402
 from index.search import Searcher, fuse  # noqa: E402
 from index.text import fold, spelling_key, words  # noqa: E402
 
@@ -54,7 +54,7 @@ def restoration_accuracy(model: AccentModel, questions: list[str]) -> dict[str, 
     right = loose = total = whole = 0
     for question in questions:
         original = [w.lower() for w in words(question)]
-        restored = [w.lower() for w in words(model.restore(fold(question)))]
+        restored = [w.lower() for w in words(model.restoration(fold(question)).text)]
         assert len(original) == len(restored), question
         for o, r in zip(original, restored):
             options = model.candidates(o)
@@ -84,7 +84,8 @@ def model_figures(model: AccentModel, texts: list[str]) -> dict[str, float]:
 
 
 def ranks(searcher: Searcher, folded: str, vector, weight: float, texts, answers) -> int | None:
-    dense, lexical = searcher.rankings(folded, vector)
+    ranked = searcher.ranked(folded, vector)
+    dense, lexical = ranked.dense, ranked.lexical
     return first_right([r for r, _ in fuse(dense, lexical, weight)], texts, answers)
 
 
@@ -100,8 +101,8 @@ def retrieval(searcher: Searcher, model: AccentModel, eval_set: EvalSet) -> tupl
         guarded = model.dense_query(folded)  # the folded question when the restoration is unsure
         vectors["dense_query"] = vectors["restored"] if guarded == restoration.text else searcher.query_vector(guarded)
         row = {"confidence": restoration.confidence, "known": restoration.known}
-        row["hybrid / as written"] = ranks(searcher, q.question, vectors["written"], searcher.dense_weight(q.question), texts, q.answers)
-        row["hybrid / unaccented (today)"] = ranks(searcher, folded, vectors["folded"], searcher.dense_weight(folded), texts, q.answers)
+        row["hybrid / as written"] = ranks(searcher, q.question, vectors["written"], searcher.dense_side(q.question)[1], texts, q.answers)
+        row["hybrid / unaccented (today)"] = ranks(searcher, folded, vectors["folded"], searcher.dense_side(folded)[1], texts, q.answers)
         for variant in ("written", "folded", "restored"):
             row[f"dense only / {variant}"] = ranks(searcher, folded, vectors[variant], 1.0, texts, q.answers)
         row["bm25 only / unaccented"] = ranks(searcher, folded, vectors["folded"], 0.0, texts, q.answers)
@@ -168,7 +169,7 @@ def main() -> None:
         result["model"][name] = model_figures(model, paragraphs(eval_set))
         start = time.process_time()
         for q in questions:
-            model.restore(fold(q))
+            model.restoration(fold(q)).text
         result["model"][name]["restore ms CPU per question"] = 1000 * (time.process_time() - start) / len(questions)
     table("Restoration of folded questions (syllables with or able to take diacritics)", result["restoration"])
     table("Syllable accuracy by bigram weight; without the question phrases; with pairs seen once pruned (own paragraphs)", result["smoothing"])

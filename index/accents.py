@@ -170,10 +170,6 @@ class AccentModel:
         confidence = float(np.mean(posteriors)) if posteriors else 1.0
         return Restoration(restored, known / total if total else 0.0, confidence)
 
-    def restore(self, text: str) -> str:
-        """`text` with diacritics restored; text that has some is returned unchanged."""
-        return self.restoration(text).text
-
     def dense_query(self, question: str) -> str:
         """What the dense side should embed: the restored question, unless the restoration is unsure."""
         restored = self.restoration(question)

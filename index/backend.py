@@ -1,14 +1,15 @@
 """Where the index lives (HOIBAO_INDEX_BACKEND) and what every caller does with it: build, load, read, describe.
 
 `Location.from_settings(settings)` is the one place that reads the backend settings; `bot/` holds a
-Location and calls its methods, and never learns which backend runs:
+Location and calls its methods, and never learns which backend runs. Each method hands over to the one
+`Backend` the settings name:
 
-- faiss (default): build directories under HOIBAO_INDEX_DIR (`index.store`, `index.build`);
-- qdrant: the collection behind the alias HOIBAO_QDRANT_COLLECTION on the server at QDRANT_URL
-  (QDRANT_API_KEY) or in qdrant-client's embedded local mode at QDRANT_PATH (`index.qdrant`).
+- faiss (default, `index.faiss.backend.FaissBackend`): build directories under HOIBAO_INDEX_DIR;
+- qdrant (`index.qdrant.backend.QdrantBackend`): the collection behind the alias HOIBAO_QDRANT_COLLECTION
+  on the server at QDRANT_URL (QDRANT_API_KEY) or in qdrant-client's embedded local mode at QDRANT_PATH.
   HOIBAO_INDEX_DIR then only keeps a build's embedding checkpoint.
 
-Both give an `index.stored.SearchIndex` to the Searcher and a `Manifest` to everything else.
+Both give an `index.search.SearchIndex` to the Searcher and a `Manifest` to everything else.
 """
 
 from __future__ import annotations
@@ -16,18 +17,47 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-from index import status as index_status
-from index.build import BuildReport, build_index
-from index.corpus import Article, load_articles
-from index.embed import Embedder
 from index.errors import HoibaoError
 from index.lock import writer_lock
-from index.manifest import Manifest
-from index.qdrant.engine import Storage, Target
-from index.stored import SearchIndex
+from index.qdrant.target import Storage, Target
+
+# Types only: importing this module stays cheap for commands that never open the index (cold start);
+# `Location._backend` imports the one backend in use when it is first called.
+if TYPE_CHECKING:
+    from index import status as index_status
+    from index.build import BuildReport
+    from index.corpus import Article
+    from index.embed import Embedder
+    from index.manifest import Manifest
+    from index.search import SearchIndex
 
 BACKENDS = ("faiss", "qdrant")
+
+
+class Backend(Protocol):
+    """What every backend does for a Location (`index.faiss.backend`, `index.qdrant.backend`)."""
+
+    name: str
+
+    @property
+    def label(self) -> str:
+        """Where the index is, for messages: the directory, or the alias and the Qdrant store."""
+
+    def read_manifest(self) -> Manifest: ...
+
+    def load(self, expected_embedder: str | None = None) -> SearchIndex: ...
+
+    def build(self, seeds_dir: Path, embedder: Embedder, *, max_tokens: int, index_type: str, batch_size: int,
+              full: bool, progress: bool, articles: list[Article] | None, max_chars: int | None) -> BuildReport: ...
+
+    def current_build(self) -> str | None:
+        """Which build readers should serve (see `Location.current_build`)."""
+
+    def info(self) -> dict[str, object]: ...
+
+    def status(self, seeds_dir: Path, wanted: index_status.Wanted) -> index_status.Status: ...
 
 
 class BackendSettingsError(HoibaoError):
@@ -83,30 +113,26 @@ class Location:
     def is_qdrant(self) -> bool:
         return self.backend == "qdrant"
 
+    def _backend(self) -> Backend:
+        """The backend the settings name (any other name than qdrant is faiss, as it always was)."""
+        if self.is_qdrant:
+            from index.qdrant.backend import QdrantBackend
+
+            return QdrantBackend(self._checked(), self.index_dir)
+        from index.faiss.backend import FaissBackend
+
+        return FaissBackend(self.index_dir)
+
     @property
     def label(self) -> str:
         """Where the index is, for messages: the directory, or the alias and the Qdrant store."""
-        if not self.is_qdrant:
-            return str(self.index_dir)
-        return f"Qdrant collection {self.qdrant.collection} ({self.qdrant.where})"
+        return self._backend().label
 
     def read_manifest(self) -> Manifest:
-        if not self.is_qdrant:
-            from index import store
-
-            return store.read_manifest(self.index_dir)
-        from index.qdrant import store as qdrant_store
-
-        return qdrant_store.read_manifest(self._checked())
+        return self._backend().read_manifest()
 
     def load(self, expected_embedder: str | None = None) -> SearchIndex:
-        if not self.is_qdrant:
-            from index import store
-
-            return store.load(self.index_dir, expected_embedder=expected_embedder)
-        from index.qdrant import store as qdrant_store
-
-        return qdrant_store.load(self._checked(), expected_embedder)
+        return self._backend().load(expected_embedder)
 
     def build(self, seeds_dir: Path, embedder: Embedder, *, max_tokens: int = 480, index_type: str = "auto",
               batch_size: int = 32, full: bool = False, progress: bool = True,
@@ -118,15 +144,9 @@ class Location:
         wait (`on_wait` is told who holds it), or with `wait=False` raise IndexBusy.
         """
         with writer_lock(self.index_dir, wait=wait, on_wait=on_wait):
-            if not self.is_qdrant:
-                return build_index(seeds_dir, self.index_dir, embedder, max_tokens=max_tokens, index_type=index_type,
-                                   batch_size=batch_size, full=full, progress=progress, articles=articles,
-                                   max_chars=max_chars)
-            from index.qdrant.build import build_qdrant
-
-            return build_qdrant(self._checked(), seeds_dir, self.index_dir, embedder, max_tokens=max_tokens,
-                                batch_size=batch_size, full=full, progress=progress, articles=articles,
-                                max_chars=max_chars)
+            return self._backend().build(seeds_dir, embedder, max_tokens=max_tokens, index_type=index_type,
+                                         batch_size=batch_size, full=full, progress=progress, articles=articles,
+                                         max_chars=max_chars)
 
     def current_build(self) -> str | None:
         """Which build readers should serve, cheaply (no index read): None when there is none yet.
@@ -135,37 +155,15 @@ class Location:
         its state's generation (an incremental build updates a collection in place), None while an
         incremental build is writing. Compare two answers for equality only.
         """
-        if not self.is_qdrant:
-            from index import store
-
-            build = store.current_build(self.index_dir)
-            return build.name if build else None
-        from index.qdrant import store as qdrant_store
-
-        return qdrant_store.current_build(self._checked())
+        return self._backend().current_build()
 
     def info(self) -> dict[str, object]:
         """Backend and where it keeps the index (for `hoibao index info`), without loading the index."""
-        if not self.is_qdrant:
-            from index import store
-
-            build = store.current_build(self.index_dir)
-            return {"backend": "faiss", "directory": str(build) if build else None}
-        from index.qdrant import store as qdrant_store
-
-        return qdrant_store.info(self._checked())
+        return self._backend().info()
 
     def status(self, seeds_dir: Path, wanted: index_status.Wanted) -> index_status.Status:
         """fresh / stale / missing against the articles and the settings (`hoibao index status`)."""
-        if not self.is_qdrant:
-            return index_status.check(self.index_dir, seeds_dir, wanted)
-        from index.qdrant.store import QdrantHalfBuilt, QdrantNotBuilt
-
-        try:
-            manifest = self.read_manifest()
-        except (QdrantNotBuilt, QdrantHalfBuilt) as exc:
-            return index_status.Status(index_status.MISSING, str(exc))
-        return index_status.compare(manifest, load_articles(seeds_dir), wanted, self.label, seeds_dir)
+        return self._backend().status(seeds_dir, wanted)
 
 
 def export_to_qdrant(index_dir: Path, location: Location) -> tuple[str, Manifest]:

@@ -1,29 +1,24 @@
-"""The rebuild: articles → paragraphs → chunks → vectors + BM25 → a new index, swapped in.
+"""The backend-neutral build plan: articles → paragraphs → chunks → what to embed, and the manifest.
 
-Incremental by default: an article whose content hash, embedder and chunking
-are unchanged keeps its stored vectors; only new and changed articles are
-embedded. Any failure leaves the previous index serving.
+Both backends build through it (`index.faiss.build`, `index.qdrant.build`): the same articles,
+chunking, reused vectors and manifest whatever holds the index. Incremental by default: an article
+whose content hash, embedder and chunking are unchanged keeps its stored vectors; only new and
+changed articles are embedded.
 """
 
 from __future__ import annotations
 
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from index import dense as dense_index
-from index import store
 from index.checkpoint import Checkpoint, embed_resuming
 from index.chunk import CHUNKER_VERSION, chunk_paragraphs
 from index.corpus import Article, LoadReport, Paragraph, load_articles
-from index.dense import DenseIndex, choose_type
 from index.embed import Embedder
-from index.errors import BuildInterrupted, HoibaoError, NoArticles
-from index.accents import AccentModel
-from index.lexical import LexicalIndex
+from index.errors import NoArticles
 from index.manifest import FORMAT_VERSION, ArticleMeta, Chunking, Counts, DenseInfo, EmbedderInfo, Manifest, Skipped
 
 
@@ -60,34 +55,6 @@ class BuildReport:
         return "\n".join(lines)
 
 
-def _previous(index_dir: Path) -> Manifest | None:
-    try:
-        return store.read_manifest(index_dir)
-    except HoibaoError:
-        return None
-
-
-def _reusable_vectors(index_dir: Path, manifest: Manifest | None, embedder_id: str, chunking: Chunking, full: bool):
-    """Old vectors per unchanged article, and why there are none when there are none."""
-    reason = reuse_reason(manifest, embedder_id, chunking, full)
-    if reason is not None:
-        return {}, reason
-    try:
-        article_ids, chunk_paragraph, vectors = store.load_vectors(index_dir)
-    except HoibaoError as exc:
-        return {}, f"the old index cannot be reused ({exc})"
-    article_of = np.array(article_ids, dtype=object)[chunk_paragraph]
-    first = {}  # an article's paragraphs are consecutive rows: its first row turns rows into its own numbering
-    for row, aid in enumerate(article_ids):
-        first.setdefault(aid, row)
-    # Keyed by content hash: a renamed or moved article keeps its vectors (and its chunking) too.
-    kept = {}
-    for aid, meta in manifest.articles.items():
-        rows = article_of == aid
-        kept[meta.hash] = Kept(np.asarray(vectors[rows]), chunk_paragraph[rows] - first.get(aid, 0), meta.paragraphs)
-    return kept, ""
-
-
 @dataclass(frozen=True)
 class Kept:
     """An unchanged article's vectors, and which of its paragraphs each chunk came from (chunking it again,
@@ -102,7 +69,7 @@ class Kept:
 
 
 @dataclass
-class _Plan:
+class Plan:
     """The new index before embedding: paragraph table, chunk → paragraph, reused vectors, what to embed."""
 
     paragraphs: list[Paragraph] = field(default_factory=list)
@@ -111,9 +78,13 @@ class _Plan:
     to_embed: list[tuple[int, str]] = field(default_factory=list)  # (chunk row, text)
 
 
-def _plan(articles: list[Article], window: int, embedder: Embedder, reusable: dict[str, np.ndarray | Kept]) -> _Plan:
-    """`reusable`: old vectors by content hash (Qdrant), or `Kept` (FAISS), whose chunking is reused as well."""
-    plan = _Plan()
+def plan_build(articles: list[Article], window: int, embedder: Embedder,
+               reusable: dict[str, np.ndarray | Kept]) -> Plan:
+    """The new index before embedding: `articles` chunked to `window` tokens, reusing what `reusable` holds.
+
+    `reusable`: old vectors by content hash (Qdrant), or `Kept` (FAISS), whose chunking is reused as well.
+    """
+    plan = Plan()
     for article in articles:
         base = len(plan.paragraphs)
         plan.paragraphs.extend(article.paragraphs)
@@ -135,21 +106,6 @@ def _plan(articles: list[Article], window: int, embedder: Embedder, reusable: di
                 plan.vectors.append(None)
                 plan.to_embed.append((len(plan.vectors) - 1, chunk.text))
     return plan
-
-
-def _write(index_dir: Path, manifest: Manifest, plan: _Plan, vectors: np.ndarray, dense: DenseIndex) -> Path:
-    """Write the build beside the current one and swap it in; nothing half-written stays behind."""
-    build_dir = store.new_build_dir(index_dir)
-    try:
-        store.write_files(
-            build_dir, manifest, plan.paragraphs, np.array(plan.chunk_paragraph, dtype=np.int32), vectors,
-            dense, LexicalIndex.build([p.text for p in plan.paragraphs]),
-            AccentModel.build([p.text for p in plan.paragraphs]),
-        )
-        return store.publish(build_dir, index_dir)
-    except BaseException:
-        shutil.rmtree(build_dir, ignore_errors=True)
-        raise
 
 
 LEXICAL = {"terms": "folded syllables + syllable bigrams", "bm25": "k1=1.2 b=0.75"}
@@ -187,7 +143,7 @@ def reuse_reason(manifest: Manifest | None, embedder_id: str, chunking: Chunking
     return None
 
 
-def embed_plan(plan: "_Plan", embedder: Embedder, batch_size: int, progress: bool, checkpoint: Checkpoint) -> tuple[np.ndarray, int]:
+def embed_plan(plan: Plan, embedder: Embedder, batch_size: int, progress: bool, checkpoint: Checkpoint) -> tuple[np.ndarray, int]:
     """Fill the plan's missing vectors (resuming from `checkpoint`); all vectors, and how many were resumed."""
     fresh, resumed = embed_resuming(embedder, [text for _, text in plan.to_embed], batch_size, progress, checkpoint)
     for (row, _), vector in zip(plan.to_embed, fresh):
@@ -209,56 +165,6 @@ def articles_and_chunking(seeds_dir: Path, articles: list[Article] | None, max_t
     if not loaded.articles and not allow_empty:
         raise NoArticles(seeds_dir, loaded.skipped)
     return loaded, Chunking(max_tokens=min(max_tokens, embedder.max_tokens), chunker=CHUNKER_VERSION)
-
-
-def build_index(
-    seeds_dir: Path,
-    index_dir: Path,
-    embedder: Embedder,
-    *,
-    max_tokens: int = 480,
-    index_type: str = "auto",
-    batch_size: int = 32,
-    full: bool = False,
-    progress: bool = True,
-    articles: list[Article] | None = None,
-    max_chars: int | None = None,
-) -> BuildReport:
-    """Build (or incrementally rebuild) the index and swap it in; returns what was done.
-
-    `articles` replaces reading `seeds_dir` (evaluation sets arrive already split). An articles
-    folder with no article gives an empty index when an index was there before (the last article was
-    taken down); a first build of an empty folder is NoArticles, which names the folder.
-    """
-    started = time.perf_counter()
-    previous = _previous(index_dir)
-    loaded, chunking = articles_and_chunking(seeds_dir, articles, max_tokens, embedder, max_chars,
-                                             allow_empty=previous is not None)
-    window = chunking.max_tokens
-    reusable, full_reason = _reusable_vectors(index_dir, previous, embedder.id, chunking, full)
-    plan = _plan(loaded.articles, window, embedder, reusable)
-    chosen = choose_type(len(plan.vectors), index_type)
-    dense = dense_index.create(chosen, embedder.dim)
-    dense.validate(len(plan.vectors))  # before hours of embedding, not after
-
-    checkpoint = Checkpoint(index_dir, embedder.id, window)
-    try:
-        vectors, resumed = embed_plan(plan, embedder, batch_size, progress, checkpoint)
-        dense.build(vectors)
-        recall = dense.recall_at_k(vectors)
-        manifest = make_manifest(loaded, embedder, chunking, DenseInfo(chosen, round(recall, 4)),
-                                 len(plan.paragraphs), len(vectors))
-        final = _write(index_dir, manifest, plan, vectors, dense)
-    except KeyboardInterrupt:
-        raise BuildInterrupted(checkpoint.count(), checkpoint.directory, store.current_build(index_dir)) from None
-    checkpoint.clear()
-    embedded = len(plan.to_embed) - resumed
-    return BuildReport(
-        directory=final, articles=len(loaded.articles), paragraphs=len(plan.paragraphs), chunks=len(vectors),
-        embedded=embedded, reused=len(vectors) - embedded, seconds=time.perf_counter() - started,
-        index_type=chosen, full_reason=full_reason if previous else "", skipped=loaded.skipped,
-        recall_at_10=recall, resumed=resumed, notes=load_notes(loaded, seeds_dir),
-    )
 
 
 def load_notes(loaded: LoadReport, seeds_dir: Path) -> list[str]:

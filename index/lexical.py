@@ -185,11 +185,6 @@ class Lexicon:
         actual = total / n_docs if n_docs else 1.0
         return cls(dict(df), n_docs, total, actual if avgdl is None else avgdl, collisions)
 
-    @property
-    def actual_avgdl(self) -> float:
-        """The corpus's average length now (differs from `avgdl` after incremental builds)."""
-        return self.total_length / self.n_docs if self.n_docs else 1.0
-
     def idf(self, term: str) -> float:
         """IDF of a folded term; unseen terms weigh like the rarest seen ones (as LexicalIndex.idf)."""
         df = self.vocab.get(term)

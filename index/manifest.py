@@ -58,6 +58,21 @@ class Chunking:
     chunker: int  # index.chunk.CHUNKER_VERSION
 
 
+# The dense index kinds a manifest names (FAISS's; the Qdrant backend records its own), and which one a
+# build gets: below APPROXIMATE_FROM chunks exact search is fast enough and costs nothing in recall.
+# Measured on 2 cores (benchmarks/query_scale.py): a flat search costs 4.4 ms at 25k and 24 ms at 50k
+# vectors, HNSW ~1 ms with recall@10 ≥ 0.99 at every size. Here, not in index/faiss/, because
+# `hoibao index status` compares them with the settings without loading FAISS code.
+KINDS = ("flat", "hnsw", "ivfpq")
+APPROXIMATE_FROM = 25_000
+
+
+def choose_type(n_vectors: int, requested: str = "auto") -> str:
+    if requested != "auto":
+        return requested
+    return "flat" if n_vectors < APPROXIMATE_FROM else "hnsw"
+
+
 @dataclass(frozen=True)
 class DenseInfo:
     """The dense index kind (flat, hnsw, ivfpq) and, for approximate kinds, its measured recall."""

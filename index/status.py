@@ -13,12 +13,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from index import store
 from index.chunk import CHUNKER_VERSION
-from index.corpus import LoadReport, load_articles
-from index.dense import KINDS, choose_type
-from index.errors import IndexCorrupt, IndexNotBuilt
-from index.manifest import FORMAT_VERSION, Manifest
+from index.corpus import LoadReport
+from index.manifest import FORMAT_VERSION, KINDS, Manifest, choose_type
 
 FRESH, STALE, MISSING = "fresh", "stale", "missing"
 # 2 is every `hoibao` error (a `hoibao:` line on stderr says which): status unknown.
@@ -138,12 +135,3 @@ def compare(manifest: Manifest, seeds: LoadReport, wanted: Wanted, index_dir: Pa
         return Status(FRESH, f"{index_dir} matches {seeds_dir} ({manifest.counts.summary()}; {manifest.embedder.id})")
     summary = f"{index_dir} does not match {seeds_dir} and the settings; `hoibao index build` updates it"
     return Status(STALE, summary, tuple(reasons), tuple(added), tuple(changed), tuple(removed))
-
-
-def check(index_dir: Path, seeds_dir: Path, wanted: Wanted) -> Status:
-    """Read the manifest and the articles folder, then compare; SeedsNotFound when the folder is not there."""
-    try:
-        manifest = store.read_manifest(index_dir)
-    except (IndexNotBuilt, IndexCorrupt) as exc:
-        return Status(MISSING, str(exc))
-    return compare(manifest, load_articles(seeds_dir), wanted, index_dir, seeds_dir)

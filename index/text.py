@@ -18,6 +18,7 @@ _ABBREVIATIONS = frozenset(
     "tp q p x h t tt ths ts pgs gs bs ks ds ns mr mrs ms dr st nxb vd tr ptg ubnd hdnd".split()
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
+_JOINED_WORD = re.compile(r"\w+(?:[.,/-]\w+)*", re.UNICODE)
 # The five tone marks (grave, acute, tilde, hook above, dot below), as combining characters.
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _SENTENCE_END = re.compile(r"[.!?…][”\"’)»]*(\s+)")
@@ -60,14 +61,40 @@ def content_hash(text: str | bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
+# ---------------------------------------------------------------- the word splitter
+# One word: a run of letters, digits and "_" (`_WORD`). Vietnamese writes one syllable per word, so
+# these are syllables. Each function below is that split over one form of the text; callers pick the
+# form they compare in, never a regex of their own.
+
+
 def words(text: str) -> list[str]:
     """Word tokens (syllables for Vietnamese) as written, NFC."""
     return _WORD.findall(nfc(text))
 
 
+def lower_words(text: str) -> list[str]:
+    """Word tokens NFC and lower-case, diacritics kept ('Đô' → 'đô'): how rules match an accented question."""
+    return _WORD.findall(nfc(text).lower())
+
+
 def tokens(text: str) -> list[str]:
     """Folded syllable tokens: the lexical index's and the sentence scorer's unit."""
     return _WORD.findall(fold(nfc(text)))
+
+
+def typed_words(text: str) -> list[str]:
+    """Word tokens of `text` exactly as given, without NFC: an NFD question splits at its combining marks.
+
+    Only for the two readers of capitals in a question (bot.core.question.proper_terms, bot.core.facts.asked_fact),
+    whose answers on NFD input must not change in a refactoring; the rest of the pipeline reads NFC.
+    """
+    return _WORD.findall(text)
+
+
+def joined_words(text: str) -> list[re.Match[str]]:
+    """Words with the joiners inside numbers, dates and names kept ('2.500', '10/3', 'TP.HCM', 'Covid-19'),
+    as matches over `text` as given, so their positions index it: the span finders' unit."""
+    return list(_JOINED_WORD.finditer(text))
 
 
 def bigrams(toks: list[str]) -> list[str]:
@@ -189,4 +216,4 @@ def _outside_escapes(pattern: str, change) -> str:
 
 def rule_text(text: str) -> str:
     """The form `Rule` patterns are matched against: NFC, lower-case, words joined by single spaces."""
-    return " ".join(_WORD.findall(nfc(text).lower()))
+    return " ".join(lower_words(text))

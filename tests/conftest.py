@@ -9,9 +9,9 @@ import pytest
 
 from bot.core.answer import Answerer
 from bot.settings import Settings
-from index import store
-from index.build import build_index
 from index.embed import make_embedder
+from index.faiss import store
+from index.faiss.build import build_faiss
 from index.search import Searcher
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +52,7 @@ def embedder():
 @pytest.fixture(scope="session")
 def seed_index_dir(tmp_path_factory, embedder) -> Path:
     index_dir = tmp_path_factory.mktemp("seed-index")
-    build_index(SEEDS, index_dir, embedder, progress=False)
+    build_faiss(SEEDS, index_dir, embedder, progress=False)
     return index_dir
 
 
@@ -83,7 +83,7 @@ def index_of(articles: dict[str, str], tmp_path: Path, embedder) -> Answerer:
     seeds.mkdir(exist_ok=True)
     for name, text in articles.items():
         (seeds / name).write_text(text, encoding="utf-8")
-    build_index(seeds, tmp_path / "index", embedder, progress=False)
+    build_faiss(seeds, tmp_path / "index", embedder, progress=False)
     return Answerer(Searcher(store.load(tmp_path / "index"), embedder))
 
 
@@ -105,7 +105,7 @@ def newsroom_seeds(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def newsroom_index_dir(tmp_path_factory, newsroom_seeds, embedder) -> Path:
     index_dir = tmp_path_factory.mktemp("newsroom-index")
-    build_index(newsroom_seeds, index_dir, embedder, progress=False)
+    build_faiss(newsroom_seeds, index_dir, embedder, progress=False)
     return index_dir
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from index.build import build_index
+from index.faiss.build import build_faiss
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,5 +64,5 @@ def private_index(base: Path, embedder, extra: dict[str, str] | None = None) -> 
     shutil.copytree(ROOT / "seeds", base / "seeds")
     for name, text in (extra or {}).items():
         (base / "seeds" / name).write_text(text, encoding="utf-8")
-    build_index(base / "seeds", base / "index", embedder, progress=False)
+    build_faiss(base / "seeds", base / "index", embedder, progress=False)
     return base / "seeds", base / "index"

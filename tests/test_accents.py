@@ -34,26 +34,26 @@ def model() -> AccentModel:
     ],
 )
 def test_restores_a_question_whose_words_are_in_the_corpus(model, typed, restored):
-    assert model.restore(typed) == restored
+    assert model.restoration(typed).text == restored
 
 
 def test_keeps_casing_punctuation_spacing_and_numbers(model):
-    assert model.restore("Thu do cua nuoc Phap la gi?") == "Thủ đô của nước Pháp là gì?"
-    assert model.restore("HO GUOM nam o dau ?!") == "HỒ GƯƠM nằm ở đâu ?!"
-    assert model.restore("  Ha   Noi,\tnam 2010 ky niem gi…") == "  Hà   Nội,\tnăm 2010 kỷ niệm gì…"
-    assert model.restore("“Ha Noi” - Thang Long") == "“Hà Nội” - Thăng Long"
+    assert model.restoration("Thu do cua nuoc Phap la gi?").text == "Thủ đô của nước Pháp là gì?"
+    assert model.restoration("HO GUOM nam o dau ?!").text == "HỒ GƯƠM nằm ở đâu ?!"
+    assert model.restoration("  Ha   Noi,\tnam 2010 ky niem gi…").text == "  Hà   Nội,\tnăm 2010 kỷ niệm gì…"
+    assert model.restoration("“Ha Noi” - Thang Long").text == "“Hà Nội” - Thăng Long"
 
 
 def test_text_with_diacritics_is_left_as_typed(model):
     for text in ("Thủ đô cua nuoc Phap la gi?", "thu do cua nuoc Pháp", "Hà Nội"):
-        assert model.restore(text) == text
+        assert model.restoration(text).text == text
         assert model.restoration(text).confidence == 1.0
 
 
 def test_unknown_syllables_stay_as_typed(model):
-    assert model.restore("thu do cua Wakanda la gi") == "thủ đô của Wakanda là gì"
-    assert model.restore("hello world") == "hello world"
-    assert model.restore("") == ""
+    assert model.restoration("thu do cua Wakanda la gi").text == "thủ đô của Wakanda là gì"
+    assert model.restoration("hello world").text == "hello world"
+    assert model.restoration("").text == ""
 
 
 def test_restoration_reports_known_share_and_confidence(model):
@@ -67,7 +67,7 @@ def test_restoration_reports_known_share_and_confidence(model):
 def test_dense_query_keeps_the_typed_text_when_the_restoration_is_unsure(model):
     assert model.dense_query("thu do ha noi") == "thủ đô hà nội"
     even = AccentModel.build(["má", "mà"], phrases=())  # nothing to choose between them
-    assert even.restore("ma") in ("má", "mà") and even.restoration("ma").confidence == pytest.approx(0.5)
+    assert even.restoration("ma").text in ("má", "mà") and even.restoration("ma").confidence == pytest.approx(0.5)
     assert even.dense_query("ma") == "ma"
 
 

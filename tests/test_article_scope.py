@@ -12,7 +12,7 @@ from bot.chat import Conversations
 from bot.core.outcome import ANSWERED
 from bot.desk.articles import ArticleAmbiguous, ArticleNotFound, resolve
 from bot.service import AnswerService
-from index import store
+from index.faiss import store
 from index.search import Searcher
 from tests.test_cli import run
 
@@ -55,8 +55,8 @@ def test_qdrant_filters_the_same_article(tmp_path, newsroom_seeds, newsroom_sear
     pytest.importorskip("qdrant_client", reason="the Qdrant backend needs qdrant-client")
     from index.backend import Location
     from index.qdrant import edge
-    from index.qdrant import engine as qengine
-    from index.qdrant.engine import Target
+    from index.qdrant import engines as qengine
+    from index.qdrant.target import Target
 
     if engine == "qdrant-edge" and not edge.available():
         pytest.skip("qdrant-edge-py is not installed (pip install 'hoibao[qdrant-test]')")

@@ -1,4 +1,4 @@
-"""The dense-index seam (index.dense): the contract every backend keeps, checked on FAISS.
+"""The dense-index seam (index.faiss.dense): the contract every implementation keeps, checked on FAISS.
 
 Random unit vectors: plumbing, not retrieval quality.
 """
@@ -8,8 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index import dense
 from index.errors import DenseIndexUnfit
+from index.faiss.dense import DenseIndex
+from index.faiss.engine import FaissIndex
 
 IVFPQ_MIN_VECTORS = 39 * 256  # what FAISS asks for to train IVF-PQ's 256-code quantisers
 
@@ -19,14 +20,21 @@ def unit_vectors(n: int, dim: int = 48, seed: int = 0) -> np.ndarray:
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-def top_ids(index: dense.DenseIndex, queries: np.ndarray, k: int = 1) -> list[list[int]]:
+def built(vectors: np.ndarray, kind: str) -> FaissIndex:
+    """An index of `kind` over exactly these vectors, as a build makes it (index.faiss.build)."""
+    index = FaissIndex(kind, vectors.shape[1])
+    index.build(vectors)
+    return index
+
+
+def top_ids(index: DenseIndex, queries: np.ndarray, k: int = 1) -> list[list[int]]:
     return [[i for i, _ in hits] for hits in index.search(queries, k)]
 
 
 @pytest.mark.parametrize("kind", ["flat", "hnsw"])
 def test_build_search_add_delete_keep_ids_stable(kind, tmp_path):
     vectors = unit_vectors(60)
-    index = dense.build_dense(vectors[:50], kind)
+    index = built(vectors[:50], kind)
     assert (index.kind, index.count()) == (kind, 50)
     assert top_ids(index, vectors[[3, 40]]) == [[3], [40]]  # a stored vector finds itself
     [[(_, score)]] = index.search(vectors[3], 1)
@@ -42,7 +50,7 @@ def test_build_search_add_delete_keep_ids_stable(kind, tmp_path):
 
     index.save(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == list(index.files)
-    loaded = dense.load(tmp_path)
+    loaded = FaissIndex.load(tmp_path)
     assert (loaded.kind, loaded.count()) == (kind, 54)
     assert top_ids(loaded, vectors[[40, 55]]) == [[40], [55]]
 
@@ -50,18 +58,18 @@ def test_build_search_add_delete_keep_ids_stable(kind, tmp_path):
 def test_a_loaded_index_is_copied_before_it_changes(tmp_path):
     """A memory-mapped FAISS index views its file; growing it in place would abort the process."""
     vectors = unit_vectors(20)
-    dense.build_dense(vectors[:10], "flat").save(tmp_path)
+    built(vectors[:10], "flat").save(tmp_path)
     before = (tmp_path / "dense.faiss").read_bytes()
-    loaded = dense.load(tmp_path)
+    loaded = FaissIndex.load(tmp_path)
     assert loaded.add(vectors[10:12]) == [10, 11]
     loaded.delete([0])
     assert (loaded.count(), top_ids(loaded, vectors[[11]])) == (11, [[11]])
     assert (tmp_path / "dense.faiss").read_bytes() == before
-    assert dense.load(tmp_path).count() == 10
+    assert FaissIndex.load(tmp_path).count() == 10
 
 
 def test_search_returns_fewer_hits_than_k_when_the_index_is_small():
-    index = dense.create("flat", 48)
+    index = FaissIndex("flat", 48)
     assert index.search(unit_vectors(2), 5) == [[], []]
     index.add(unit_vectors(3))
     assert [len(hits) for hits in index.search(unit_vectors(2, seed=1), 5)] == [3, 3]
@@ -73,7 +81,7 @@ def test_search_returns_fewer_hits_than_k_when_the_index_is_small():
 @pytest.mark.slow  # trains IVF-PQ on 9,984 vectors: ~30 s on two busy cores
 def test_ivfpq_keeps_ids_through_delete_and_add():
     vectors = unit_vectors(IVFPQ_MIN_VECTORS + 16)
-    index = dense.build_dense(vectors[:IVFPQ_MIN_VECTORS], "ivfpq")
+    index = built(vectors[:IVFPQ_MIN_VECTORS], "ivfpq")
     assert index.kind == "ivfpq"
     assert index.add(vectors[IVFPQ_MIN_VECTORS:]) == list(range(IVFPQ_MIN_VECTORS, IVFPQ_MIN_VECTORS + 16))
     index.delete([0, 1])
@@ -89,11 +97,11 @@ def test_ivfpq_keeps_ids_through_delete_and_add():
 ])
 def test_ivfpq_says_what_it_needs(dim, count, needs):
     with pytest.raises(DenseIndexUnfit, match=needs) as caught:
-        dense.create("ivfpq", dim).validate(count)
+        FaissIndex("ivfpq", dim).validate(count)
     assert str(caught.value).endswith("Set HOIBAO_INDEX_TYPE=auto (exact search below 25,000 chunks, HNSW above), flat or hnsw.")
-    dense.create("hnsw", dim).validate(count)  # the other kinds take any corpus
+    FaissIndex("hnsw", dim).validate(count)  # the other kinds take any corpus
 
 
 def test_unknown_kind_names_the_choices():
     with pytest.raises(ValueError, match="use auto, flat, hnsw or ivfpq"):
-        dense.create("bogus", 48)
+        FaissIndex("bogus", 48)

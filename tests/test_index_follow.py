@@ -17,7 +17,7 @@ from bot.channels.background import index_follow
 from bot.channels.background.index_follow import Follower
 from bot.service import AnswerService, build_from_settings
 from bot.settings import Settings
-from index import store
+from index.faiss import store
 from tests.conftest import states
 from tests.test_store import ARTICLES, QUESTIONS, write
 
@@ -40,7 +40,7 @@ def settings(request, tmp_path):
     if request.param == "qdrant":
         pytest.importorskip("qdrant_client", reason="the Qdrant backend needs qdrant-client")
         from index.backend import Location
-        from index.qdrant import engine as qengine
+        from index.qdrant import engines as qengine
 
         settings = qdrant_settings(tmp_path)
         yield settings
@@ -87,7 +87,7 @@ def test_the_follower_never_builds(tmp_path, embedder, monkeypatch):
     service = AnswerService(settings, embedder)
     index_service_builds(settings, embedder, NEW)
     monkeypatch.setattr("bot.service.build_from_settings", lambda *a, **k: pytest.fail("a reader built"))
-    monkeypatch.setattr("index.backend.build_index", lambda *a, **k: pytest.fail("a reader built"))
+    monkeypatch.setattr("index.faiss.backend.build_faiss", lambda *a, **k: pytest.fail("a reader built"))
     assert Follower(service).step()
 
 
@@ -119,7 +119,7 @@ def test_a_broken_new_build_keeps_the_old_one_answering_with_one_log_line(tmp_pa
 def test_a_missing_manifest_in_qdrant_keeps_the_old_collection_answering(tmp_path, embedder, caplog):
     pytest.importorskip("qdrant_client", reason="the Qdrant backend needs qdrant-client")
     from index.backend import Location
-    from index.qdrant import engine as qengine
+    from index.qdrant import engines as qengine
     from index.qdrant import layout
 
     settings = qdrant_settings(tmp_path)
@@ -146,7 +146,7 @@ def test_a_missing_manifest_in_qdrant_keeps_the_old_collection_answering(tmp_pat
 def test_an_incremental_qdrant_update_in_place_is_followed_too(tmp_path, embedder):
     pytest.importorskip("qdrant_client", reason="the Qdrant backend needs qdrant-client")
     from index.backend import Location
-    from index.qdrant import engine as qengine
+    from index.qdrant import engines as qengine
 
     settings = qdrant_settings(tmp_path)
     try:

@@ -13,9 +13,9 @@ import pytest
 from bot.channels.background import watch
 from bot.service import AnswerService, ArticlesIndexed, build_from_settings
 from bot.settings import Settings
-from index import store
-from index.build import build_index
 from index.checkpoint import CHECKPOINT_SECONDS, Checkpoint, embed_resuming
+from index.faiss import store
+from index.faiss.build import build_faiss
 from index.lock import IndexBusy, writer_lock
 from tests.test_cli import run
 
@@ -94,7 +94,7 @@ def test_an_article_over_the_size_limit_is_indexed_up_to_it_with_one_warning(fol
     sentence = "Ban quản lý cho biết lượng khách tăng đều trong các ngày cuối tuần của tháng {n}. "
     (seeds / "luu-tru.txt").write_text("Bản lưu trữ dài\n\n" + "".join(sentence.format(n=n) for n in range(400))
                                        + "\n", "utf-8")
-    report = build_index(seeds, index, embedder, progress=False, max_chars=2_000)
+    report = build_faiss(seeds, index, embedder, progress=False, max_chars=2_000)
     stored = store.load(index)
     kept = sum(len(p.text) for p in stored.paragraphs_of("luu-tru.txt"))
     warnings = [line for line in report.summary().splitlines() if "luu-tru.txt" in line]
@@ -106,7 +106,7 @@ def test_an_article_over_the_size_limit_is_indexed_up_to_it_with_one_warning(fol
 
 def test_taking_down_the_last_article_leaves_an_empty_index_that_finds_nothing(folder, embedder):
     seeds, index = folder
-    build_index(seeds, index, embedder, progress=False)
+    build_faiss(seeds, index, embedder, progress=False)
     service = AnswerService(Settings(_env_file=None, seeds_dir=seeds, index_dir=index), embedder)
     assert service.answer("Hồ Đá Mài đón bao nhiêu lượt khách dịp lễ?").found
     (seeds / "ho-da-mai.txt").unlink()
@@ -120,7 +120,7 @@ def test_taking_down_the_last_article_leaves_an_empty_index_that_finds_nothing(f
 
 async def test_a_file_dropped_changed_or_removed_in_seeds_is_answerable_within_seconds(folder, embedder):
     seeds, index = folder
-    build_index(seeds, index, embedder, progress=False)
+    build_faiss(seeds, index, embedder, progress=False)
     settings = Settings(_env_file=None, seeds_dir=seeds, index_dir=index, watch_seeds=True)
     service = AnswerService(settings, embedder)
     told: list[ArticlesIndexed] = []
@@ -156,7 +156,7 @@ async def test_a_file_dropped_changed_or_removed_in_seeds_is_answerable_within_s
 
 def test_ask_says_once_that_the_index_is_stale_and_names_the_command(folder, tmp_path, embedder):
     seeds, index = folder
-    build_index(seeds, index, embedder, progress=False)
+    build_faiss(seeds, index, embedder, progress=False)
     fresh = run(["ask", "Hồ Đá Mài đón bao nhiêu lượt khách?"], cwd=tmp_path, index_dir=index, seeds_dir=seeds)
     assert fresh.returncode == 0 and fresh.stderr == ""
     (seeds / "cho-noi.txt").write_text(SECOND, "utf-8")
@@ -174,7 +174,7 @@ def test_a_build_made_under_a_strict_umask_is_readable_by_the_containers_user(fo
     seeds, index = folder
     old = os.umask(0o077)
     try:
-        report = build_index(seeds, index, embedder, progress=False)
+        report = build_faiss(seeds, index, embedder, progress=False)
     finally:
         os.umask(old)
     assert stat.S_IMODE(report.directory.stat().st_mode) == 0o755
@@ -185,7 +185,7 @@ def test_the_quick_freshness_check_sees_a_changed_byte_and_a_renamed_file(folder
     from index.status import files_unchanged
 
     seeds, index = folder
-    build_index(seeds, index, embedder, progress=False)
+    build_faiss(seeds, index, embedder, progress=False)
     manifest = store.read_manifest(index)
     assert files_unchanged(manifest, seeds)
     (seeds / "ho-da-mai.txt").write_text(ARTICLE.replace("12.000", "12.500"), "utf-8")

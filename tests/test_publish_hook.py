@@ -20,7 +20,7 @@ import pytest
 from bot.channels.background import hooks
 from bot.service import AnswerService, ArticlesIndexed
 from bot.settings import Settings
-from index.build import build_index
+from index.faiss.build import build_faiss
 from ingest import hook
 from ingest.urls import article_file_name
 from tests.fake_news import Site, serve, story_page
@@ -102,7 +102,7 @@ def newsroom(tmp_path, embedder):
     seeds, index = tmp_path / "seeds", tmp_path / "index"
     seeds.mkdir()
     (seeds / "cau-treo.txt").write_text(SEED, "utf-8")
-    build_index(seeds, index, embedder, progress=False)
+    build_faiss(seeds, index, embedder, progress=False)
     settings = Settings(_env_file=None, seeds_dir=seeds, index_dir=index, publish_secret=SECRET, hook_port=free_port(),
                         hook_max_per_minute=8, crawl_delay_seconds=0.01, user_agent="hoibao-test/1",
                         watch_seeds=False, allow_private_addresses=True)  # the newsroom's site is on 127.0.0.1

@@ -15,13 +15,13 @@ import pytest
 
 pytest.importorskip("qdrant_client", reason="the Qdrant backend needs qdrant-client (pip install 'hoibao[qdrant]')")
 
-from index import store  # noqa: E402
 from index.backend import Location, export_to_qdrant  # noqa: E402
-from index.build import build_index  # noqa: E402
 from index.corpus import Article, Paragraph  # noqa: E402
+from index.faiss import store  # noqa: E402
+from index.faiss.build import build_faiss  # noqa: E402
 from index.qdrant import edge  # noqa: E402
-from index.qdrant import engine as qengine  # noqa: E402
-from index.qdrant.engine import Target  # noqa: E402
+from index.qdrant import engines as qengine  # noqa: E402
+from index.qdrant.target import Target  # noqa: E402
 from index.search import Searcher  # noqa: E402
 from index.text import content_hash, fold, nfc  # noqa: E402
 from tests.conftest import DATA, SHARED_DATA  # noqa: E402
@@ -66,7 +66,7 @@ def test_seed_questions(qdrant, seed_index_dir, embedder):
 
 @pytest.mark.skipif(not edge.available(), reason="int8 quantisation runs only in qdrant-edge (local mode ignores it)")
 def test_int8_quantisation_with_rescoring_keeps_the_rankings(tmp_path, seed_index_dir, embedder):
-    from index.qdrant.engine import Storage
+    from index.qdrant.target import Storage
 
     target = Target(path=str(tmp_path / "qdrant"), storage=Storage(on_disk=True, quantization="int8"))
     engine = edge.EdgeEngine(tmp_path / "qdrant", target, indexing_threshold_kb=1)
@@ -112,7 +112,7 @@ def zalo_sample() -> tuple[list[Article], list[str]]:
 
 def _zalo(qdrant, tmp_path, embedder) -> int:
     articles, questions = zalo_sample()
-    build_index(tmp_path / "unused", tmp_path / "faiss", embedder, articles=articles, progress=False)
+    build_faiss(tmp_path / "unused", tmp_path / "faiss", embedder, articles=articles, progress=False)
     export_to_qdrant(tmp_path / "faiss", qdrant)
     faiss = Searcher(store.load(tmp_path / "faiss", embedder.id), embedder)
     mine = Searcher(qdrant.load(embedder.id), embedder)

@@ -17,10 +17,10 @@ pytestmark = pytest.mark.skipif(not os.environ.get("QDRANT_URL"),
 
 pytest.importorskip("qdrant_client", reason="the Qdrant backend needs qdrant-client (pip install 'hoibao[qdrant]')")
 
-from index import store  # noqa: E402
 from index.backend import Location  # noqa: E402
-from index.qdrant import engine as qengine  # noqa: E402
-from index.qdrant.engine import Target  # noqa: E402
+from index.faiss import store  # noqa: E402
+from index.qdrant import engines as qengine  # noqa: E402
+from index.qdrant.target import Target  # noqa: E402
 from tests.test_qdrant import top  # noqa: E402
 from tests.test_store import ARTICLES, QUESTIONS, write  # noqa: E402
 

@@ -13,8 +13,8 @@ import pytest
 from bot.channels.background import refresh as refresh_task
 from bot.service import AnswerService
 from bot.settings import Settings
-from index.build import build_index
 from index.errors import HoibaoError
+from index.faiss.build import build_faiss
 from ingest.follow import add_source
 from ingest.polite import PoliteFetcher
 from ingest.state import CrawlState, state_path
@@ -95,7 +95,7 @@ def bot_settings(tmp_path, site, embedder) -> Settings:
     seeds, index = tmp_path / "seeds", tmp_path / "index"
     seeds.mkdir()
     (seeds / "cau-treo-suoi-may.txt").write_text(SEED, "utf-8")
-    build_index(seeds, index, embedder, progress=False)
+    build_faiss(seeds, index, embedder, progress=False)
     with CrawlState(index) as state, PoliteFetcher("t", timeout_seconds=1, max_bytes=100_000, default_delay=0, allow_private=True) as f:
         add_source(state, f, base + "/rss")
     return Settings(_env_file=None, seeds_dir=seeds, index_dir=index, refresh_minutes=0.01, allow_private_addresses=True,

@@ -7,12 +7,13 @@ import hashlib
 import numpy as np
 import pytest
 
-from index import dense as dense_mod
-from index import store
-from index.build import build_index
 from index.checkpoint import CHECKPOINT_EVERY
-from index.dense import build_dense, choose_type
 from index.errors import BuildInterrupted, DenseIndexUnfit, IndexNotBuilt
+from index.faiss import dense as dense_mod
+from index.faiss import store
+from index.faiss.build import build_faiss
+from index.faiss.engine import FaissIndex
+from index.manifest import choose_type
 
 
 class CountingEncoder:
@@ -57,7 +58,7 @@ def test_interrupted_build_resumes_from_its_checkpoint(tmp_path):
     write_corpus(seeds, articles=10, paragraphs=10)  # 100 chunks, 25 batches of 4
     interrupted = CountingEncoder(fail_after_batches=CHECKPOINT_EVERY * 2 + 3)
     with pytest.raises(BuildInterrupted) as caught:  # a KeyboardInterrupt that says what a rerun finds
-        build_index(seeds, index_dir, interrupted, batch_size=4, progress=False)
+        build_faiss(seeds, index_dir, interrupted, batch_size=4, progress=False)
     with pytest.raises(IndexNotBuilt):
         store.read_manifest(index_dir)  # nothing half-built is visible
     saved = CHECKPOINT_EVERY * 2 * 4
@@ -67,7 +68,7 @@ def test_interrupted_build_resumes_from_its_checkpoint(tmp_path):
         "and rerunning `hoibao index build` resumes from them; there is no index yet."
     )
     resumed = CountingEncoder()
-    report = build_index(seeds, index_dir, resumed, batch_size=4, progress=False)
+    report = build_faiss(seeds, index_dir, resumed, batch_size=4, progress=False)
     assert resumed.embedded == 100 - saved
     assert report.chunks == 100
     # The checkpoint's vectors count as reused, not as embedded by this run.
@@ -75,7 +76,7 @@ def test_interrupted_build_resumes_from_its_checkpoint(tmp_path):
     assert f"({100 - saved} embedded, {saved} reused; flat index)" in report.summary()
     assert f"Resumed an interrupted build: {saved} of the reused vectors were embedded by it." in report.summary()
     # The resumed vectors are the ones a clean build makes.
-    clean = build_index(seeds, tmp_path / "clean", CountingEncoder(), batch_size=4, progress=False)
+    clean = build_faiss(seeds, tmp_path / "clean", CountingEncoder(), batch_size=4, progress=False)
     a = store.load(index_dir).vectors
     b = store.load(clean.directory.parent).vectors
     assert np.allclose(a, b)
@@ -89,7 +90,7 @@ def test_index_type_switches_to_approximate_past_the_threshold(tmp_path, monkeyp
     monkeypatch.setattr(dense_mod, "APPROXIMATE_FROM", 50)
     seeds = tmp_path / "seeds"
     write_corpus(seeds, articles=6, paragraphs=10)
-    report = build_index(seeds, tmp_path / "index", CountingEncoder(), progress=False)
+    report = build_faiss(seeds, tmp_path / "index", CountingEncoder(), progress=False)
     assert report.index_type == "hnsw"
     loaded = store.load(tmp_path / "index")
     assert loaded.dense.kind == "hnsw"
@@ -101,8 +102,11 @@ def test_approximate_recall_is_measured_against_exact():
     rng = np.random.default_rng(1)
     vectors = rng.standard_normal((3000, 32)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    assert build_dense(vectors, "flat").recall_at_k(vectors) == 1.0
-    assert build_dense(vectors, "hnsw").recall_at_k(vectors) >= 0.95
+    flat, hnsw = FaissIndex("flat", 32), FaissIndex("hnsw", 32)
+    flat.build(vectors)
+    hnsw.build(vectors)
+    assert flat.recall_at_k(vectors) == 1.0
+    assert hnsw.recall_at_k(vectors) >= 0.95
 
 
 def test_loaded_index_is_memory_mapped(seed_index):
@@ -113,10 +117,10 @@ def test_loaded_index_is_memory_mapped(seed_index):
 def test_renamed_article_keeps_its_vectors(tmp_path):
     seeds, index_dir = tmp_path / "seeds", tmp_path / "index"
     write_corpus(seeds, articles=3, paragraphs=4)
-    build_index(seeds, index_dir, CountingEncoder(), progress=False)
+    build_faiss(seeds, index_dir, CountingEncoder(), progress=False)
     (seeds / "bai-001.txt").rename(seeds / "bai-moi.md")
     encoder = CountingEncoder()
-    report = build_index(seeds, index_dir, encoder, progress=False)
+    report = build_faiss(seeds, index_dir, encoder, progress=False)
     assert (encoder.embedded, report.reused, report.articles) == (0, 12, 3)
     assert "bai-moi.md" in store.read_manifest(index_dir).articles
 
@@ -127,7 +131,7 @@ def test_ivfpq_on_a_small_corpus_fails_before_embedding(tmp_path):
     encoder = CountingEncoder()
     encoder.dim = 384
     with pytest.raises(DenseIndexUnfit) as caught:
-        build_index(seeds, tmp_path / "index", encoder, index_type="ivfpq", progress=False)
+        build_faiss(seeds, tmp_path / "index", encoder, index_type="ivfpq", progress=False)
     assert str(caught.value) == (
         "HOIBAO_INDEX_TYPE=ivfpq needs at least 9,984 vectors to train its quantisers; "
         "this corpus has 6 chunks. Set HOIBAO_INDEX_TYPE=auto (exact search below 25,000 chunks, HNSW above), "

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import store
-from index.build import build_index
 from index.errors import EmbedderMismatch, IndexCorrupt, IndexNotBuilt, NoArticles
+from index.faiss import store
+from index.faiss.build import build_faiss
 from index.search import Searcher
 
 ARTICLES = {
@@ -47,7 +47,7 @@ def write(seeds: Path, articles: dict[str, str]) -> Path:
 
 
 def build(seeds: Path, index_dir: Path, embedder, **options):
-    return build_index(seeds, index_dir, embedder, progress=False, **options)
+    return build_faiss(seeds, index_dir, embedder, progress=False, **options)
 
 
 def answers(index_dir: Path, embedder) -> list[list[tuple[str, int, float]]]:

@@ -68,7 +68,7 @@ async def test_tinmoi_lists_newest_with_an_ask_button_each(bot):
 
 async def test_a_deep_link_opens_a_chat_about_its_article(bot, newsroom_index_dir):
     from bot.desk.links import article_key
-    from index import store
+    from index.faiss import store
 
     meta = store.read_manifest(newsroom_index_dir).articles["cau-vuot-nam-dinh-phu.txt"]
     _, greeting = await ask(bot, 2403, f"/start {article_key(meta)}")

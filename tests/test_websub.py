@@ -19,7 +19,7 @@ import pytest
 from bot.channels.background import hooks
 from bot.service import AnswerService, ArticlesIndexed
 from bot.settings import Settings
-from index.build import build_index
+from index.faiss.build import build_faiss
 from ingest import websub
 from ingest.follow import add_source
 from ingest.polite import PoliteFetcher
@@ -69,7 +69,7 @@ def newsroom(tmp_path, embedder):
     seeds, index = tmp_path / "seeds", tmp_path / "index"
     seeds.mkdir()
     (seeds / "cau-treo.txt").write_text(SEED, "utf-8")
-    build_index(seeds, index, embedder, progress=False)
+    build_faiss(seeds, index, embedder, progress=False)
     with CrawlState(index) as state, PoliteFetcher("t", timeout_seconds=2, max_bytes=100_000, default_delay=0,
                                                        allow_private=True) as f:
         add_source(state, f, base + "/rss")

@@ -15,7 +15,7 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable
 
-from index.text import fold, has_diacritics
+from index.text import fold, has_diacritics, words
 
 UP, DOWN = 1, -1
 THUMBS = {UP: "👍", DOWN: "👎"}
@@ -35,11 +35,11 @@ def feedback_value(text: str | None) -> int | None:
     for value, thumb in THUMBS.items():
         if kept and set(kept) == {thumb}:
             return value
-    words = " ".join(re.sub(r"[^\w]+", " ", unicodedata.normalize("NFC", text)).split()).lower()
-    if words in _WORDS:
-        return _WORDS[words]
-    if not has_diacritics(words) and fold(words) in _FOLDED:
-        return _FOLDED[fold(words)]
+    said = " ".join(words(text)).lower()
+    if said in _WORDS:
+        return _WORDS[said]
+    if not has_diacritics(said) and fold(said) in _FOLDED:
+        return _FOLDED[fold(said)]
     return None
 
 

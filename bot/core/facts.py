@@ -7,10 +7,8 @@ Pure functions over the question and an `ArticleMeta`.
 
 from __future__ import annotations
 
-import re
-
 from index.manifest import ArticleMeta
-from index.text import Rule, fold, rule_text
+from index.text import Rule, lower_words, tokens, typed_words
 
 AUTHOR, DATE, TITLE, URL = "author", "date", "title", "url"
 
@@ -41,12 +39,12 @@ def asked_fact(question: str) -> str | None:
     "Ai viết bài này?" asks for the author; "Ai viết Truyện Kiều?" does not (it
     names a work, not the article), so it is answered from the text as usual.
     """
-    words = rule_text(question).split()
+    words = lower_words(question)
     for fact, rule in _ASKS:
         if not rule.search(question):
             continue
         # Without an article word, only a short question naming nothing else ("Tác giả là ai?").
-        named = any(w[:1].isupper() for w in re.findall(r"\w+", question)[1:])
+        named = any(w[:1].isupper() for w in typed_words(question)[1:])
         if _ARTICLE.search(question) or (len(words) <= _SHORT and not named and fact in (URL, AUTHOR, TITLE)):
             return fact
     return None
@@ -65,6 +63,6 @@ def fact_value(fact: str, meta: ArticleMeta) -> str:
 
 def names_an_article(question: str, meta: ArticleMeta, min_shared: int = 2) -> bool:
     """Whether the question repeats words of the article's title beyond the fact words ('… bài Cầu Rồng …')."""
-    asked = set(re.findall(r"\w+", fold(question))) - _FACT_WORDS
-    title = set(re.findall(r"\w+", fold(meta.title))) - _FACT_WORDS
+    asked = set(tokens(question)) - _FACT_WORDS
+    title = set(tokens(meta.title)) - _FACT_WORDS
     return len(asked & title) >= min(min_shared, len(title))

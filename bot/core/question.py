@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from bot.core.extract import question_content, question_kind
 from bot.core.spans.expect import T_OTHER, Expected, expected
-from index.text import bigrams, fold, has_diacritics, nfc, tokens
+from index.text import bigrams, fold, has_diacritics, lower_words, tokens, typed_words
 
 # Capitalised for emphasis or by habit, not names.
 _NAME_EXCEPTIONS = {"ai", "khi", "bao", "o", "tai", "the", "nhu", "i"}
@@ -40,7 +40,7 @@ def looks_english(question: str) -> bool:
 
 def match_tokens(text: str, exact: bool) -> list[str]:
     """Lower-case syllables, accents kept when the question has them ('đô' ≠ 'do')."""
-    return re.findall(r"\w+", nfc(text).lower()) if exact else tokens(text)
+    return lower_words(text) if exact else tokens(text)
 
 
 # Words that point back at the conversation's subject ("bệnh này", "ở đó", "ông ấy"): never
@@ -63,7 +63,7 @@ def query_terms(question: str) -> tuple[str, ...]:
 
 def proper_terms(question: str) -> tuple[str, ...]:
     """Folded capitalised words after the first: the names a question keeps."""
-    words = re.findall(r"\w+", question)[1:]
+    words = typed_words(question)[1:]
     return tuple(fold(w) for w in words if w[:1].isupper())
 
 

@@ -14,7 +14,7 @@ import re
 from bot.core.spans.kinds import is_person_phrase
 from bot.core.spans.lexicon import TITLE_HEADS
 from bot.core.spans.people import person_spans
-from index.text import Rule, fold, has_diacritics, nfc, rule_text
+from index.text import Rule, fold, has_diacritics, rule_text, words
 
 # Paraphrases of "the head of": the word an article would never use for the role itself.
 _HEAD = Rule(r"\b(người đứng đầu|người lãnh đạo|lãnh đạo cao nhất|lãnh đạo|đứng đầu|người phụ trách|phụ trách|"
@@ -39,19 +39,19 @@ _ASKS = re.compile(r"\b(ai|gì|gi|nào|nao|đâu|dau|sao|bao|mấy|may|là|la|wh
 def rewrites(question: str) -> list[str]:
     """The question in the article's wording, one per likely title; [] when it needs none."""
     head = _HEAD.search(question)
-    words = re.findall(r"\w+", nfc(question))  # the words of rule_text(question), as written
+    written = words(question)  # the words of rule_text(question), as written
     if head:
         text = rule_text(question)
         at = len(text[: head.start()].split())
         n = len(head.group().split())
-        rest = " ".join(words[at + n :])
-        before = words[:at] if [w.lower() for w in words[:at]] not in (["ai"], ["who"]) else []  # "Ai phụ trách …"
+        rest = " ".join(written[at + n :])
+        before = written[:at] if [w.lower() for w in written[:at]] not in (["ai"], ["who"]) else []  # "Ai phụ trách …"
         for body, titles in _TITLES:
             if body.search(rest):
-                return [_question(before + [t if has_diacritics(question) else fold(t)] + words[at + n :]) for t in titles]
+                return [_question(before + [t if has_diacritics(question) else fold(t)] + written[at + n :]) for t in titles]
         return []
     if is_person_phrase(question) and not _ASKS.search(rule_text(question)):
-        return [_question(words)]  # "bí thư phường X": who holds that title
+        return [_question(written)]  # "bí thư phường X": who holds that title
     return []
 
 

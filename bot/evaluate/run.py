@@ -9,7 +9,6 @@ from bot.evaluate.metrics import AnswerScores, RetrievalReport, first_right
 from bot.evaluate.sets import EvalQuestion, EvalSet, load_questions, load_squad
 from bot.service import AnswerService, embedder_from_settings
 from index.backend import Location
-from index.build import build_index
 from index.embed import Embedder
 from index.text import fold
 
@@ -47,10 +46,8 @@ def evaluate_retrieval(service: AnswerService, questions: list[EvalQuestion]) ->
 def build_eval_index(eval_set: EvalSet, cache_dir: Path, embedder: Embedder, progress: bool = True,
                      location: Location | None = None) -> Path:
     """Index the set's paragraphs under `cache_dir` (or `location`); unchanged paragraphs reuse their vectors."""
-    if location is None:
-        build_index(cache_dir, cache_dir, embedder, articles=eval_set.articles, progress=progress)
-    else:
-        location.build(cache_dir, embedder, articles=eval_set.articles, progress=progress)
+    location = location or Location(cache_dir)
+    location.build(cache_dir, embedder, articles=eval_set.articles, progress=progress)
     return cache_dir
 
 

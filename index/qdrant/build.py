@@ -18,11 +18,13 @@ from index.corpus import Article
 from index.embed import Embedder
 from index.errors import BuildInterrupted
 from index.manifest import Chunking, Manifest
-from index.qdrant.engine import Engine, Target, connect
+from index.qdrant.engine import Engine
+from index.qdrant.engines import connect
 from index.qdrant.full import build_full
 from index.qdrant.incremental import build_incremental
 from index.qdrant.layout import State
 from index.qdrant.store import QdrantHalfBuilt, QdrantNotBuilt, read_current
+from index.qdrant.target import Target
 
 
 def _current(engine: Engine, target: Target) -> tuple[str, State, Manifest] | str:

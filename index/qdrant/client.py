@@ -21,9 +21,10 @@ import numpy as np
 
 from index.qdrant.engine import (
     DENSE, HNSW_EF, HNSW_EF_CONSTRUCT, HNSW_M, INTEGER_FIELDS, KEYWORD_FIELDS, OVERSAMPLING, SPARSE, TIMEOUT_SECONDS,
-    Engine, Filter, Point, Record, Storage, Target,
+    Engine, Filter, Point, Record,
 )
 from index.qdrant.errors import QdrantFailed, QdrantLocked, translate
+from index.qdrant.target import Storage, Target
 
 T = TypeVar("T")
 

@@ -9,13 +9,9 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
-
 from index import redact
 from index.errors import HoibaoError
-
-if TYPE_CHECKING:
-    from index.qdrant.engine import Target
+from index.qdrant.target import Target
 
 
 class QdrantError(HoibaoError):

@@ -10,8 +10,9 @@ import numpy as np
 from index.accents import AccentModel
 from index.manifest import DenseInfo, Manifest
 from index.qdrant import write
-from index.qdrant.engine import Target, connect
+from index.qdrant.engines import connect
 from index.qdrant.full import write_full
+from index.qdrant.target import Target
 
 
 def faiss_vectors(build_dir: Path) -> np.ndarray:
@@ -26,13 +27,13 @@ def faiss_vectors(build_dir: Path) -> np.ndarray:
         return np.asarray(np.load(build_dir / "vectors.npy", allow_pickle=False), dtype=np.float32)
     except (OSError, ValueError):
         pass
-    from index import dense as dense_index
+    from index.faiss.engine import FaissIndex
 
     try:
-        dense = dense_index.load(build_dir)
+        dense = FaissIndex.load(build_dir)
     except Exception as exc:  # the engine raises its own kinds
         raise IndexCorrupt(build_dir / "dense.faiss", f"{type(exc).__name__}: {str(exc)[:120]}", build_dir.parent) from None
-    vectors = dense.reconstruct() if hasattr(dense, "reconstruct") else None
+    vectors = dense.reconstruct()
     if vectors is None:
         raise IndexCorrupt(
             build_dir / "vectors.npy",
@@ -45,14 +46,14 @@ def faiss_vectors(build_dir: Path) -> np.ndarray:
 
 def export_faiss(index_dir: Path, target: Target) -> tuple[str, Manifest]:
     """Copy the current FAISS build in `index_dir` into a new Qdrant collection (no re-embedding), flip the alias."""
-    from index import store
     from index.errors import IndexCorrupt
+    from index.faiss import store
 
     manifest = store.read_manifest(index_dir)
     build_dir = store.current_build(index_dir)
     assert build_dir is not None
     try:
-        paragraphs = store._load_paragraphs(build_dir / "paragraphs.jsonl")
+        paragraphs = store.load_paragraphs(build_dir / "paragraphs.jsonl")
         chunk_paragraph = np.load(build_dir / "chunks.npy", allow_pickle=False)
     except (OSError, ValueError, TypeError, KeyError) as exc:
         raise IndexCorrupt(build_dir, f"{type(exc).__name__}: {str(exc)[:120]}", index_dir) from None

@@ -21,17 +21,17 @@ from dataclasses import replace
 
 import numpy as np
 
-from index import build as faiss_build
 from index.accents import AccentModel
-from index.build import BuildReport, make_manifest
+from index.build import BuildReport, make_manifest, plan_build
 from index.corpus import LoadReport, Paragraph
 from index.embed import Embedder
 from index.errors import BuildInterrupted
 from index.lexical import Lexicon
 from index.manifest import Chunking, DenseInfo, Manifest
 from index.qdrant import write
-from index.qdrant.engine import Engine, Target
+from index.qdrant.engine import Engine
 from index.qdrant.layout import State
+from index.qdrant.target import Target
 from index.text import index_terms
 
 
@@ -96,7 +96,7 @@ def write_full(engine: Engine, target: Target, manifest: Manifest, paragraphs: l
 def build_full(engine: Engine, target: Target, loaded: LoadReport, embedder: Embedder, chunking: Chunking,
                embed: Callable, started: float, reason: str) -> BuildReport:
     """Every article embedded (resuming a checkpoint) and written by `write_full`; `embed(plan, serving)` embeds."""
-    plan = faiss_build._plan(loaded.articles, chunking.max_tokens, embedder, {})
+    plan = plan_build(loaded.articles, chunking.max_tokens, embedder, {})
     serving = engine.alias_target(target.collection)
     vectors, resumed, checkpoint = embed(plan, serving)
     manifest = make_manifest(loaded, embedder, chunking, DenseInfo(write.DENSE_KIND), len(plan.paragraphs),

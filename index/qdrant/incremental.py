@@ -20,17 +20,17 @@ from collections.abc import Callable
 
 import numpy as np
 
-from index import build as faiss_build
 from index.accents import AccentModel
-from index.build import BuildReport, make_manifest
+from index.build import BuildReport, make_manifest, plan_build
 from index.corpus import LoadReport
 from index.embed import Embedder
 from index.errors import BuildInterrupted
 from index.lexical import Lexicon
 from index.manifest import Chunking, DenseInfo, Manifest
 from index.qdrant import layout, write
-from index.qdrant.engine import Engine, Target
+from index.qdrant.engine import Engine
 from index.qdrant.layout import CHUNK, UPDATING, State
+from index.qdrant.target import Target
 from index.text import index_terms
 
 REWEIGHT_DRIFT = 0.01
@@ -57,7 +57,7 @@ def build_incremental(engine: Engine, target: Target, collection: str, state: St
     # An article moved or renamed (same content) keeps its vectors: read back before anything is deleted.
     reusable = {a.content_hash: _stored_vectors(engine, collection, a.content_hash)
                 for a in changed if a.content_hash in stored_hashes}
-    plan = faiss_build._plan(changed, chunking.max_tokens, embedder, reusable)
+    plan = plan_build(changed, chunking.max_tokens, embedder, reusable)
     vectors, resumed, checkpoint = embed(plan, collection)
 
     paragraphs = [p for a in loaded.articles for p in a.paragraphs]

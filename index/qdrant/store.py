@@ -1,4 +1,4 @@
-"""The Qdrant backend of `index.stored.SearchIndex`: a collection read through its alias.
+"""The Qdrant backend of `index.search.SearchIndex`: a collection read through its alias.
 
 Loading resolves the alias once and then reads that collection by name, so a bot keeps answering
 from one consistent build while a full build writes the next one; `hoibao index build` flips the
@@ -15,16 +15,18 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from index.accents import FILES as ACCENT_FILES
 from index.accents import AccentModel
+from index.accents import FILES as ACCENT_FILES
 from index.corpus import Paragraph
 from index.lexical import Lexicon
 from index.manifest import Manifest
 from index.qdrant import layout
-from index.qdrant.engine import Engine, Target, connect
+from index.qdrant.engine import Engine
+from index.qdrant.engines import connect
 from index.qdrant.errors import CollectionMissing, QdrantError
 from index.qdrant.layout import CHUNK, COMPLETE, LAYOUT_VERSION, State
-from index.stored import Rankings, SearchIndex
+from index.qdrant.target import Target
+from index.search import Rankings, SearchIndex
 
 log = logging.getLogger(__name__)
 

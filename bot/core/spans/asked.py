@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from bot.core.spans.kinds import ROLE, question_content
 from bot.core.spans.lexicon import FOLDED_STOPWORDS
-from index.text import fold, has_diacritics, nfc
+from index.text import fold, has_diacritics, lower_words
 
 _ASKING = {"gi", "nao", "ai", "dau", "bao", "may"}
 # Words after which a sentence gives the answer ("bàn về …", "là …", "gồm …", "do … lãnh đạo").
@@ -39,7 +39,7 @@ class Asked:
 
 def match_form(text: str, accented: bool) -> list[str]:
     """Lower-case words, accents kept only when the question has them."""
-    words = re.findall(r"\w+", nfc(text).lower())
+    words = lower_words(text)
     return words if accented else [fold(w) for w in words]
 
 

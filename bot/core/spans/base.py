@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.core.spans.lexicon import HONORIFICS, SURNAMES
-from index.text import fold
-
-WORD = re.compile(r"[\w]+(?:[.,/-]\w+)*", re.UNICODE)
+from index.text import fold, joined_words
 
 
 def finder(function):
@@ -54,7 +52,7 @@ def only_space(text: str, a: int, b: int) -> bool:
 def capitalised_runs(text: str) -> list[tuple[int, int]]:
     """(start, end) of runs of capitalised words ('Hòa Khánh Nguyễn Văn Tùng')."""
     runs: list[tuple[int, int]] = []
-    words = list(WORD.finditer(text))
+    words = joined_words(text)
     i = 0
     while i < len(words):
         if is_capitalised(words[i].group()):

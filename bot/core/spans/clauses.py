@@ -6,14 +6,13 @@ import re
 from dataclasses import dataclass
 
 from bot.core.spans.asked import Asked
-from index.text import fold, nfc
+from index.text import fold, joined_words, nfc
 
 # A comma between digits is a decimal mark ("85,5"), a dash between them a range ("2020 - 2025").
 _PUNCT = r"(?<!\d),|,(?!\d)|[;:()\[\]“”\"«»!?]|(?<!\d)\s[-–—]\s|\s[-–—]\s(?!\d)|\.\s"
 # Words that open a new clause, measured on the evaluation sets (benchmarks/span_quality.py).
 CONJUNCTIONS = ("nhưng", "trong đó", "tuy nhiên", "đồng thời", "vì vậy", "do đó", "sau khi", "trước khi", "trong khi")
 _BOUNDARY = re.compile(_PUNCT + "|" + "|".join(rf"(?<=\s)(?={re.escape(c)}\s)" for c in CONJUNCTIONS), re.IGNORECASE)
-_WORD = re.compile(r"\w+(?:[.,/-]\w+)*")
 
 
 def clauses(sentence: str) -> list[tuple[int, int]]:
@@ -44,7 +43,7 @@ class Word:
 def sentence_words(sentence: str, ask: Asked) -> list[Word]:
     question = set(ask.words)
     words = []
-    for m in _WORD.finditer(sentence):
+    for m in joined_words(sentence):
         form = nfc(m.group()).lower() if ask.accented else fold(m.group())
         words.append(Word(m.start(), m.end(), form, form in question))
     return words

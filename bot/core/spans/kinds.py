@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from bot.core.spans.base import person_in_question
 from bot.core.spans.lexicon import FOLDED_PERSON_HEADS, FOLDED_STOPWORDS, HONORIFICS, PERSON_HEADS, VI_STOPWORDS
-from index.text import Rule, fold, has_diacritics, nfc, rule_text
+from index.text import Rule, fold, has_diacritics, lower_words, nfc, rule_text, tokens
 
 PERSON, ROLE, NUMBER, DATE, PLACE, NAMED, WHICH, OTHER = (
     "person", "role", "number", "date", "place", "named", "which", "other",
@@ -31,19 +31,15 @@ _KIND_PATTERNS: list[tuple[str, str]] = [
 _ORG_TYPE_ASKED = Rule(r"\b(nhà thầu|đơn vị|cơ quan|tổ chức|doanh nghiệp|nhà tài trợ|hãng|đơn vị thi công|nhà sản xuất) nào\b")
 
 
-def folded_words(text: str) -> list[str]:
-    return re.findall(r"\w+", fold(text))
-
-
 # The question is analysed again for every candidate span of every sentence; it is pure, so cache it.
 @lru_cache(maxsize=1024)
 def question_kind(question: str) -> str:
     """What the question asks for: person, role, number, date, place, named, which, other."""
-    folded = " ".join(folded_words(question))
+    folded = " ".join(tokens(question))
     person = person_in_question(question)
     if person and re.search(r"\b(la ai|la gi|lam gi|who is)\b", folded):
         # "Ông X là ai?" asks X's title; "Vợ của X là ai?" asks for another person.
-        opening = " ".join(w for w in folded_words(question) if w not in HONORIFICS)
+        opening = " ".join(w for w in tokens(question) if w not in HONORIFICS)
         # … and so does "Who is X?": English puts the asking words first.
         if re.sub(r"^(who (is|was) )", "", opening).startswith(fold(person)):
             return ROLE
@@ -62,7 +58,7 @@ def question_kind(question: str) -> str:
 
 def is_person_phrase(question: str) -> bool:
     """A message with no question word that names a title or a relation ("giám đốc sở y tế", "vợ của X")."""
-    words = re.findall(r"\w+", nfc(question).lower())
+    words = lower_words(question)
     if not has_diacritics(question):
         words = [fold(w) for w in words]
     # Accented, "đầu" (head) is not "đâu" (where).
@@ -79,7 +75,7 @@ def question_content(question: str) -> tuple[str, ...]:
     Accented questions keep their accents (matched against accented text);
     unaccented ones come back folded.
     """
-    words = re.findall(r"\w+", nfc(question).lower())
+    words = lower_words(question)
     exact = has_diacritics(question)
     # Drop the role-asking phrase ("giữ chức vụ gì"): it is never in the answer.
     folded = [fold(w) for w in words]

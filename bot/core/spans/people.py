@@ -7,13 +7,13 @@ import re
 from bot.core.spans.base import Span, capitalised_runs, finder, is_acronym, syllables
 from bot.core.spans.lexicon import HONORIFICS, INSTITUTION_WORDS, SURNAMES, TITLE_HEADS
 from bot.core.spans.nearby import anchor_bonus
-from index.text import fold
+from index.text import fold, tokens
 
 
 @finder
 def person_spans(sentence: str, question: str) -> list[Span]:
     """Names in `sentence`: 2–5 capitalised syllables, not words the question already has."""
-    folded_question = re.findall(r"\w+", fold(question))
+    folded_question = tokens(question)
     asked = set(folded_question)
     asked_pairs = {f"{a} {b}" for a, b in zip(folded_question, folded_question[1:])}
     spans: list[Span] = []

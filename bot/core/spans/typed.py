@@ -9,7 +9,7 @@ from bot.core.spans.kinds import DATE, NAMED, NUMBER, PERSON, PLACE, ROLE, WHICH
 from bot.core.spans.lexicon import FOLDED_STOPWORDS, LOWER_IN_NAMES, VI_STOPWORDS
 from bot.core.spans.nearby import anchor_bonus
 from bot.core.spans.people import person_spans, role_span
-from index.text import fold
+from index.text import fold, tokens
 
 NUMBER_RE = re.compile(
     r"(?:(?:hơn|khoảng|gần|trên|dưới|tới|đến|gần như|chừng|xấp xỉ|tổng cộng|tổng số|chỉ|ít nhất|tối đa)\s+)?"
@@ -122,7 +122,7 @@ def date_spans(sentence: str, question: str) -> list[Span]:
 
 @finder
 def place_spans(sentence: str, question: str) -> list[Span]:
-    asked = set(re.findall(r"\w+", fold(question)))
+    asked = set(tokens(question))
     spans = []
     for m in _PLACE.finditer(sentence):
         text = m.group(1).strip()
@@ -133,7 +133,7 @@ def place_spans(sentence: str, question: str) -> list[Span]:
             while end < len(words) and (is_capitalised(words[end]) or fold(words[end]) in LOWER_IN_NAMES):
                 end += 1
             text = " ".join(words[:end])
-        new = [w for w in re.findall(r"\w+", fold(text)) if w not in asked]
+        new = [w for w in tokens(text) if w not in asked]
         if not new:
             continue
         spans.append(Span(m.start(1), m.start(1) + len(text), text, 1.0 + (0.5 if is_capitalised(text) else 0)))
@@ -154,7 +154,7 @@ def named_spans(sentence: str, question: str) -> list[Span]:
 @finder
 def which_spans(sentence: str, question: str) -> list[Span]:
     """'Ban nào tham mưu ...?' → the words in the sentence between 'Ban' and 'tham mưu'."""
-    folded_q = " ".join(re.findall(r"\w+", fold(question)))
+    folded_q = " ".join(tokens(question))
     m = re.search(r"(\w+) nao\b(.*)", folded_q)
     if not m:
         return []
@@ -205,7 +205,7 @@ def organisation_spans(sentence: str, question: str) -> list[Span]:
     A name that runs on in lower case ("Ban Quản lý dự án giao thông thành phố") is kept to its
     clause's end when that is near; a word the question has ("trúng thầu") always ends it.
     """
-    asked = set(re.findall(r"\w+", fold(question)))
+    asked = set(tokens(question))
     spans = []
     for m in _ORG_START.finditer(sentence):
         if spans and m.start() < spans[-1].end:

@@ -1,6 +1,7 @@
 """`DenseIndex` on FAISS: one `dense.faiss` file per build, inner product over normalised vectors.
 
-The only module that imports faiss. A fresh build writes the plain index
+The only module that imports faiss: `FaissIndex(kind, dim)` is an empty index, `FaissIndex.load`
+reopens a saved one. A fresh build writes the plain index
 (IndexFlatIP, IndexHNSWFlat or IndexIVFPQ) whose positions are the ids. Stable
 ids after a `delete` need an id map: flat and HNSW cannot drop a vector without
 shifting the others (HNSW not at all), so they are rebuilt from their stored
@@ -15,8 +16,9 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from index.dense import KINDS, DenseIndex
 from index.errors import DenseIndexUnfit
+from index.faiss.dense import DenseIndex
+from index.manifest import KINDS
 
 HNSW_M = 32
 HNSW_EF_SEARCH = 128

@@ -2,9 +2,9 @@
 
 `DenseIndex` is what the file backend sees of vector search (in the spirit of
 txtai's `ann/base.py`): FAISS files in the build directory
-(`index.faiss_index.FaissIndex`). The Qdrant backend (`index.qdrant`) replaces the
-whole stored index instead (vectors, BM25 and paragraphs: `index.stored.SearchIndex`),
-since a distributed index has to move more than the vectors.
+(`index.faiss.engine.FaissIndex`, the one module that imports faiss). The Qdrant backend
+(`index.qdrant`) replaces the whole stored index instead (vectors, BM25 and paragraphs:
+`index.search.SearchIndex`), since a distributed index has to move more than the vectors.
 
 Contract every implementation keeps:
 
@@ -33,18 +33,6 @@ from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
-
-KINDS = ("flat", "hnsw", "ivfpq")
-# Below this many chunks exact search is fast enough and costs nothing in recall.
-# Measured on 2 cores (benchmarks/query_scale.py): a flat search costs 4.4 ms at
-# 25k and 24 ms at 50k vectors, HNSW ~1 ms with recall@10 ≥ 0.99 at every size.
-APPROXIMATE_FROM = 25_000
-
-
-def choose_type(n_vectors: int, requested: str = "auto") -> str:
-    if requested != "auto":
-        return requested
-    return "flat" if n_vectors < APPROXIMATE_FROM else "hnsw"
 
 
 class DenseIndex(ABC):
@@ -93,25 +81,3 @@ class DenseIndex(ABC):
     @abstractmethod
     def load(cls, directory: Path) -> "DenseIndex":
         """Reopen what `save` wrote (memory-mapped where the engine allows)."""
-
-
-def backend() -> type[DenseIndex]:
-    """The implementation in use (the only one so far: FAISS files)."""
-    from index.faiss_index import FaissIndex
-
-    return FaissIndex
-
-
-def create(kind: str, dim: int) -> DenseIndex:
-    """An empty index of this kind; `build` or `add` fills it."""
-    return backend()(kind, dim)
-
-
-def build_dense(vectors: np.ndarray, kind: str) -> DenseIndex:
-    index = create(kind, vectors.shape[1])
-    index.build(vectors)
-    return index
-
-
-def load(directory: Path) -> DenseIndex:
-    return backend().load(directory)

@@ -1,49 +1,34 @@
-"""The index directory: write a complete build beside the old one, then flip a pointer.
+"""The FAISS backend's reading side: a build directory (`index.faiss.layout`) loaded, memory-mapped.
 
-Layout (everything JSON or numpy/FAISS native; never pickle):
-
-    <index_dir>/current -> build-20261128T140000-1234   (symlink, swapped atomically)
-    <index_dir>/build-.../manifest.json    what, how, when: embedder id/dim, chunking, hashes
-    <index_dir>/build-.../paragraphs.jsonl the paragraph table (text + provenance)
-    <index_dir>/build-.../chunks.npy       chunk row -> paragraph row
-    <index_dir>/build-.../vectors.npy      normalised chunk vectors (reused by incremental builds)
-    <index_dir>/build-.../dense.faiss      the dense index over the vectors (index.dense; FAISS today)
-    <index_dir>/build-.../lexical_*.npy, lexical_vocab.json   BM25 weights (CSC arrays)
-
-A symlink flip rather than renaming the directory itself: the index directory
-is often a mounted volume (containers), and a mount point cannot be renamed.
+`load` gives the `StoredIndex` the Searcher reads (`index.search.SearchIndex`); `read_manifest`
+and `load_vectors` read only what their callers need (status, incremental builds).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
 
-from index import dense as dense_index
 from index import manifest as manifest_file
-from index.corpus import Paragraph
-from index.dense import DenseIndex
-from index.errors import EmbedderMismatch, IndexCorrupt, IndexNotBuilt
-from index.accents import FILES as ACCENT_FILES
 from index.accents import AccentModel
+from index.accents import FILES as ACCENT_FILES
+from index.corpus import Paragraph
+from index.errors import EmbedderMismatch, IndexCorrupt, IndexNotBuilt
+from index.faiss.dense import DenseIndex
+from index.faiss.layout import CURRENT
 from index.lexical import LexicalIndex
 from index.manifest import FORMAT_VERSION, Manifest
-from index.stored import Rankings, SearchIndex, best_per_paragraph
-
-CURRENT = "current"
+from index.search import Rankings, SearchIndex, best_per_paragraph
 
 
 @dataclass
 class StoredIndex(SearchIndex):
-    """The FAISS-files backend of `index.stored.SearchIndex`: a build directory, memory-mapped."""
+    """The FAISS-files backend of `index.search.SearchIndex`: a build directory, memory-mapped."""
 
     backend: ClassVar[str] = "faiss"
     directory: Path
@@ -110,61 +95,6 @@ def current_build(index_dir: Path) -> Path | None:
     return None
 
 
-def new_build_dir(index_dir: Path) -> Path:
-    """An empty, hidden-from-readers directory to build into."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
-    path = index_dir / f"build-{stamp}-{os.getpid()}-{time.monotonic_ns() % 10**6}.tmp"
-    path.mkdir()
-    return path
-
-
-def write_files(
-    build_dir: Path,
-    manifest: Manifest,
-    paragraphs: list[Paragraph],
-    chunk_paragraph: np.ndarray,
-    vectors: np.ndarray,
-    dense: DenseIndex,
-    lexical: LexicalIndex,
-    accents: AccentModel,
-) -> None:
-    with open(build_dir / "paragraphs.jsonl", "w", encoding="utf-8") as out:
-        for paragraph in paragraphs:
-            out.write(json.dumps(asdict(paragraph), ensure_ascii=False) + "\n")
-    np.save(build_dir / "chunks.npy", chunk_paragraph.astype(np.int32), allow_pickle=False)
-    np.save(build_dir / "vectors.npy", vectors.astype(np.float32), allow_pickle=False)
-    dense.save(build_dir)
-    lexical.save(build_dir)
-    accents.save(build_dir)
-    # The manifest goes last: a directory without one is an unfinished build.
-    manifest_file.write(build_dir, manifest)
-
-
-def _readable_by_all(build_dir: Path) -> None:
-    """0755 for the build directory, 0644 for its files, whatever the umask of the process that built it:
-    the container's user (uid 10001) reads what a host process wrote, and the other way round."""
-    build_dir.chmod(0o755)
-    for path in build_dir.iterdir():
-        path.chmod(0o644)
-
-
-def publish(build_dir: Path, index_dir: Path) -> Path:
-    """Make `build_dir` the current index atomically; remove older builds."""
-    _readable_by_all(build_dir)
-    final = build_dir.with_name(build_dir.name.removesuffix(".tmp"))
-    build_dir.rename(final)
-    tmp_link = index_dir / f".{CURRENT}.{os.getpid()}"
-    if tmp_link.is_symlink() or tmp_link.exists():
-        tmp_link.unlink()
-    tmp_link.symlink_to(final.name)
-    os.replace(tmp_link, index_dir / CURRENT)
-    for old in index_dir.glob("build-*"):
-        if old != final and not old.name.endswith(".tmp"):
-            shutil.rmtree(old, ignore_errors=True)
-    return final
-
-
 def read_manifest(index_dir: Path) -> Manifest:
     build = current_build(index_dir)
     if build is None or not (build / manifest_file.FILE).exists():
@@ -172,13 +102,15 @@ def read_manifest(index_dir: Path) -> Manifest:
     return manifest_file.read(build, index_dir)
 
 
-def _load_paragraphs(path: Path) -> list[Paragraph]:
+def load_paragraphs(path: Path) -> list[Paragraph]:
     with open(path, encoding="utf-8") as lines:
         return [Paragraph(**json.loads(line)) for line in lines if line.strip()]
 
 
 def load(index_dir: Path, expected_embedder: str | None = None) -> StoredIndex:
     """Load the current index; clear errors for missing, foreign or damaged files."""
+    from index.faiss.engine import FaissIndex  # imports faiss: only when an index is loaded
+
     manifest = read_manifest(index_dir)
     build = current_build(index_dir)
     assert build is not None
@@ -187,17 +119,17 @@ def load(index_dir: Path, expected_embedder: str | None = None) -> StoredIndex:
     built_with = manifest.embedder.id
     if expected_embedder is not None and built_with != expected_embedder:
         raise EmbedderMismatch(built_with, expected_embedder, index_dir)
-    dense_file = dense_index.backend().files[0]
+    dense_file = FaissIndex.files[0]
     current_file = build / "manifest.json"
     try:
         current_file = build / "paragraphs.jsonl"
-        paragraphs = _load_paragraphs(current_file)
+        paragraphs = load_paragraphs(current_file)
         current_file = build / "chunks.npy"
         chunk_paragraph = np.load(current_file, allow_pickle=False)
         current_file = build / "vectors.npy"
         vectors = np.load(current_file, mmap_mode="r", allow_pickle=False)
         current_file = build / dense_file
-        dense = dense_index.load(build)
+        dense = FaissIndex.load(build)
         for name in LexicalIndex.files()[1:]:  # each file checked on its own, so the error names it
             current_file = build / name
             np.load(current_file, mmap_mode="r", allow_pickle=False)
