@@ -272,7 +272,8 @@ class Settings(BaseSettings):
 # Settings that hold a secret, or a URL that may carry one: read from `<VARIABLE>_FILE` too, never
 # echoed in an error, and hidden from every message and log line (index.redact.KNOWN).
 SECRETS = ("telegram_bot_token", "telegram_webhook_secret", "zalo_bot_token", "zalo_webhook_secret",
-           "qdrant_api_key", "qdrant_url", "llm_api_key", "llm_base_url", "database_url", "log_salt")
+           "qdrant_api_key", "qdrant_url", "llm_api_key", "llm_base_url", "database_url", "log_salt",
+           "publish_secret")
 
 
 class SecretFiles(PydanticBaseSettingsSource):

@@ -7,9 +7,9 @@ import hashlib
 import numpy as np
 import pytest
 
+from index import manifest as manifest_mod
 from index.checkpoint import CHECKPOINT_EVERY
 from index.errors import BuildInterrupted, DenseIndexUnfit, IndexNotBuilt
-from index.faiss import dense as dense_mod
 from index.faiss import store
 from index.faiss.build import build_faiss
 from index.faiss.engine import FaissIndex
@@ -85,9 +85,9 @@ def test_interrupted_build_resumes_from_its_checkpoint(tmp_path):
 
 def test_index_type_switches_to_approximate_past_the_threshold(tmp_path, monkeypatch):
     assert choose_type(10) == "flat"
-    assert choose_type(dense_mod.APPROXIMATE_FROM) == "hnsw"
+    assert choose_type(manifest_mod.APPROXIMATE_FROM) == "hnsw"
     assert choose_type(10, "ivfpq") == "ivfpq"
-    monkeypatch.setattr(dense_mod, "APPROXIMATE_FROM", 50)
+    monkeypatch.setattr(manifest_mod, "APPROXIMATE_FROM", 50)
     seeds = tmp_path / "seeds"
     write_corpus(seeds, articles=6, paragraphs=10)
     report = build_faiss(seeds, tmp_path / "index", CountingEncoder(), progress=False)
