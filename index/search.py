@@ -40,7 +40,7 @@ from index.accents import AccentModel
 from index.corpus import Paragraph
 from index.embed import Embedder
 from index.manifest import Manifest
-from index.text import has_diacritics, tokens
+from index.text import has_diacritics, nfc, tokens
 
 
 def best_per_paragraph(chunk_hits: list[tuple[int, float]], chunk_paragraph) -> list[tuple[int, float]]:
@@ -232,6 +232,7 @@ class Searcher:
 
     def by_method(self, question: str, depth: int = 10) -> dict[str, list[Paragraph]]:
         """The top paragraphs of the fused, BM25-only and dense-only rankings (for evaluation)."""
+        question = nfc(question)
         text, weight = self.dense_side(question)
         ranked = self.ranked(question, self.query_vector(question, text))
         fused = fuse(ranked.dense, ranked.lexical, weight)
@@ -241,6 +242,9 @@ class Searcher:
         }
 
     def search(self, question: str, top_k: int = 5, vector: np.ndarray | None = None) -> list[Hit]:
+        """The top_k paragraphs for `question`, fused; NFC first, so a question typed in decomposed form
+        (combining marks, as some keyboards send it) is embedded and matched like its composed twin."""
+        question = nfc(question)
         text, weight = self.dense_side(question)
         if vector is None:
             vector = self.query_vector(question, text)

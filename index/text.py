@@ -82,15 +82,6 @@ def tokens(text: str) -> list[str]:
     return _WORD.findall(fold(nfc(text)))
 
 
-def typed_words(text: str) -> list[str]:
-    """Word tokens of `text` exactly as given, without NFC: an NFD question splits at its combining marks.
-
-    Only for the two readers of capitals in a question (bot.core.question.proper_terms, bot.core.facts.asked_fact),
-    whose answers on NFD input must not change in a refactoring; the rest of the pipeline reads NFC.
-    """
-    return _WORD.findall(text)
-
-
 def joined_words(text: str) -> list[re.Match[str]]:
     """Words with the joiners inside numbers, dates and names kept ('2.500', '10/3', 'TP.HCM', 'Covid-19'),
     as matches over `text` as given, so their positions index it: the span finders' unit."""

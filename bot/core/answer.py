@@ -118,6 +118,7 @@ class Answerer:
 
     def rank(self, question: str, history: History = ()) -> Ranking:
         """The analysed question, its hits and its best sentence: what `answer` decides on."""
+        question = nfc(question)  # the one form every rule, name and term below is compared in
         analysed = analyse(question, resolve_followup(question, history))
         pool = max(self.policy.top_k, self.policy.sentence_pool)
         subject = current_article(history)
@@ -132,6 +133,7 @@ class Answerer:
         return Ranking(analysed, tuple(hits), best, weights, known, self.levels)
 
     def answer(self, question: str, history: History = ()) -> Answer:
+        question = nfc(question)
         ranking = self.rank(question, history)
         fact = asked_fact(ranking.question.searched)
         if fact:

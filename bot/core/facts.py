@@ -8,7 +8,7 @@ Pure functions over the question and an `ArticleMeta`.
 from __future__ import annotations
 
 from index.manifest import ArticleMeta
-from index.text import Rule, lower_words, tokens, typed_words
+from index.text import Rule, lower_words, tokens, words
 
 AUTHOR, DATE, TITLE, URL = "author", "date", "title", "url"
 
@@ -39,13 +39,13 @@ def asked_fact(question: str) -> str | None:
     "Ai viết bài này?" asks for the author; "Ai viết Truyện Kiều?" does not (it
     names a work, not the article), so it is answered from the text as usual.
     """
-    words = lower_words(question)
+    lowered = lower_words(question)
     for fact, rule in _ASKS:
         if not rule.search(question):
             continue
         # Without an article word, only a short question naming nothing else ("Tác giả là ai?").
-        named = any(w[:1].isupper() for w in typed_words(question)[1:])
-        if _ARTICLE.search(question) or (len(words) <= _SHORT and not named and fact in (URL, AUTHOR, TITLE)):
+        named = any(w[:1].isupper() for w in words(question)[1:])
+        if _ARTICLE.search(question) or (len(lowered) <= _SHORT and not named and fact in (URL, AUTHOR, TITLE)):
             return fact
     return None
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from bot.core.extract import question_content, question_kind
 from bot.core.spans.expect import T_OTHER, Expected, expected
-from index.text import bigrams, fold, has_diacritics, lower_words, tokens, typed_words
+from index.text import bigrams, fold, has_diacritics, lower_words, tokens, words
 
 # Capitalised for emphasis or by habit, not names.
 _NAME_EXCEPTIONS = {"ai", "khi", "bao", "o", "tai", "the", "nhu", "i"}
@@ -63,8 +63,7 @@ def query_terms(question: str) -> tuple[str, ...]:
 
 def proper_terms(question: str) -> tuple[str, ...]:
     """Folded capitalised words after the first: the names a question keeps."""
-    words = typed_words(question)[1:]
-    return tuple(fold(w) for w in words if w[:1].isupper())
+    return tuple(fold(w) for w in words(question)[1:] if w[:1].isupper())
 
 
 def leans_on_context(question: Question) -> bool:
