@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 
 from bot.llm.claims import content, negation_flipped, role_swapped, support
-from bot.llm.facts import Facts, names  # noqa: F401 (names: part of this module's surface)
+from bot.llm.facts import Facts
 from bot.llm.injection import instruction_sentences
 from index.text import nfc, split_sentences
 

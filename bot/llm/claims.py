@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from bot.core.spans.lexicon import FOLDED_STOPWORDS, SURNAMES
 from bot.llm.words import NEGATIONS, NOT_NEGATION, NUMBER_WORDS, ROLES
-from index.text import fold, nfc, split_sentences, tokens, words
+from index.text import fold, lower_words, nfc, split_sentences, tokens, words
 
 _CLAUSE = re.compile(r"[,;:](?!\d)|\.\s|[()“”\"]|\s[-–]\s|\b(?:nhưng|song|tuy nhiên|but|while|whereas)\b")
 # Negation is compared clause by clause, finer: "và", "nếu" start a clause of their own.
@@ -61,7 +61,7 @@ def support(claim: str, paragraphs: list[str], context: list[str] | None = None)
 
 
 def _negated(clause: str) -> bool:
-    words = [w.lower() for w in re.findall(r"\w+", nfc(clause))]
+    words = lower_words(clause)
     pairs = {f"{a}_{b}" for a, b in zip(words, words[1:])}
     singles = {w for i, w in enumerate(words)
                if not ({f"{words[i - 1]}_{w}" if i else "", f"{w}_{words[i + 1]}" if i + 1 < len(words) else ""}

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from bot.llm.words import HONORIFICS, LOWER_SURNAMES, MIDDLE_NAMES, NAME_STOPS, number_runs
-from index.text import fold, nfc, split_sentences, tokens
+from index.text import fold, lower_words, nfc, split_sentences, tokens, words
 
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"'\])]+|\b(?:[a-z0-9][a-z0-9-]*\.)+"
                   r"(?:com|net|org|vn|info|io|xyz|top|ly|me|co|app|site|online|link|click|shop|biz|cc|tk)"
@@ -28,7 +28,6 @@ _DATES = (  # (pattern on folded text, group order as day, month, year)
     (re.compile(r"\bthang (\d{1,2})(?: nam |/)(\d{4})\b"), (0, 1, 2)),
 )
 _NUMBER = re.compile(r"\d+(?:[.,/:-]\d+)*")
-_WORD = re.compile(r"\w+")
 
 
 def _url_key(url: str) -> str:
@@ -52,7 +51,7 @@ def names(text: str) -> list[str]:
     found = []
     for sentence in split_sentences(text):
         run: list[str] = []
-        for position, word in enumerate(_WORD.findall(sentence) + [""]):
+        for position, word in enumerate(words(sentence) + [""]):
             if word[:1].isupper():
                 run.append(word)
                 continue
@@ -67,15 +66,15 @@ def names(text: str) -> list[str]:
 def lower_names(text: str) -> list[str]:
     """Names written lower-case: a family name (nguyễn, trần…) and up to two more words, folded."""
     found = []
-    words = _WORD.findall(nfc(text))
-    for i, word in enumerate(words):
+    found_words = words(text)
+    for i, word in enumerate(found_words):
         if word not in LOWER_SURNAMES:  # lower-case as written: "Nguyễn" is a capitalised name already
             continue
-        following = words[i + 1] if i + 1 < len(words) else ""
-        if following not in MIDDLE_NAMES and (not i or words[i - 1].lower() not in HONORIFICS):
+        following = found_words[i + 1] if i + 1 < len(found_words) else ""
+        if following not in MIDDLE_NAMES and (not i or found_words[i - 1].lower() not in HONORIFICS):
             continue
         run = [word]
-        for following in words[i + 1:i + 3]:
+        for following in found_words[i + 1:i + 3]:
             if not following.islower() or following in NAME_STOPS:
                 break
             run.append(following)
@@ -120,7 +119,7 @@ class Facts:
                     dates.append((int(day) if day else None, int(month), int(year) if year else None))
                     folded = folded.replace(match.group(), " ", 1)
         numbers = tuple(_NUMBER.findall(folded))
-        runs = number_runs(_WORD.findall(text.lower()))
+        runs = number_runs(lower_words(text))
         values = {v for n in numbers if (v := _value(n)) is not None} | set(runs)
         values |= {float(y) for _, _, y in dates if y}
         return cls(frozenset(urls), frozenset(emails), frozenset(handles), frozenset(phones), tuple(dates), numbers,
