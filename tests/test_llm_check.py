@@ -6,7 +6,8 @@ import unicodedata
 
 import pytest
 
-from bot.llm.check import BAD_CITATION, UNSUPPORTED_FACT, check, cited, names, numbers
+from bot.llm.check import BAD_CITATION, UNSUPPORTED_FACT, check, cited, numbers
+from bot.llm.facts import names
 
 PARAGRAPHS = [
     "Ông Nguyễn Văn Hùng, Chủ tịch UBND TP. Đà Nẵng, cho biết cầu dài 1.200 m, khánh thành ngày 15/3/2024.",
