@@ -72,6 +72,10 @@ def test_qdrant_filters_the_same_article(tmp_path, newsroom_seeds, newsroom_sear
             want = newsroom_searcher.scoped({article}).search(LENGTH, top_k=10)
             assert articles_of(got) == {article}
             assert [h.paragraph.number for h in got] == [h.paragraph.number for h in want]
+        # No article (a topic no article matches yet) or one the index does not hold: nothing, on both.
+        for nothing in (set(), {"no-such-article.txt"}):
+            assert qdrant.scoped(nothing).search(LENGTH, top_k=10) == []
+            assert newsroom_searcher.scoped(nothing).search(LENGTH, top_k=10) == []
     finally:
         qengine.forget(target)
 

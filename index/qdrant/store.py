@@ -150,6 +150,10 @@ class QdrantIndex(SearchIndex):
 
     def rankings(self, question: str, vector: np.ndarray, candidates: int,
                  articles: frozenset[str] | None = None) -> Rankings:
+        if articles is not None and not articles:
+            # No article to search (a topic nothing matches yet): nothing to rank, and no server round trip
+            # with an empty "any of" filter, which not every Qdrant version accepts.
+            return Rankings([], [], {})
         # Over-fetch chunks as the FAISS backend does: several chunks may belong to one paragraph.
         where = None if articles is None else {"article_id": sorted(articles)}
         dense_hits, sparse_hits = self.engine.query(self.collection, vector.reshape(-1), candidates * 2,
