@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from index.build import BuildReport
 from index.corpus import Paragraph
 from index.embed import Embedder, make_embedder
 from index.errors import HoibaoError
+from index.files import write_atomically
 from index.manifest import ArticleMeta
 from index.search import Searcher
 
@@ -68,13 +68,10 @@ def kept_levels(index_dir: Path, build: str | None, searcher: Searcher) -> Level
     levels = measure_levels(searcher)
     kept = {k: v for k, v in kept.items() if isinstance(v, list)} if isinstance(kept, dict) else {}
     kept = dict(list(kept.items())[-(_LEVELS_KEPT - 1):]) | {name: [levels.unrelated, levels.related]}
-    temporary = path.with_name(f".{LEVELS_FILE}.{os.getpid()}")
     try:
-        temporary.write_text(json.dumps(kept), "utf-8")
-        os.replace(temporary, path)
+        write_atomically(path, json.dumps(kept))
     except OSError as exc:
         log.debug("dense levels not kept in %s: %s", path, exc)
-        temporary.unlink(missing_ok=True)
     return levels
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -13,6 +11,7 @@ import httpx
 
 from index.corpus import article_files
 from index.errors import HoibaoError
+from index.files import write_atomically
 from ingest.article import render
 from ingest.extract import extract
 from ingest.fetch import Page, fetch
@@ -22,7 +21,6 @@ from ingest.urls import article_file_name, canonical_url, is_web_url
 NEW, UPDATED, UNCHANGED, FAILED = "mới", "cập nhật", "không đổi", "lỗi"
 REMOVED = "đã xoá"  # `hoibao refresh`: gone (404/410) on two checks in a row
 DUPLICATE = "trùng"  # `hoibao refresh`: the same article as one already saved under another URL; not saved
-ARTICLE_MODE = 0o644  # article files: readable by the bots' user whoever wrote them
 
 
 @dataclass(frozen=True)
@@ -60,20 +58,6 @@ class AddReport:
     def exit_code(self) -> int:
         """0 when at least one URL was added or found unchanged; 2 when every URL failed."""
         return 2 if self.outcomes and self.count(FAILED) == len(self.outcomes) else 0
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write beside `path` under a hidden name, then rename: a reader sees the old file or the new one."""
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        # mkstemp makes 0600; the container's user (uid 10001) must read what a host process wrote.
-        os.fchmod(fd, ARTICLE_MODE)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def save(seeds_dir: Path, name: str, text: str) -> str:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-import os
-import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -15,6 +12,7 @@ from bot.report.data import EmptyPeriod, extent, last_days, open_log, read_perio
 from bot.report.grouping import SIMILAR_QUESTIONS, Similarity, similarity_for
 from bot.report.summary import Report, summarize
 from bot.settings import Settings
+from index.files import write_atomically
 
 
 def make(url: str, days: int = 7, similarity: Callable[[], tuple[Similarity | None, str]] | None = None,
@@ -84,13 +82,5 @@ def write(report: Report, out_dir: Path) -> Path:
     """out_dir/report.html, replaced whole (a reader never opens half a page)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "report.html"
-    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html", dir=out_dir)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(html.page(report))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, html.page(report))
     return path

@@ -11,7 +11,6 @@ replicas belong to a cluster and do not apply to one in-process shard.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import threading
 from collections.abc import Iterator, Sequence
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.files import write_atomically
 from index.qdrant.engine import (
     DENSE, FULL_SCAN_KB, HNSW_EF, HNSW_EF_CONSTRUCT, HNSW_M, INTEGER_FIELDS, KEYWORD_FIELDS, OVERSAMPLING, SPARSE,
     Engine, Filter, Point, Record,
@@ -107,9 +107,7 @@ class EdgeEngine(Engine):
         if not (self.root / name).is_dir():
             raise CollectionMissing(self.target, name)
         aliases = {**self._aliases(), alias: name}
-        tmp = self.root / f".aliases.{os.getpid()}.json"
-        tmp.write_text(json.dumps(aliases), "utf-8")
-        os.replace(tmp, self.root / "aliases.json")
+        write_atomically(self.root / "aliases.json", json.dumps(aliases))
 
     # -- points -----------------------------------------------------------------------------------
     def _filter(self, where: Filter | None):
